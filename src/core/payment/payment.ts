@@ -1,0 +1,51 @@
+import type { PaymentStatus } from './status.ts';
+
+/** Whether an object belongs to the test (sandbox) or the live world of an account. */
+export type Mode = 'test' | 'live';
+
+/** Payment methods Bawaba offers merchants. */
+export const PAYMENT_METHODS = ['qpay'] as const;
+
+/** A payment method. */
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** The customer as the merchant described them. `nationalId` is stored encrypted and never shown. */
+export interface Customer {
+  readonly name?: string;
+  readonly email?: string;
+  readonly phone?: string;
+  readonly nationalId?: string;
+}
+
+/** A payment, as Bawaba keeps it. Times are epoch milliseconds. */
+export interface Payment {
+  readonly id: string;
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly status: PaymentStatus;
+  /** Integer minor units. */
+  readonly amount: number;
+  readonly currency: string;
+  readonly paymentMethod: PaymentMethod;
+  /** Connector id, e.g. `checkout_com`. */
+  readonly connector: string;
+  readonly connectorAccountId: string;
+  /** The provider's id for this payment, once the provider answered. */
+  readonly providerPaymentId: string | null;
+  /** The provider's own last status word, for support and reconciliation. */
+  readonly providerStatus: string | null;
+  /** Where the customer goes to pay, while the payment requires action. */
+  readonly nextActionUrl: string | null;
+  readonly returnUrl: string;
+  readonly reference: string | null;
+  readonly description: string | null;
+  readonly customer: Customer | null;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly failureCode: string | null;
+  readonly failureMessage: string | null;
+  readonly expiresAt: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Optimistic-concurrency counter, incremented on every update. */
+  readonly version: number;
+}

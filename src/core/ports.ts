@@ -1,0 +1,273 @@
+/**
+ * Ports: what the core needs from the outside world, declared here and implemented in
+ * `storage/`, `connectors/` and friends; only `main.ts` wires implementations to them.
+ */
+import type { Money } from './money.ts';
+import type { Customer, Mode, Payment, PaymentMethod } from './payment/payment.ts';
+import type { PaymentStatus } from './payment/status.ts';
+
+/** An authenticated caller: the account and mode an API key belongs to. */
+export interface Principal {
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly apiKeyId: string;
+}
+
+/** A merchant account. */
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** An API key as stored: only a hash of the secret is kept. */
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly mode: Mode;
+  /** The first characters of the key, safe to show (`sk_test_4f...`). */
+  readonly displayPrefix: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+/** Accounts and their API keys. */
+export interface AccountRepo {
+  createAccount(account: Account): Promise<void>;
+  getAccount(id: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  /** Stores a key by the SHA-256 hex digest of its secret. */
+  createApiKey(key: ApiKeyRecord, secretHash: string): Promise<void>;
+  /** The live (not revoked) key whose secret hashes to `secretHash`. */
+  findApiKeyByHash(secretHash: string): Promise<(ApiKeyRecord & { readonly secretHash: string }) | undefined>;
+}
+
+/** A merchant's configuration of one connector in one mode, with decrypted credentials. */
+export interface ConnectorAccount {
+  readonly id: string;
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly connector: string;
+  /** Secrets (e.g. `secret_key`, `webhook_signature_key`); encrypted at rest. */
+  readonly credentials: Readonly<Record<string, string>>;
+  /** Non-secret settings (e.g. `base_url`, `processing_channel_id`). */
+  readonly settings: Readonly<Record<string, string>>;
+  /** Lower runs first when several connectors can take a payment. */
+  readonly priority: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Connector accounts. */
+export interface ConnectorAccountRepo {
+  /** Creates or replaces the account's configuration of `connector` in `mode`. */
+  upsert(account: ConnectorAccount): Promise<ConnectorAccount>;
+  get(id: string): Promise<ConnectorAccount | undefined>;
+  find(accountId: string, mode: Mode, connector: string): Promise<ConnectorAccount | undefined>;
+  list(accountId: string, mode: Mode): Promise<ConnectorAccount[]>;
+  remove(accountId: string, mode: Mode, connector: string): Promise<boolean>;
+}
+
+/** Filters and cursor of a payment listing. Times are epoch milliseconds. */
+export interface PaymentListQuery {
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly limit: number;
+  readonly startingAfter?: string;
+  readonly endingBefore?: string;
+  readonly status?: PaymentStatus;
+  readonly createdGte?: number;
+  readonly createdLt?: number;
+}
+
+/** One page of a listing, newest first. */
+export interface Page<T> {
+  readonly data: T[];
+  readonly hasMore: boolean;
+}
+
+/** Payments. */
+export interface PaymentRepo {
+  insert(payment: Payment): Promise<void>;
+  /** A payment by id, whatever its account: for routes the customer's browser reaches. */
+  getById(id: string): Promise<Payment | undefined>;
+  /** A payment by id, only if it belongs to `accountId` in `mode`. */
+  get(accountId: string, mode: Mode, id: string): Promise<Payment | undefined>;
+  /**
+   * Writes `next` if the stored version still equals `expectedVersion` (then stored as
+   * `expectedVersion + 1`). Returns false when someone else updated it first.
+   */
+  update(next: Payment, expectedVersion: number): Promise<boolean>;
+  list(query: PaymentListQuery): Promise<Page<Payment>>;
+}
+
+/** Stored outcome of a request made with an `Idempotency-Key`. */
+export interface IdempotencyRecord {
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly state: 'in_progress' | 'done';
+  /** The id of the object the request created, once known (resumes a crashed request). */
+  readonly resourceId: string | null;
+  readonly responseStatus: number | null;
+  readonly responseBody: string | null;
+  readonly lockedUntil: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** What happened when a request claimed an idempotency key. */
+export type IdempotencyClaim =
+  | { readonly kind: 'claimed'; readonly record: IdempotencyRecord }
+  | { readonly kind: 'existing'; readonly record: IdempotencyRecord };
+
+/** Idempotency keys. */
+export interface IdempotencyRepo {
+  /**
+   * Atomically inserts an `in_progress` record, or, if the key exists, takes it over when it is
+   * expired or its lock lapsed (`claimed`, keeping `resourceId`), or returns it (`existing`).
+   */
+  claim(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim>;
+  /** Records the id of the object the request is creating. */
+  attachResource(accountId: string, mode: Mode, key: string, resourceId: string): Promise<void>;
+  /** Stores the response and marks the record done. */
+  complete(accountId: string, mode: Mode, key: string, status: number, body: string): Promise<void>;
+  /** Lets the key be taken again at once (after a crash-like failure). */
+  release(accountId: string, mode: Mode, key: string): Promise<void>;
+  /** Deletes records that expired before `now`; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+/** What a connector can do, declared as data so requests it cannot honour fail before any call. */
+export interface ConnectorCapabilities {
+  /** Payment methods and, for each, the currencies the provider takes. */
+  readonly methods: Readonly<Partial<Record<PaymentMethod, readonly string[]>>>;
+  /** Largest amount the provider accepts, in minor units. */
+  readonly maxAmountMinor: number;
+  /** Minor-unit amounts must be a multiple of this for the currency (Checkout.com: 10 for 3-decimal currencies). */
+  readonly amountStep?: Readonly<Record<string, number>>;
+  /** How long the customer has to pay, in milliseconds, as the provider enforces it. */
+  readonly paymentWindowMs: number;
+}
+
+/** The configuration a connector account of this connector takes. */
+export interface ConnectorConfigSpec {
+  /** Secret credential names, stored encrypted; `required` ones must be set. */
+  readonly credentials: { readonly required: readonly string[]; readonly optional: readonly string[] };
+  /** Non-secret setting names (`base_url` points the connector at a provider host). */
+  readonly settings: readonly string[];
+}
+
+/** A payment as a connector sends it to its provider. */
+export interface ProviderPaymentRequest {
+  readonly paymentId: string;
+  readonly money: Money;
+  readonly paymentMethod: PaymentMethod;
+  readonly description: string | null;
+  readonly reference: string | null;
+  readonly customer: Customer | null;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Where the provider sends the customer back (Bawaba's return route for this payment). */
+  readonly returnUrl: string;
+  /** Derived from the payment id, so a retried create cannot make a second provider payment. */
+  readonly idempotencyKey: string;
+  readonly locale: 'en' | 'ar';
+}
+
+/**
+ * A provider's status mapped onto Bawaba's, plus `pending`: the provider has the payment but
+ * has no outcome yet (what that means depends on whether the customer came back).
+ */
+export type ProviderPaymentStatus = PaymentStatus | 'pending';
+
+/** Why a provider call's outcome is unknown. */
+export type UnknownReason =
+  | 'timeout'
+  | 'network'
+  | 'connection_refused'
+  | 'rate_limited'
+  | 'server_error'
+  | 'malformed_response'
+  | 'unexpected_response';
+
+/** A provider error translated into Bawaba's terms. */
+export interface ProviderFailure {
+  readonly code:
+    | 'provider_declined'
+    | 'provider_request_rejected'
+    | 'provider_authentication_failed'
+    | 'amount_invalid'
+    | 'currency_not_supported'
+    | 'parameter_invalid';
+  readonly message: string;
+  /** The merchant-facing parameter at fault, when the provider named one. */
+  readonly param?: string;
+  /** The provider's own error codes, for support. */
+  readonly providerCodes: readonly string[];
+}
+
+/** The provider's view of one payment. */
+export interface ProviderPaymentSnapshot {
+  readonly providerPaymentId: string;
+  readonly status: ProviderPaymentStatus;
+  /** The provider's own status word. */
+  readonly providerStatus: string;
+  readonly money: Money | null;
+  /** Where the customer pays, while they still can. */
+  readonly redirectUrl: string | null;
+  readonly failureMessage: string | null;
+}
+
+/** Outcome of asking the provider to create a payment. */
+export type CreateOutcome =
+  | { readonly kind: 'created'; readonly snapshot: ProviderPaymentSnapshot }
+  | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
+  | {
+      readonly kind: 'unknown';
+      readonly reason: UnknownReason;
+      readonly detail: string;
+    };
+
+/** Outcome of asking the provider about a payment. */
+export type RetrieveOutcome =
+  | { readonly kind: 'found'; readonly snapshot: ProviderPaymentSnapshot }
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
+  | {
+      readonly kind: 'unknown';
+      readonly reason: UnknownReason;
+      readonly detail: string;
+    };
+
+/**
+ * The connector contract: one provider behind one closed set of normalised outcomes. A
+ * connector never throws for a provider fault; it answers `unknown`, and never reports a
+ * failure the provider did not state.
+ */
+export interface Connector {
+  /** Connector id, e.g. `checkout_com`. */
+  readonly id: string;
+  readonly capabilities: ConnectorCapabilities;
+  readonly configuration: ConnectorConfigSpec;
+  /** Creates the payment at the provider. */
+  createPayment(account: ConnectorAccount, request: ProviderPaymentRequest): Promise<CreateOutcome>;
+  /** Looks a payment up by any reference the provider accepts (payment id or session id). */
+  retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome>;
+  /** The provider reference carried by the customer's return to Bawaba, if any. */
+  returnReference(query: Readonly<Record<string, string | undefined>>): string | undefined;
+}
+
+/** Finds connectors by id. */
+export interface ConnectorRegistry {
+  get(id: string): Connector | undefined;
+  ids(): readonly string[];
+}
+
+/** The logging the core needs (a subset of pino's API). */
+export interface Logger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}

@@ -1,0 +1,64 @@
+import type { Payment } from '../payment/payment.ts';
+import { type PaymentStatus, transition } from '../payment/status.ts';
+import type { ProviderPaymentSnapshot } from '../ports.ts';
+import type { PaymentDeps } from './deps.ts';
+import { updatePayment } from './update-payment.ts';
+
+/** Where a piece of provider news came from; decides what a bare `pending` means. */
+export type UpdateSource = 'create' | 'customer_return' | 'poll' | 'notification';
+
+/** What the provider's `pending` means for us, given where the news came from. */
+export function offeredStatus(snapshot: ProviderPaymentSnapshot, source: UpdateSource): PaymentStatus {
+  if (snapshot.status !== 'pending') return snapshot.status;
+  // The customer came back (or the provider says capture is pending): no action left for them.
+  return source === 'customer_return' ? 'processing' : 'requires_action';
+}
+
+/**
+ * Applies the provider's view of a payment through the state machine. Stale news (duplicates,
+ * late or reordered notifications) changes nothing and is logged.
+ */
+export async function applyProviderUpdate(
+  deps: Pick<PaymentDeps, 'payments' | 'clock' | 'log'>,
+  payment: Payment,
+  snapshot: ProviderPaymentSnapshot,
+  source: UpdateSource,
+): Promise<Payment> {
+  const offered = offeredStatus(snapshot, source);
+  return updatePayment(deps.payments, payment, (fresh) => {
+    const t = transition(fresh.status, offered);
+    if (t.kind === 'stale') {
+      deps.log.debug(
+        {
+          paymentId: fresh.id,
+          status: fresh.status,
+          offered,
+          providerStatus: snapshot.providerStatus,
+          source,
+        },
+        'stale provider update ignored',
+      );
+      return undefined;
+    }
+    deps.log.info(
+      {
+        paymentId: fresh.id,
+        from: t.from,
+        to: t.to,
+        providerStatus: snapshot.providerStatus,
+        source,
+      },
+      'payment status changed',
+    );
+    const failed = t.to === 'failed';
+    return {
+      ...fresh,
+      status: t.to,
+      providerStatus: snapshot.providerStatus,
+      nextActionUrl: t.to === 'requires_action' ? fresh.nextActionUrl : null,
+      failureCode: failed ? 'provider_declined' : fresh.failureCode,
+      failureMessage: failed ? (snapshot.failureMessage ?? 'The payment was declined.') : fresh.failureMessage,
+      updatedAt: deps.clock.now(),
+    };
+  });
+}

@@ -1,0 +1,228 @@
+import { BawabaError } from '../errors.ts';
+import { isKnownCurrency } from '../money.ts';
+import type { Customer, Payment, PaymentMethod } from '../payment/payment.ts';
+import type { Connector, ConnectorAccount, CreateOutcome, Principal } from '../ports.ts';
+import { applyProviderUpdate } from './apply-provider-update.ts';
+import type { PaymentDeps } from './deps.ts';
+import { updatePayment } from './update-payment.ts';
+
+/** A validated request to create a payment. */
+export interface CreatePaymentInput {
+  readonly amount: number;
+  readonly currency: string;
+  readonly paymentMethod: PaymentMethod;
+  readonly returnUrl: string;
+  readonly connector?: string;
+  readonly reference?: string;
+  readonly description?: string;
+  readonly customer?: Customer;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly locale?: 'en' | 'ar';
+}
+
+/** Currencies each payment method exists in, whatever the connector. */
+export const METHOD_CURRENCIES: Readonly<Record<PaymentMethod, readonly string[]>> = { qpay: ['QAR'] };
+
+/** Links to an idempotent request, so a retry after a crash resumes the same payment. */
+export interface CreateHooks {
+  /** The payment an earlier attempt with the same idempotency key created, if any. */
+  readonly resumePaymentId?: string | null;
+  /** Called once the payment row exists, before the provider is called. */
+  readonly onReserved?: (paymentId: string) => Promise<void>;
+}
+
+/** The result: the payment as stored, plus the provider's refusal when there was one. */
+export interface CreatePaymentResult {
+  readonly payment: Payment;
+  readonly rejection?: BawabaError;
+}
+
+/**
+ * Creates a payment: validates it against the method and the chosen connector's declared
+ * capabilities, stores it as `processing`, asks the provider, and stores the answer. A provider
+ * fault leaves it `processing` (the provider may have it); only a definitive refusal fails it.
+ */
+export async function createPayment(
+  deps: PaymentDeps,
+  principal: Principal,
+  input: CreatePaymentInput,
+  hooks: CreateHooks = {},
+): Promise<CreatePaymentResult> {
+  if (hooks.resumePaymentId) {
+    const earlier = await deps.payments.get(principal.accountId, principal.mode, hooks.resumePaymentId);
+    if (earlier) return resume(deps, earlier, input);
+  }
+  checkCurrency(input);
+  const { connector, account } = await chooseConnector(deps, principal, input);
+  checkAmount(connector, input);
+  const now = deps.clock.now();
+  const payment: Payment = {
+    id: deps.ids.next('pay'),
+    accountId: principal.accountId,
+    mode: principal.mode,
+    status: 'processing',
+    amount: input.amount,
+    currency: input.currency,
+    paymentMethod: input.paymentMethod,
+    connector: connector.id,
+    connectorAccountId: account.id,
+    providerPaymentId: null,
+    providerStatus: null,
+    nextActionUrl: null,
+    returnUrl: input.returnUrl,
+    reference: input.reference ?? null,
+    description: input.description ?? null,
+    customer: input.customer ?? null,
+    metadata: input.metadata ?? {},
+    failureCode: null,
+    failureMessage: null,
+    expiresAt: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 0,
+  };
+  await deps.payments.insert(payment);
+  await hooks.onReserved?.(payment.id);
+  return callProvider(deps, payment, connector, account, input.locale ?? 'en');
+}
+
+async function resume(deps: PaymentDeps, payment: Payment, input: CreatePaymentInput): Promise<CreatePaymentResult> {
+  if (payment.providerPaymentId !== null || payment.status !== 'processing') return { payment };
+  const connector = deps.connectors.get(payment.connector);
+  const account = await deps.connectorAccounts.get(payment.connectorAccountId);
+  if (!connector || !account) return { payment };
+  deps.log.info({ paymentId: payment.id }, 'resuming payment creation with the same provider idempotency key');
+  return callProvider(deps, payment, connector, account, input.locale ?? 'en');
+}
+
+function checkCurrency(input: CreatePaymentInput): void {
+  if (!isKnownCurrency(input.currency)) {
+    throw new BawabaError('currency_invalid', `currency ${input.currency} is not a known ISO 4217 code.`, 'currency');
+  }
+  if (!METHOD_CURRENCIES[input.paymentMethod].includes(input.currency)) {
+    const allowed = METHOD_CURRENCIES[input.paymentMethod].join(', ');
+    throw new BawabaError(
+      'currency_not_supported',
+      `${input.paymentMethod} payments are in ${allowed} only, not ${input.currency}.`,
+      'currency',
+    );
+  }
+}
+
+function checkAmount(connector: Connector, input: CreatePaymentInput): void {
+  const max = connector.capabilities.maxAmountMinor;
+  if (input.amount > max) {
+    throw new BawabaError('amount_too_large', `amount must be at most ${max} for ${connector.id}.`, 'amount');
+  }
+  const step = connector.capabilities.amountStep?.[input.currency];
+  if (step !== undefined && input.amount % step !== 0) {
+    throw new BawabaError('amount_invalid', `amount must be a multiple of ${step} for ${connector.id}.`, 'amount');
+  }
+}
+
+/** Picks the merchant's named connector, or the first configured one that can take the payment. */
+async function chooseConnector(
+  deps: PaymentDeps,
+  principal: Principal,
+  input: CreatePaymentInput,
+): Promise<{ connector: Connector; account: ConnectorAccount }> {
+  const accepts = (c: Connector) => c.capabilities.methods[input.paymentMethod]?.includes(input.currency) === true;
+  if (input.connector !== undefined && !deps.connectors.get(input.connector)) {
+    throw new BawabaError('connector_unknown', `connector ${input.connector} does not exist.`, 'connector');
+  }
+  const configured = await deps.connectorAccounts.list(principal.accountId, principal.mode);
+  const candidates = configured
+    .filter((a) => input.connector === undefined || a.connector === input.connector)
+    .map((account) => ({
+      account,
+      connector: deps.connectors.get(account.connector),
+    }))
+    .filter((c): c is { account: ConnectorAccount; connector: Connector } => !!c.connector && accepts(c.connector))
+    .sort((a, b) => a.account.priority - b.account.priority);
+  const first = candidates[0];
+  if (!first) {
+    const what = input.connector ? `connector ${input.connector}` : 'no connector';
+    throw new BawabaError(
+      'connector_not_available',
+      `${what} is configured in ${principal.mode} mode for ${input.paymentMethod} in ${input.currency}.`,
+      input.connector ? 'connector' : 'payment_method',
+    );
+  }
+  return first;
+}
+
+async function callProvider(
+  deps: PaymentDeps,
+  payment: Payment,
+  connector: Connector,
+  account: ConnectorAccount,
+  locale: 'en' | 'ar',
+): Promise<CreatePaymentResult> {
+  const outcome = await connector.createPayment(account, {
+    paymentId: payment.id,
+    money: { amount: payment.amount, currency: payment.currency },
+    paymentMethod: payment.paymentMethod,
+    description: payment.description,
+    reference: payment.reference,
+    customer: payment.customer,
+    metadata: payment.metadata,
+    returnUrl: `${deps.publicUrl.replace(/\/+$/, '')}/return/${connector.id}/${payment.id}`,
+    idempotencyKey: `${payment.id}:create`,
+    locale,
+  });
+  return recordOutcome(deps, payment, connector, outcome);
+}
+
+async function recordOutcome(
+  deps: PaymentDeps,
+  payment: Payment,
+  connector: Connector,
+  outcome: CreateOutcome,
+): Promise<CreatePaymentResult> {
+  const log = { paymentId: payment.id, connector: connector.id };
+  if (outcome.kind === 'unknown') {
+    deps.log.warn({ ...log, reason: outcome.reason, detail: outcome.detail }, 'provider outcome unknown at creation');
+    return { payment };
+  }
+  if (outcome.kind === 'rejected') {
+    const f = outcome.failure;
+    deps.log.warn({ ...log, code: f.code, providerCodes: f.providerCodes }, 'provider rejected payment creation');
+    const failed = await updatePayment(deps.payments, payment, (fresh) =>
+      fresh.status !== 'processing' || fresh.providerPaymentId !== null
+        ? undefined
+        : {
+            ...fresh,
+            status: 'failed',
+            failureCode: f.code,
+            failureMessage: f.message,
+            updatedAt: deps.clock.now(),
+          },
+    );
+    return {
+      payment: failed,
+      rejection: new BawabaError(f.code, f.message, f.param, {
+        payment_id: payment.id,
+      }),
+    };
+  }
+  const s = outcome.snapshot;
+  // The one move outside the transition table: a payment waiting for its provider's first
+  // answer learns it. Whoever records the provider id first wins; the other sees it and stops.
+  const withProvider = await updatePayment(deps.payments, payment, (fresh) =>
+    fresh.providerPaymentId !== null
+      ? undefined
+      : {
+          ...fresh,
+          providerPaymentId: s.providerPaymentId,
+          providerStatus: s.providerStatus,
+          nextActionUrl: s.redirectUrl,
+          expiresAt: fresh.createdAt + connector.capabilities.paymentWindowMs,
+          status: s.status === 'pending' && s.redirectUrl ? 'requires_action' : fresh.status,
+          updatedAt: deps.clock.now(),
+        },
+  );
+  if (s.status === 'pending') return { payment: withProvider };
+  return {
+    payment: await applyProviderUpdate(deps, withProvider, s, 'create'),
+  };
+}

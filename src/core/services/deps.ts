@@ -1,0 +1,15 @@
+import type { Clock } from '../clock.ts';
+import type { IdGenerator } from '../ids.ts';
+import type { ConnectorAccountRepo, ConnectorRegistry, Logger, PaymentRepo } from '../ports.ts';
+
+/** What the payment use cases need, wired by `main.ts`. */
+export interface PaymentDeps {
+  readonly payments: PaymentRepo;
+  readonly connectorAccounts: ConnectorAccountRepo;
+  readonly connectors: ConnectorRegistry;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly log: Logger;
+  /** Bawaba's public base URL, as the customer's browser reaches it (for return routes). */
+  readonly publicUrl: string;
+}

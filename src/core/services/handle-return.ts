@@ -1,0 +1,61 @@
+import { BawabaError } from '../errors.ts';
+import type { Payment } from '../payment/payment.ts';
+import { isTerminal } from '../payment/status.ts';
+import { applyProviderUpdate } from './apply-provider-update.ts';
+import type { PaymentDeps } from './deps.ts';
+
+/** Where to send the customer after their return, and the payment as it now stands. */
+export interface ReturnResult {
+  readonly payment: Payment;
+  readonly redirectUrl: string;
+}
+
+/**
+ * The customer came back from the provider's page. The redirect proves nothing: Bawaba asks
+ * the provider about the reference it carries, and applies the answer only if it is about this
+ * very payment. A forged, foreign or expired reference falls back to asking about the payment's
+ * own provider id, and a bare `pending` from that lookup changes nothing.
+ */
+export async function handleCustomerReturn(
+  deps: PaymentDeps,
+  paymentId: string,
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<ReturnResult> {
+  let payment = await deps.payments.getById(paymentId);
+  if (!payment) throw new BawabaError('resource_not_found', `No payment ${paymentId}.`);
+  const connector = deps.connectors.get(payment.connector);
+  const account = await deps.connectorAccounts.get(payment.connectorAccountId);
+  const providerId = payment.providerPaymentId;
+  if (connector && account && providerId && !isTerminal(payment.status)) {
+    const log = { paymentId: payment.id, connector: connector.id };
+    const reference = connector.returnReference(query);
+    let verified = false;
+    if (reference) {
+      const found = await connector.retrievePayment(account, reference);
+      if (found.kind === 'found' && found.snapshot.providerPaymentId === providerId) {
+        payment = await applyProviderUpdate(deps, payment, found.snapshot, 'customer_return');
+        verified = true;
+      } else {
+        const other = found.kind === 'found' ? found.snapshot.providerPaymentId : undefined;
+        deps.log.warn({ ...log, outcome: found.kind, other }, 'return reference does not prove this payment');
+      }
+    }
+    if (!verified && !isTerminal(payment.status)) {
+      const own = await connector.retrievePayment(account, providerId);
+      if (own.kind === 'found' && own.snapshot.status !== 'pending') {
+        payment = await applyProviderUpdate(deps, payment, own.snapshot, 'poll');
+      } else if (own.kind !== 'found') {
+        deps.log.warn({ ...log, outcome: own.kind }, 'provider lookup on return gave no answer');
+      }
+    }
+  }
+  return { payment, redirectUrl: merchantReturnUrl(payment) };
+}
+
+/** The merchant's `return_url` with `payment_id` and `status` added (existing query kept). */
+export function merchantReturnUrl(payment: Payment): string {
+  const url = new URL(payment.returnUrl);
+  url.searchParams.set('payment_id', payment.id);
+  url.searchParams.set('status', payment.status);
+  return url.toString();
+}
