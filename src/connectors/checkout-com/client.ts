@@ -1,0 +1,45 @@
+import type { Dispatcher } from 'undici';
+import { type HttpAnswer, type HttpFailure, sendHttp } from '../http.ts';
+
+/** Where and how to reach Checkout.com for one connector account. */
+export interface CheckoutClientConfig {
+  readonly baseUrl: string;
+  readonly secretKey: string;
+  readonly timeoutMs: number;
+  readonly dispatcher?: Dispatcher;
+}
+
+function headers(cfg: CheckoutClientConfig, extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${cfg.secretKey}`, accept: 'application/json', ...extra };
+}
+
+function url(cfg: CheckoutClientConfig, path: string): string {
+  return `${cfg.baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/** `POST /payments` with `Cko-Idempotency-Key`. */
+export function postPayment(
+  cfg: CheckoutClientConfig,
+  body: Record<string, unknown>,
+  idempotencyKey: string,
+): Promise<HttpAnswer | HttpFailure> {
+  return sendHttp({
+    method: 'POST',
+    url: url(cfg, '/payments'),
+    headers: headers(cfg, { 'content-type': 'application/json', 'cko-idempotency-key': idempotencyKey }),
+    body: JSON.stringify(body),
+    timeoutMs: cfg.timeoutMs,
+    dispatcher: cfg.dispatcher,
+  });
+}
+
+/** `GET /payments/{id}` by `pay_` id or `sid_` session id. */
+export function getPayment(cfg: CheckoutClientConfig, reference: string): Promise<HttpAnswer | HttpFailure> {
+  return sendHttp({
+    method: 'GET',
+    url: url(cfg, `/payments/${encodeURIComponent(reference)}`),
+    headers: headers(cfg),
+    timeoutMs: cfg.timeoutMs,
+    dispatcher: cfg.dispatcher,
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * The connector contract. The interface itself lives in `core/ports.ts` (the core calls
+ * connectors through it and may import nothing outside `core`); this module re-exports it for
+ * connector implementations, which build one `Connector` per provider folder.
+ */
+export type {
+  Connector,
+  ConnectorAccount,
+  ConnectorCapabilities,
+  ConnectorConfigSpec,
+  ConnectorRegistry,
+  CreateOutcome,
+  ProviderFailure,
+  ProviderPaymentRequest,
+  ProviderPaymentSnapshot,
+  ProviderPaymentStatus,
+  RetrieveOutcome,
+  UnknownReason,
+} from '../core/ports.ts';
