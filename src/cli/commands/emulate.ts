@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { type EmulatorName, startEmulator } from '../../emulators/registry.ts';
+
+const EMULATORS: readonly EmulatorName[] = ['checkout_com'];
+
+export function registerEmulateCommand(program: Command): void {
+  program
+    .command('emulate')
+    .description(`run one provider emulator on its own (${EMULATORS.join(', ')})`)
+    .argument('<provider>', `one of: ${EMULATORS.join(', ')}`)
+    .option('--port <n>', 'port to listen on (0 = any free port)', '4100')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--public-url <url>', 'base URL clients use, if not http://host:port')
+    .option('--secret-key <key>', 'secret key to accept (default: a new one)')
+    .action(async (provider: string, opts: { port: string; host: string; publicUrl?: string; secretKey?: string }) => {
+      if (!(EMULATORS as readonly string[]).includes(provider)) {
+        program.error(`unknown provider "${provider}"; known: ${EMULATORS.join(', ')}`);
+      }
+      if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535)
+        program.error('--port must be an integer from 0 to 65535');
+      const emulator = await startEmulator(provider as EmulatorName, {
+        port: Number(opts.port),
+        host: opts.host,
+        ...(opts.publicUrl ? { publicBaseUrl: opts.publicUrl } : {}),
+        ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
+      });
+      process.stdout.write(`${emulator.describe().join('\n')}\n`);
+      const stop = async () => {
+        await emulator.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}

@@ -1,0 +1,141 @@
+/** One environment variable: its name, default, meaning, and how to read it. */
+interface Setting<T> {
+  readonly name: string;
+  readonly description: string;
+  readonly fallback: string | undefined;
+  readonly parse: (raw: string, name: string) => T;
+}
+
+/** The gateway's configuration, read from the environment once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly mode: 'sandbox' | 'production';
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly encryptionKey: string | undefined;
+  readonly providerTimeoutMs: number;
+  readonly logLevel: string;
+  readonly emulatorHost: string;
+  readonly checkoutComEmulatorPort: number;
+}
+
+/** A configuration problem, naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function int(min: number, max: number) {
+  return (raw: string, name: string): number => {
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return Number(raw);
+  };
+}
+const text = (raw: string) => raw;
+function oneOf<T extends string>(...values: T[]) {
+  return (raw: string, name: string): T => {
+    if (!(values as string[]).includes(raw))
+      throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+    return raw as T;
+  };
+}
+function url(raw: string, name: string): string {
+  if (!/^https?:\/\/[^\s/]+/.test(raw))
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
+  return raw.replace(/\/+$/, '');
+}
+
+/** Every variable Bawaba reads (the README's configuration table lists the same). */
+export const SETTINGS = {
+  port: { name: 'PORT', description: 'Port of the gateway API.', fallback: '4000', parse: int(0, 65535) },
+  host: { name: 'HOST', description: 'Interface the gateway listens on.', fallback: '127.0.0.1', parse: text },
+  publicUrl: {
+    name: 'BAWABA_PUBLIC_URL',
+    description: "Base URL customers' browsers and providers reach the gateway at (return and hook routes).",
+    fallback: undefined,
+    parse: url,
+  },
+  mode: {
+    name: 'BAWABA_MODE',
+    description:
+      '`sandbox` starts the provider emulators and points test-mode connectors at them; `production` starts none.',
+    fallback: 'sandbox',
+    parse: oneOf('sandbox', 'production'),
+  },
+  dataDir: {
+    name: 'BAWABA_DATA_DIR',
+    description: 'Directory for the SQLite database and sandbox files.',
+    fallback: './data',
+    parse: text,
+  },
+  databaseUrl: {
+    name: 'BAWABA_DATABASE_URL',
+    description: '`sqlite:<path>` or `postgres://user@host:port/db` (optionally `?schema=name`).',
+    fallback: undefined,
+    parse: text,
+  },
+  encryptionKey: {
+    name: 'BAWABA_ENCRYPTION_KEY',
+    description:
+      'Key sealing provider credentials and national ids (AES-256-GCM): 64 hex characters or base64 of 32 bytes. Required in production; in sandbox one is generated into `<data dir>/encryption.key`.',
+    fallback: undefined,
+    parse: text,
+  },
+  providerTimeoutMs: {
+    name: 'BAWABA_PROVIDER_TIMEOUT_MS',
+    description: 'Time limit of one call to a provider, in milliseconds.',
+    fallback: '15000',
+    parse: int(100, 120000),
+  },
+  logLevel: {
+    name: 'LOG_LEVEL',
+    description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
+    fallback: 'info',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  emulatorHost: {
+    name: 'BAWABA_EMULATOR_HOST',
+    description: 'Interface the sandbox emulators listen on.',
+    fallback: '127.0.0.1',
+    parse: text,
+  },
+  checkoutComEmulatorPort: {
+    name: 'BAWABA_EMULATOR_CHECKOUT_COM_PORT',
+    description: 'Port of the Checkout.com emulator in sandbox mode.',
+    fallback: '4100',
+    parse: int(0, 65535),
+  },
+} as const satisfies Record<keyof Config, Setting<unknown>>;
+
+function read<T>(env: NodeJS.ProcessEnv, s: Setting<T>): T | undefined {
+  const raw = env[s.name] ?? s.fallback;
+  return raw === undefined || raw === '' ? undefined : s.parse(raw, s.name);
+}
+
+/** Reads and checks the configuration; throws a {@link ConfigError} naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = read(env, SETTINGS.port) as number;
+  const host = read(env, SETTINGS.host) as string;
+  const dataDir = read(env, SETTINGS.dataDir) as string;
+  const mode = read(env, SETTINGS.mode) as Config['mode'];
+  const encryptionKey = read(env, SETTINGS.encryptionKey);
+  if (mode === 'production' && !encryptionKey) {
+    throw new ConfigError('BAWABA_ENCRYPTION_KEY is required when BAWABA_MODE=production');
+  }
+  return {
+    port,
+    host,
+    publicUrl: read(env, SETTINGS.publicUrl) ?? `http://localhost:${port}`,
+    mode,
+    dataDir,
+    databaseUrl: read(env, SETTINGS.databaseUrl) ?? `sqlite:${dataDir.replace(/\/+$/, '')}/bawaba.db`,
+    encryptionKey,
+    providerTimeoutMs: read(env, SETTINGS.providerTimeoutMs) as number,
+    logLevel: read(env, SETTINGS.logLevel) as string,
+    emulatorHost: read(env, SETTINGS.emulatorHost) as string,
+    checkoutComEmulatorPort: read(env, SETTINGS.checkoutComEmulatorPort) as number,
+  };
+}

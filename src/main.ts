@@ -1,0 +1,147 @@
+import type { FastifyInstance } from 'fastify';
+import type { Dispatcher } from 'undici';
+import type { Config } from './config.ts';
+import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './connectors/checkout-com/index.ts';
+import { createConnectorRegistry } from './connectors/registry.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import { createIdGenerator, type IdGenerator } from './core/ids.ts';
+import type { ConnectorRegistry } from './core/ports.ts';
+import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import {
+  configureSandboxConnector,
+  ensureSandboxAccount,
+  type SandboxKey,
+  sandboxEmulatorSecrets,
+  sandboxEncryptionKey,
+  saveSandboxEmulatorSecrets,
+} from './sandbox.ts';
+import { buildApp } from './server/app.ts';
+import { type Database, openDatabase } from './storage/db.ts';
+import { migrateToLatest } from './storage/migrate.ts';
+import { createRepos } from './storage/repos/index.ts';
+import { createSecretBox, parseEncryptionKey } from './storage/secret-box.ts';
+
+/** The storage side of the gateway: database, repositories, clock and ids. */
+export interface Core {
+  readonly database: Database;
+  readonly repos: ReturnType<typeof createRepos>;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
+
+/** Repositories plus clock and ids: what administration helpers take. */
+export function adminDeps(core: Core) {
+  return { ...core.repos, ids: core.ids, clock: core.clock };
+}
+
+/** Options that tests and benchmarks change; production uses the defaults. */
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly dispatcher?: Dispatcher;
+  readonly logDestination?: NodeJS.WritableStream;
+}
+
+/** Opens and migrates the database and builds the repositories. */
+export async function openCore(config: Config, options: StartOptions = {}): Promise<Core> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const key = config.encryptionKey ?? sandboxEncryptionKey(config.dataDir);
+  const box = createSecretBox(parseEncryptionKey(key));
+  const database = await openDatabase(config.databaseUrl);
+  const applied = await migrateToLatest(database);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const clock = options.clock ?? systemClock;
+  return { database, repos: createRepos(database, box), clock, ids: createIdGenerator(clock), logger };
+}
+
+/** Every connector Bawaba has. */
+export function createConnectors(config: Config, dispatcher?: Dispatcher): ConnectorRegistry {
+  return createConnectorRegistry([
+    createCheckoutComConnector({
+      defaultBaseUrls: CHECKOUT_BASE_URLS,
+      timeoutMs: config.providerTimeoutMs,
+      ...(dispatcher ? { dispatcher } : {}),
+    }),
+  ]);
+}
+
+/** Builds the HTTP app over an opened core. */
+export function createApp(config: Config, core: Core, connectors: ConnectorRegistry): Promise<FastifyInstance> {
+  const { repos, clock, ids, logger } = core;
+  return buildApp({
+    payment: {
+      payments: repos.payments,
+      connectorAccounts: repos.connectorAccounts,
+      connectors,
+      clock,
+      ids,
+      log: logger,
+      publicUrl: config.publicUrl,
+    },
+    payments: repos.payments,
+    accounts: repos.accounts,
+    connectorAccounts: repos.connectorAccounts,
+    idempotency: repos.idempotency,
+    clock,
+    ids,
+    logger,
+    metrics: createMetrics(),
+    connectors,
+  });
+}
+
+/** A running gateway. */
+export interface Gateway {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly core: Core;
+  readonly emulators: readonly RunningEmulator[];
+  readonly sandboxKey: SandboxKey | undefined;
+  close(): Promise<void>;
+}
+
+/** Starts the sandbox emulators and points test-mode connectors at them. */
+async function startSandbox(config: Config, core: Core): Promise<{ emulators: RunningEmulator[]; key: SandboxKey }> {
+  const key = await ensureSandboxAccount(adminDeps(core), config.dataDir);
+  const saved = sandboxEmulatorSecrets(config.dataDir);
+  const cko = await startEmulator('checkout_com', {
+    port: config.checkoutComEmulatorPort,
+    host: config.emulatorHost,
+    ...(saved.checkout_com?.secret_key ? { secretKey: saved.checkout_com.secret_key } : {}),
+    ...(saved.checkout_com?.webhook_signature_key
+      ? { webhookSignatureKey: saved.checkout_com.webhook_signature_key }
+      : {}),
+  });
+  const credentials = {
+    secret_key: cko.credentials.secretKey,
+    webhook_signature_key: cko.credentials.webhookSignatureKey,
+  };
+  saveSandboxEmulatorSecrets(config.dataDir, { ...saved, checkout_com: credentials });
+  await configureSandboxConnector(adminDeps(core), 'checkout_com', cko.baseUrl, credentials);
+  return { emulators: [cko], key };
+}
+
+/** Starts the whole gateway: storage, sandbox emulators (in sandbox mode), HTTP API. */
+export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
+  const core = await openCore(config, options);
+  const sandbox = config.mode === 'sandbox' ? await startSandbox(config, core) : undefined;
+  const app = await createApp(config, core, createConnectors(config, options.dispatcher));
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  return {
+    url,
+    app,
+    core,
+    emulators: sandbox?.emulators ?? [],
+    sandboxKey: sandbox?.key,
+    async close() {
+      await app.close();
+      for (const e of sandbox?.emulators ?? []) await e.close();
+      await core.database.close();
+    },
+  };
+}

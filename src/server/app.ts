@@ -1,0 +1,52 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerIdempotency } from './plugins/idempotency.ts';
+import { registerConnectorRoutes } from './routes/connectors.ts';
+import { registerReturnRoute } from './routes/customer-return.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerPaymentRoutes } from './routes/payments.ts';
+import type { AppDeps } from './types.ts';
+
+/** Builds the HTTP app (no `listen`): tests use `inject()`, `main.ts` listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: () => deps.ids.next('req'),
+    requestIdHeader: false,
+    bodyLimit: 64 * 1024,
+    disableRequestLogging: false,
+    ajv: {
+      // Money must never be coerced: "100" is not an amount. Unknown fields are errors.
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Bawaba API', version: '1' },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpRequests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('request-id', request.id);
+    return payload;
+  });
+  registerErrorHandling(app);
+  registerAuth(app, deps.accounts);
+  registerIdempotency(app, deps.idempotency, deps.clock);
+  registerPaymentRoutes(app, deps);
+  registerConnectorRoutes(app, deps);
+  registerReturnRoute(app, deps);
+  registerHealthRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,54 @@
+import { Type } from 'typebox';
+import { ERROR_RESPONSES, Nullable } from './common.ts';
+
+const StringMap = Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 2048 }), {
+  maxProperties: 20,
+  propertyNames: { minLength: 1, maxLength: 64 },
+});
+
+/** `PUT /v1/connectors/{connector}` body. */
+export const PutConnectorBody = Type.Object(
+  {
+    credentials: StringMap,
+    settings: Type.Optional(StringMap),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A connector account; secrets are shown masked. */
+export const ConnectorAccountObject = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('connector_account'),
+  connector: Type.String(),
+  livemode: Type.Boolean(),
+  credentials: Type.Record(Type.String(), Type.String()),
+  settings: Type.Record(Type.String(), Type.String()),
+  priority: Type.Integer(),
+  created_at: Type.String(),
+  updated_at: Nullable(Type.String()),
+});
+
+const Params = Type.Object({ connector: Type.String({ maxLength: 64 }) });
+
+export const PutConnectorSchema = {
+  params: Params,
+  body: PutConnectorBody,
+  response: { 200: ConnectorAccountObject, ...ERROR_RESPONSES },
+} as const;
+
+export const ListConnectorsSchema = {
+  response: {
+    200: Type.Object({
+      object: Type.Literal('list'),
+      data: Type.Array(ConnectorAccountObject),
+      has_more: Type.Boolean(),
+    }),
+    ...ERROR_RESPONSES,
+  },
+} as const;
+
+export const DeleteConnectorSchema = {
+  params: Params,
+  response: { 200: Type.Object({ connector: Type.String(), deleted: Type.Boolean() }), ...ERROR_RESPONSES },
+} as const;

@@ -1,0 +1,100 @@
+import { Type } from 'typebox';
+import { PAYMENT_STATUSES } from '../../core/payment/status.ts';
+import { ERROR_RESPONSES, ErrorBody, ListOf, Nullable } from './common.ts';
+
+/** Metadata: string → string, at most 50 keys of 1–40 characters, values up to 500. */
+export const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
+  maxProperties: 50,
+  propertyNames: { minLength: 1, maxLength: 40 },
+});
+
+const CustomerIn = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{6,15}$' })),
+    national_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{1,32}$' })),
+  },
+  { additionalProperties: false },
+);
+
+/** `POST /v1/payments` body. Strict: no coercion, no unknown fields. */
+export const CreatePaymentBody = Type.Object(
+  {
+    amount: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    payment_method: Type.String({ enum: ['qpay'] }),
+    return_url: Type.String({ format: 'uri', pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
+    connector: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' })),
+    reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    locale: Type.Optional(Type.String({ enum: ['en', 'ar'] })),
+    customer: Type.Optional(CustomerIn),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+);
+
+const CustomerOut = Type.Object({
+  name: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+  phone: Type.Optional(Type.String()),
+});
+
+/** The payment object of the API. */
+export const PaymentObject = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('payment'),
+    status: Type.String({ enum: [...PAYMENT_STATUSES] }),
+    amount: Type.Integer(),
+    currency: Type.String(),
+    payment_method: Type.String(),
+    connector: Type.String(),
+    livemode: Type.Boolean(),
+    reference: Nullable(Type.String()),
+    description: Nullable(Type.String()),
+    customer: Nullable(CustomerOut),
+    metadata: Type.Record(Type.String(), Type.String()),
+    return_url: Type.String(),
+    next_action: Nullable(Type.Object({ type: Type.Literal('redirect'), url: Type.String() })),
+    provider_payment_id: Nullable(Type.String()),
+    failure_code: Nullable(Type.String()),
+    failure_message: Nullable(Type.String()),
+    expires_at: Nullable(Type.String()),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { $id: 'Payment' },
+);
+
+/** `GET /v1/payments` query. Query values arrive as text, so numbers are parsed by hand. */
+export const ListPaymentsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+    starting_after: Type.Optional(Type.String({ pattern: '^pay_[0-9a-z]{26}$' })),
+    ending_before: Type.Optional(Type.String({ pattern: '^pay_[0-9a-z]{26}$' })),
+    status: Type.Optional(Type.String({ enum: [...PAYMENT_STATUSES] })),
+    'created[gte]': Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    'created[lt]': Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PaymentIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+export const CreatePaymentSchema = {
+  body: CreatePaymentBody,
+  headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+  response: { 201: PaymentObject, 202: PaymentObject, 402: ErrorBody, ...ERROR_RESPONSES },
+} as const;
+
+export const GetPaymentSchema = {
+  params: PaymentIdParams,
+  response: { 200: PaymentObject, ...ERROR_RESPONSES },
+} as const;
+
+export const ListPaymentsSchema = {
+  querystring: ListPaymentsQuery,
+  response: { 200: ListOf(PaymentObject), ...ERROR_RESPONSES },
+} as const;

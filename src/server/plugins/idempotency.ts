@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../core/clock.ts';
+import { BawabaError } from '../../core/errors.ts';
+import type { IdempotencyRepo } from '../../core/ports.ts';
+
+/** Answers are replayed for this long. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+/** A claimed key is locked this long; past it a process is presumed dead and a retry resumes. */
+export const IDEMPOTENCY_LOCK_MS = 60_000;
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+/** Canonical JSON (sorted keys), so key order does not make two equal bodies differ. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function requestHash(request: FastifyRequest): string {
+  const target = `${request.method} ${request.routeOptions.url} ${canonical(request.params)}`;
+  return createHash('sha256')
+    .update(`${target}\n${canonical(request.body ?? null)}`)
+    .digest('hex');
+}
+
+/**
+ * Stripe-style idempotency for routes configured `idempotency: 'required'`: the first answer
+ * is stored and replayed for 24 h; the same key with another request is an error; a duplicate
+ * arriving while the first still runs gets 409. Runs after validation, so rejected input never
+ * uses up a key. A 5xx answer releases the key (the request may be retried and resumed).
+ */
+export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo, clock: Clock): void {
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.config.idempotency !== 'required' || !request.principal) return;
+    const key = request.headers['idempotency-key'];
+    if (key === undefined || key === '') throw new BawabaError('idempotency_key_missing', undefined, 'Idempotency-Key');
+    if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
+      throw new BawabaError('idempotency_key_invalid', undefined, 'Idempotency-Key');
+    }
+    const { accountId, mode } = request.principal;
+    const now = clock.now();
+    const hash = requestHash(request);
+    const claim = await repo.claim(
+      {
+        accountId,
+        mode,
+        key,
+        requestHash: hash,
+        state: 'in_progress',
+        resourceId: null,
+        responseStatus: null,
+        responseBody: null,
+        lockedUntil: now + IDEMPOTENCY_LOCK_MS,
+        createdAt: now,
+        expiresAt: now + IDEMPOTENCY_TTL_MS,
+      },
+      now,
+    );
+    const record = claim.record;
+    if (claim.kind === 'claimed') {
+      request.idempotency = { key, resourceId: record.resourceId };
+      return;
+    }
+    if (record.requestHash !== hash) throw new BawabaError('idempotency_key_reused', undefined, 'Idempotency-Key');
+    if (record.state === 'in_progress' || record.responseStatus === null) {
+      throw new BawabaError('idempotency_key_in_use', undefined, 'Idempotency-Key');
+    }
+    return replay(reply, record.responseStatus, record.responseBody ?? '');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const ctx = request.idempotency;
+    if (!ctx || !request.principal) return payload;
+    const { accountId, mode } = request.principal;
+    if (reply.statusCode >= 500) await repo.release(accountId, mode, ctx.key);
+    else await repo.complete(accountId, mode, ctx.key, reply.statusCode, String(payload ?? ''));
+    return payload;
+  });
+}
+
+function replay(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('idempotent-replayed', 'true')
+    .header('content-type', 'application/json; charset=utf-8')
+    .serializer((p: unknown) => p as string)
+    .send(body);
+}
+
+/** Records the id of the object an idempotent request is creating. */
+export async function attachIdempotentResource(
+  repo: IdempotencyRepo,
+  request: FastifyRequest,
+  resourceId: string,
+): Promise<void> {
+  if (!request.idempotency || !request.principal) return;
+  await repo.attachResource(request.principal.accountId, request.principal.mode, request.idempotency.key, resourceId);
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { BawabaError } from '../../core/errors.ts';
+import type { Connector, ConnectorAccount, Principal } from '../../core/ports.ts';
+import {
+  DeleteConnectorSchema,
+  ListConnectorsSchema,
+  type PutConnectorBody,
+  PutConnectorSchema,
+} from '../contract/connectors.ts';
+import type { AppDeps } from '../types.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Shows the last 4 characters of a secret at most. */
+function mask(secret: string): string {
+  return secret.length <= 8 ? '…' : `…${secret.slice(-4)}`;
+}
+
+function view(a: ConnectorAccount) {
+  return {
+    id: a.id,
+    object: 'connector_account' as const,
+    connector: a.connector,
+    livemode: a.mode === 'live',
+    credentials: Object.fromEntries(Object.entries(a.credentials).map(([k, v]) => [k, mask(v)])),
+    settings: { ...a.settings },
+    priority: a.priority,
+    created_at: iso(a.createdAt),
+    updated_at: iso(a.updatedAt),
+  };
+}
+
+function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new BawabaError('authentication_required');
+  return request.principal;
+}
+
+function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>): void {
+  const spec = connector.configuration;
+  const allowed = [...spec.credentials.required, ...spec.credentials.optional];
+  for (const name of Object.keys(body.credentials)) {
+    if (!allowed.includes(name)) {
+      throw new BawabaError(
+        'parameter_unknown',
+        `credentials.${name} is not used by ${connector.id}.`,
+        `credentials.${name}`,
+      );
+    }
+  }
+  for (const name of spec.credentials.required) {
+    if (!body.credentials[name])
+      throw new BawabaError('parameter_missing', `credentials.${name} is required.`, `credentials.${name}`);
+  }
+  for (const [name, value] of Object.entries(body.settings ?? {})) {
+    if (!spec.settings.includes(name)) {
+      throw new BawabaError(
+        'parameter_unknown',
+        `settings.${name} is not used by ${connector.id}.`,
+        `settings.${name}`,
+      );
+    }
+    if (name === 'base_url' && !/^https?:\/\/[^\s/]+/.test(value)) {
+      throw new BawabaError(
+        'parameter_invalid',
+        'settings.base_url must be an absolute http(s) URL.',
+        'settings.base_url',
+      );
+    }
+  }
+}
+
+/** `/v1/connectors`: the provider credentials of the caller's account, per mode. */
+export function registerConnectorRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/v1/connectors', { schema: ListConnectorsSchema }, async (request) => {
+    const p = principalOf(request);
+    const list = await deps.connectorAccounts.list(p.accountId, p.mode);
+    return { object: 'list' as const, data: list.map(view), has_more: false };
+  });
+
+  app.put('/v1/connectors/:connector', { schema: PutConnectorSchema }, async (request) => {
+    const p = principalOf(request);
+    const { connector: id } = request.params as { connector: string };
+    const connector = deps.connectors.get(id);
+    if (!connector) throw new BawabaError('connector_unknown', `connector ${id} does not exist.`, 'connector');
+    const body = request.body as Static<typeof PutConnectorBody>;
+    checkConfig(connector, body);
+    const existing = await deps.connectorAccounts.find(p.accountId, p.mode, id);
+    const now = deps.clock.now();
+    const saved = await deps.connectorAccounts.upsert({
+      id: existing?.id ?? deps.ids.next('ca'),
+      accountId: p.accountId,
+      mode: p.mode,
+      connector: id,
+      credentials: body.credentials,
+      settings: body.settings ?? {},
+      priority: body.priority ?? existing?.priority ?? 100,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
+    return view(saved);
+  });
+
+  app.delete('/v1/connectors/:connector', { schema: DeleteConnectorSchema }, async (request) => {
+    const p = principalOf(request);
+    const { connector } = request.params as { connector: string };
+    const deleted = await deps.connectorAccounts.remove(p.accountId, p.mode, connector);
+    if (!deleted) throw new BawabaError('resource_not_found', `connector ${connector} is not configured.`, 'connector');
+    return { connector, deleted };
+  });
+}

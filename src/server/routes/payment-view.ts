@@ -1,0 +1,37 @@
+import type { Payment } from '../../core/payment/payment.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The API's view of a payment (snake_case; the national id is write-only). */
+export function paymentView(p: Payment) {
+  const customer = p.customer
+    ? {
+        ...(p.customer.name !== undefined ? { name: p.customer.name } : {}),
+        ...(p.customer.email !== undefined ? { email: p.customer.email } : {}),
+        ...(p.customer.phone !== undefined ? { phone: p.customer.phone } : {}),
+      }
+    : null;
+  return {
+    id: p.id,
+    object: 'payment' as const,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    payment_method: p.paymentMethod,
+    connector: p.connector,
+    livemode: p.mode === 'live',
+    reference: p.reference,
+    description: p.description,
+    customer,
+    metadata: { ...p.metadata },
+    return_url: p.returnUrl,
+    next_action:
+      p.status === 'requires_action' && p.nextActionUrl ? { type: 'redirect' as const, url: p.nextActionUrl } : null,
+    provider_payment_id: p.providerPaymentId,
+    failure_code: p.failureCode,
+    failure_message: p.failureMessage,
+    expires_at: p.expiresAt === null ? null : iso(p.expiresAt),
+    created_at: iso(p.createdAt),
+    updated_at: iso(p.updatedAt),
+  };
+}

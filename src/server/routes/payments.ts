@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { BawabaError } from '../../core/errors.ts';
+import type { Customer, PaymentMethod } from '../../core/payment/payment.ts';
+import type { PaymentStatus } from '../../core/payment/status.ts';
+import type { Principal } from '../../core/ports.ts';
+import { type CreatePaymentInput, createPayment } from '../../core/services/create-payment.ts';
+import type { CreatePaymentBody, ListPaymentsQuery } from '../contract/payments.ts';
+import { CreatePaymentSchema, GetPaymentSchema, ListPaymentsSchema } from '../contract/payments.ts';
+import { attachIdempotentResource } from '../plugins/idempotency.ts';
+import type { AppDeps } from '../types.ts';
+import { paymentView } from './payment-view.ts';
+
+function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new BawabaError('authentication_required');
+  return request.principal;
+}
+
+function toInput(body: Static<typeof CreatePaymentBody>): CreatePaymentInput {
+  const c = body.customer;
+  const customer: Customer | undefined = c
+    ? {
+        ...(c.name !== undefined ? { name: c.name } : {}),
+        ...(c.email !== undefined ? { email: c.email } : {}),
+        ...(c.phone !== undefined ? { phone: c.phone } : {}),
+        ...(c.national_id !== undefined ? { nationalId: c.national_id } : {}),
+      }
+    : undefined;
+  return {
+    amount: body.amount,
+    currency: body.currency,
+    paymentMethod: body.payment_method as PaymentMethod,
+    returnUrl: body.return_url,
+    ...(body.connector !== undefined ? { connector: body.connector } : {}),
+    ...(body.reference !== undefined ? { reference: body.reference } : {}),
+    ...(body.description !== undefined ? { description: body.description } : {}),
+    ...(body.locale !== undefined ? { locale: body.locale as 'en' | 'ar' } : {}),
+    ...(customer ? { customer } : {}),
+    ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+  };
+}
+
+/** A `created[...]` bound: an ISO 8601 date-time or Unix seconds. */
+function parseTime(value: string | undefined, param: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
+  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new BawabaError('parameter_invalid', `${param} must be an ISO 8601 date-time or Unix seconds.`, param);
+  }
+  return ms;
+}
+
+/** `/v1/payments`: create, retrieve, list. */
+export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post(
+    '/v1/payments',
+    { schema: CreatePaymentSchema, config: { idempotency: 'required' } },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const body = request.body as Static<typeof CreatePaymentBody>;
+      const result = await createPayment(deps.payment, principal, toInput(body), {
+        resumePaymentId: request.idempotency?.resourceId ?? null,
+        onReserved: (id) => attachIdempotentResource(deps.idempotency, request, id),
+      });
+      deps.metrics.paymentsCreated.inc({ connector: result.payment.connector, status: result.payment.status });
+      if (result.rejection) throw result.rejection;
+      // 202: the provider's answer is not known yet; the payment may still come to exist there.
+      const status = result.payment.status === 'processing' && !result.payment.providerPaymentId ? 202 : 201;
+      return reply.code(status).send(paymentView(result.payment));
+    },
+  );
+
+  app.get('/v1/payments/:id', { schema: GetPaymentSchema }, async (request) => {
+    const principal = principalOf(request);
+    const { id } = request.params as { id: string };
+    const payment = await deps.payments.get(principal.accountId, principal.mode, id);
+    if (!payment) throw new BawabaError('resource_not_found', `No such payment: ${id}.`, 'id');
+    return paymentView(payment);
+  });
+
+  app.get('/v1/payments', { schema: ListPaymentsSchema }, async (request) => {
+    const principal = principalOf(request);
+    const q = request.query as Static<typeof ListPaymentsQuery>;
+    if (q.starting_after && q.ending_before) {
+      throw new BawabaError('parameter_invalid', 'Use starting_after or ending_before, not both.', 'ending_before');
+    }
+    const createdGte = parseTime(q['created[gte]'], 'created[gte]');
+    const createdLt = parseTime(q['created[lt]'], 'created[lt]');
+    const page = await deps.payments.list({
+      accountId: principal.accountId,
+      mode: principal.mode,
+      limit: q.limit ? Number(q.limit) : 10,
+      ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
+      ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
+      ...(q.status ? { status: q.status as PaymentStatus } : {}),
+      ...(createdGte !== undefined ? { createdGte } : {}),
+      ...(createdLt !== undefined ? { createdLt } : {}),
+    });
+    return { object: 'list' as const, data: page.data.map(paymentView), has_more: page.hasMore };
+  });
+}

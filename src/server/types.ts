@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.ts';
+import type { IdGenerator } from '../core/ids.ts';
+import type {
+  AccountRepo,
+  ConnectorAccountRepo,
+  ConnectorRegistry,
+  IdempotencyRepo,
+  PaymentRepo,
+  Principal,
+} from '../core/ports.ts';
+import type { PaymentDeps } from '../core/services/deps.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+/** Everything `buildApp()` needs; `main.ts` builds it. */
+export interface AppDeps {
+  readonly payment: PaymentDeps;
+  readonly payments: PaymentRepo;
+  readonly accounts: AccountRepo;
+  readonly connectorAccounts: ConnectorAccountRepo;
+  readonly idempotency: IdempotencyRepo;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly connectors: ConnectorRegistry;
+}
+
+/** State an idempotent request carries between its hooks. */
+export interface IdempotencyContext {
+  readonly key: string;
+  readonly resourceId: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    idempotency?: IdempotencyContext;
+  }
+  interface FastifyContextConfig {
+    /** `required`: the route needs an `Idempotency-Key` and replays its first answer. */
+    idempotency?: 'required';
+    /** The route needs no API key. */
+    public?: boolean;
+  }
+}
