@@ -1,0 +1,134 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CheckoutComState, Payment } from './state.ts';
+import { validateCreatePayment } from './validate.ts';
+
+export const CKO_VERSION = '3.41.0';
+
+export type ApiOptions = {
+  state: CheckoutComState;
+  secretKey: string;
+  baseUrl(request: FastifyRequest): string;
+};
+
+/** Marks a body that was not valid JSON; the route answers `request_body_malformed`. */
+export const MALFORMED_BODY: unique symbol = Symbol('malformed-body');
+
+function keyMatches(header: string | undefined, secretKey: string): boolean {
+  if (header === undefined) return false;
+  const presented = Buffer.from(header.replace(/^Bearer\s+/i, '').trim());
+  const expected = Buffer.from(secretKey);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+function requestedOn(ms: number): string {
+  // The seed shows whole seconds: "2024-06-20T10:03:42Z".
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function redirectHref(base: string, payment: Payment): string {
+  return `${base}/qpay-external/redirect-to-qpay?pun=${payment.pun}`;
+}
+
+function qpaySource(payment: Payment): Record<string, unknown> {
+  const source: Record<string, unknown> = { type: 'qpay', description: payment.description, pun: payment.pun };
+  if (payment.qpay) {
+    source.qpay_status = payment.qpay.status;
+    source.status_message = payment.qpay.message;
+    if (payment.qpay.confirmationId !== undefined) source.confirmation_id = payment.qpay.confirmationId;
+  }
+  return source;
+}
+
+function paymentLinks(base: string, payment: Payment): Record<string, { href: string }> {
+  const self = `${base}/payments/${payment.id}`;
+  const links: Record<string, { href: string }> = { self: { href: self } };
+  if (payment.status === 'Pending') links.redirect = { href: redirectHref(base, payment) };
+  links.actions = { href: `${self}/actions` };
+  if (payment.status === 'Captured') links.refund = { href: `${self}/refunds` };
+  return links;
+}
+
+// Checkout.com lists actions newest first.
+function actionList(payment: Payment): Record<string, unknown>[] {
+  return payment.actions.map((action) => ({ ...action })).reverse();
+}
+
+export function paymentDetails(base: string, payment: Payment, withActions: boolean): Record<string, unknown> {
+  return {
+    id: payment.id,
+    requested_on: requestedOn(payment.requestedAt),
+    source: qpaySource(payment),
+    amount: payment.amount,
+    currency: payment.currency,
+    payment_type: 'Regular',
+    ...(payment.reference !== undefined && { reference: payment.reference }),
+    status: payment.status,
+    approved: payment.status === 'Captured',
+    risk: { flagged: false },
+    customer: { id: payment.customerId },
+    ...(payment.metadata !== undefined && { metadata: payment.metadata }),
+    ...(withActions && { actions: actionList(payment) }),
+    _links: paymentLinks(base, payment),
+  };
+}
+
+function createdBody(base: string, payment: Payment): Record<string, unknown> {
+  return {
+    id: payment.id,
+    status: payment.status,
+    ...(payment.reference !== undefined && { reference: payment.reference }),
+    customer: { id: payment.customerId },
+    _links: {
+      self: { href: `${base}/payments/${payment.id}` },
+      redirect: { href: redirectHref(base, payment) },
+    },
+  };
+}
+
+function invalid(request: FastifyRequest, reply: FastifyReply, codes: string[]): FastifyReply {
+  return reply.code(422).send({ request_id: request.id, error_type: 'request_invalid', error_codes: codes });
+}
+
+function idempotencyKey(request: FastifyRequest): string | undefined {
+  const value = request.headers['cko-idempotency-key'];
+  const key = Array.isArray(value) ? value[0] : value;
+  return key === undefined || key === '' ? undefined : key;
+}
+
+/** The authenticated Checkout.com API: create, retrieve and list actions of QPay payments. */
+export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const { state } = options;
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('cko-request-id', request.id).header('cko-version', CKO_VERSION);
+    if (!keyMatches(request.headers.authorization, options.secretKey)) return reply.code(401).send();
+  });
+
+  app.post('/payments', async (request, reply) => {
+    const key = idempotencyKey(request);
+    const cached = key === undefined ? undefined : state.cachedAnswer(key);
+    if (cached) return reply.code(cached.statusCode).send(cached.body);
+    if (request.body === MALFORMED_BODY || request.body === undefined) {
+      return invalid(request, reply, ['request_body_malformed']);
+    }
+    const result = validateCreatePayment(request.body, state.settings());
+    if (!result.ok) return invalid(request, reply, result.codes);
+    const payment = state.createPayment(result.value);
+    const body = createdBody(options.baseUrl(request), payment);
+    if (key !== undefined) state.cacheAnswer(key, 202, body);
+    return reply.code(202).send(body);
+  });
+
+  app.get<{ Params: { id: string } }>('/payments/:id', async (request, reply) => {
+    const found = state.lookup(request.params.id);
+    if (!found) return reply.code(404).send();
+    return paymentDetails(options.baseUrl(request), found.payment, found.session !== undefined);
+  });
+
+  app.get<{ Params: { id: string } }>('/payments/:id/actions', async (request, reply) => {
+    const payment = request.params.id.startsWith('pay_') ? state.getPayment(request.params.id) : undefined;
+    if (!payment) return reply.code(404).send();
+    return actionList(payment);
+  });
+}

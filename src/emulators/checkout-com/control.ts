@@ -1,0 +1,225 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { EmulatorClock } from '../kit/clock.ts';
+import { type FaultQueue, type FaultSpec, parseFaultSpec, type QueuedFault } from '../kit/faults.ts';
+import {
+  type CheckoutComState,
+  type EventListener,
+  type NotificationEvent,
+  OUTCOMES,
+  type Outcome,
+  type Payment,
+  type PaymentAction,
+  type PaymentStatus,
+  type Settings,
+} from './state.ts';
+
+export const FAULT_OPERATIONS = ['create', 'retrieve'] as const;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Everything the emulator knows about a payment, including what the API never echoes. */
+export type PaymentView = {
+  id: string;
+  pun: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  description: string;
+  language: string | null;
+  quantity: number | string | null;
+  national_id: string | null;
+  reference: string | null;
+  success_url: string | null;
+  failure_url: string | null;
+  metadata: Record<string, unknown> | null;
+  processing_channel_id: string | null;
+  customer_id: string;
+  requested_on: string;
+  expires_on: string;
+  completed_on: string | null;
+  qpay: { status: string; message: string; confirmation_id: string | null } | null;
+  sessions: { id: string; created_on: string; expires_on: string }[];
+  actions: PaymentAction[];
+  events: NotificationEvent[];
+};
+
+export function internalView(payment: Payment): PaymentView {
+  return {
+    id: payment.id,
+    pun: payment.pun,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    description: payment.description,
+    language: payment.language ?? null,
+    quantity: payment.quantity ?? null,
+    national_id: payment.nationalId ?? null,
+    reference: payment.reference ?? null,
+    success_url: payment.successUrl ?? null,
+    failure_url: payment.failureUrl ?? null,
+    metadata: payment.metadata ?? null,
+    processing_channel_id: payment.processingChannelId ?? null,
+    customer_id: payment.customerId,
+    requested_on: iso(payment.requestedAt),
+    expires_on: iso(payment.expiresAt),
+    completed_on: payment.completedAt === undefined ? null : iso(payment.completedAt),
+    qpay: payment.qpay
+      ? {
+          status: payment.qpay.status,
+          message: payment.qpay.message,
+          confirmation_id: payment.qpay.confirmationId ?? null,
+        }
+      : null,
+    sessions: payment.sessions.map((s) => ({ id: s.id, created_on: iso(s.createdAt), expires_on: iso(s.expiresAt) })),
+    actions: payment.actions.map((action) => ({ ...action })),
+    events: payment.events.map((event) => ({ ...event, data: { ...event.data } })),
+  };
+}
+
+export type CompletionView =
+  | { ok: true; status: string; session_id: string; redirect_url: string | null }
+  | { ok: false; error: 'payment_not_found' | 'payment_not_pending'; status?: string };
+
+export type CheckoutComControl = {
+  now(): { now: string };
+  advanceClock(ms: number): { now: string; expired: string[] };
+  addFault(spec: FaultSpec): QueuedFault;
+  listFaults(): QueuedFault[];
+  clearFaults(): void;
+  listPayments(): PaymentView[];
+  getPayment(id: string): PaymentView | undefined;
+  completePayment(id: string, outcome: Outcome): CompletionView;
+  /** Expires every pending payment whose window has passed; returns their ids. */
+  expireDue(): string[];
+  settings(): Settings;
+  updateSettings(patch: Partial<Settings>): Settings;
+  onEvent(listener: EventListener): () => void;
+  reset(): void;
+};
+
+export function createControl(state: CheckoutComState, clock: EmulatorClock, faults: FaultQueue): CheckoutComControl {
+  const expireDue = () => state.sweepExpired().map((payment) => payment.id);
+  return {
+    now: () => ({ now: clock.nowIso() }),
+    advanceClock(ms) {
+      clock.advance(ms);
+      return { now: clock.nowIso(), expired: expireDue() };
+    },
+    addFault: (spec) => faults.add(spec),
+    listFaults: () => faults.list(),
+    clearFaults: () => faults.clear(),
+    listPayments: () => state.listPayments().map(internalView),
+    getPayment(id) {
+      const found = state.lookup(id);
+      return found && internalView(found.payment);
+    },
+    completePayment(id, outcome) {
+      const result = state.complete(id, outcome);
+      if (result.ok) {
+        return {
+          ok: true,
+          status: result.payment.status,
+          session_id: result.session.id,
+          redirect_url: result.redirectUrl,
+        };
+      }
+      if (result.reason === 'not_found') return { ok: false, error: 'payment_not_found' };
+      return { ok: false, error: 'payment_not_pending', status: result.payment.status };
+    },
+    expireDue,
+    settings: () => state.settings(),
+    updateSettings: (patch) => state.updateSettings(patch),
+    onEvent: (listener) => state.onEvent(listener),
+    reset() {
+      state.reset();
+      faults.clear();
+      clock.reset();
+    },
+  };
+}
+
+type Body = Record<string, unknown>;
+
+function asBody(body: unknown): Body {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Body) : {};
+}
+
+function badRequest(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(400).send({ error: 'invalid_request', message });
+}
+
+function parseSettings(body: Body): Partial<Settings> | string {
+  const patch: Partial<Settings> = {};
+  const windowMs = body.payment_window_ms;
+  if (windowMs !== undefined) {
+    if (typeof windowMs !== 'number' || !Number.isSafeInteger(windowMs) || windowMs < 1) {
+      return 'payment_window_ms must be a positive integer';
+    }
+    patch.paymentWindowMs = windowMs;
+  }
+  const requireChannel = body.require_processing_channel_id;
+  if (requireChannel !== undefined) {
+    if (typeof requireChannel !== 'boolean') return 'require_processing_channel_id must be a boolean';
+    patch.requireProcessingChannelId = requireChannel;
+  }
+  return patch;
+}
+
+function settingsView(settings: Settings): Record<string, unknown> {
+  return {
+    payment_window_ms: settings.paymentWindowMs,
+    require_processing_channel_id: settings.requireProcessingChannelId,
+  };
+}
+
+/** Loopback-only test control API: clock, faults, state inspection, scripted outcomes. */
+export async function controlRoutes(app: FastifyInstance, options: { control: CheckoutComControl }): Promise<void> {
+  const { control } = options;
+  type IdParams = { Params: { id: string } };
+
+  app.get('/__control/clock', async () => control.now());
+  app.post('/__control/clock', async (request, reply) => {
+    const ms = asBody(request.body).advance_ms;
+    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) {
+      return badRequest(reply, 'advance_ms must be a non-negative integer');
+    }
+    return control.advanceClock(ms);
+  });
+
+  app.get('/__control/faults', async () => ({ faults: control.listFaults() }));
+  app.post('/__control/faults', async (request, reply) => {
+    const parsed = parseFaultSpec(request.body, FAULT_OPERATIONS);
+    if (!parsed.ok) return badRequest(reply, parsed.error);
+    return reply.code(201).send(control.addFault(parsed.spec));
+  });
+  app.delete('/__control/faults', async () => {
+    control.clearFaults();
+    return { faults: [] };
+  });
+
+  app.get('/__control/payments', async () => ({ payments: control.listPayments() }));
+  app.get<IdParams>('/__control/payments/:id', async (request, reply) => {
+    const payment = control.getPayment(request.params.id);
+    return payment ?? reply.code(404).send({ error: 'payment_not_found' });
+  });
+  app.post<IdParams>('/__control/payments/:id/complete', async (request, reply) => {
+    const outcome = asBody(request.body).outcome;
+    if (!OUTCOMES.includes(outcome as Outcome))
+      return badRequest(reply, `outcome must be one of ${OUTCOMES.join(', ')}`);
+    const result = control.completePayment(request.params.id, outcome as Outcome);
+    if (result.ok) return { status: result.status, session_id: result.session_id, redirect_url: result.redirect_url };
+    return reply.code(result.error === 'payment_not_found' ? 404 : 409).send(result);
+  });
+  app.post('/__control/expire', async () => ({ expired: control.expireDue() }));
+
+  app.get('/__control/settings', async () => settingsView(control.settings()));
+  app.post('/__control/settings', async (request, reply) => {
+    const patch = parseSettings(asBody(request.body));
+    if (typeof patch === 'string') return badRequest(reply, patch);
+    return settingsView(control.updateSettings(patch));
+  });
+  app.post('/__control/reset', async () => {
+    control.reset();
+    return { ok: true };
+  });
+}

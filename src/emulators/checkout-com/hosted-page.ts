@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type Lang, pickLang, renderNotFound, renderNotPayable, renderPaymentForm, renderResult } from './pages.ts';
+import { APPROVING_PIN, type CheckoutComState, type Outcome, type Payment } from './state.ts';
+import { type CardForm, validateCardForm } from './validate.ts';
+
+type FormBody = Record<string, string | undefined>;
+
+function sendPage(reply: FastifyReply, statusCode: number, page: string): FastifyReply {
+  return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
+}
+
+function formBody(body: unknown): FormBody {
+  return typeof body === 'object' && body !== null ? (body as FormBody) : {};
+}
+
+function readCardForm(body: FormBody): CardForm {
+  return {
+    cardNumber: body.card_number ?? '',
+    expiry: body.expiry ?? '',
+    pin: body.pin ?? '',
+    otp: body.otp ?? '',
+  };
+}
+
+function finish(
+  state: CheckoutComState,
+  reply: FastifyReply,
+  payment: Payment,
+  outcome: Outcome,
+  lang: Lang,
+): FastifyReply {
+  const result = state.complete(payment.id, outcome);
+  if (!result.ok) return sendPage(reply, 409, renderNotPayable(payment, lang));
+  if (result.redirectUrl !== null) return reply.code(303).header('location', result.redirectUrl).send();
+  return sendPage(reply, 200, renderResult(result.payment, result.session.id, lang));
+}
+
+/** The QPay page the customer is redirected to, and the form it posts back. */
+export async function hostedPageRoutes(app: FastifyInstance, options: { state: CheckoutComState }): Promise<void> {
+  const { state } = options;
+
+  app.get<{ Querystring: { pun?: string; lang?: string } }>(
+    '/qpay-external/redirect-to-qpay',
+    async (request, reply) => {
+      const { pun, lang } = request.query;
+      const payment = pun === undefined ? undefined : state.getByPun(pun);
+      if (!payment) return sendPage(reply, 404, renderNotFound(pickLang(lang)));
+      const pageLang = pickLang(lang, payment);
+      if (payment.status !== 'Pending') return sendPage(reply, 409, renderNotPayable(payment, pageLang));
+      return sendPage(reply, 200, renderPaymentForm(payment, pageLang));
+    },
+  );
+
+  app.post('/qpay-external/pay', async (request, reply) => {
+    const body = formBody(request.body);
+    const payment = body.pun === undefined ? undefined : state.getByPun(body.pun);
+    if (!payment) return sendPage(reply, 404, renderNotFound(pickLang(body.lang)));
+    const lang = pickLang(body.lang, payment);
+    if (payment.status !== 'Pending') return sendPage(reply, 409, renderNotPayable(payment, lang));
+    if (body.action === 'cancel') return finish(state, reply, payment, 'cancel', lang);
+    const form = readCardForm(body);
+    const errors = validateCardForm(form, state.clock.now());
+    if (errors.length > 0) {
+      const values = { card_number: form.cardNumber, expiry: form.expiry };
+      return sendPage(reply, 400, renderPaymentForm(payment, lang, { values, errors }));
+    }
+    return finish(state, reply, payment, form.pin === APPROVING_PIN ? 'approve' : 'decline', lang);
+  });
+}

@@ -1,0 +1,318 @@
+import type { EmulatorClock } from '../kit/clock.ts';
+import { DIGITS, LOWER_ALNUM, prefixedId } from '../kit/ids.ts';
+
+export type PaymentStatus = 'Pending' | 'Captured' | 'Declined' | 'Canceled' | 'Expired';
+export type Outcome = 'approve' | 'decline' | 'cancel';
+export const OUTCOMES: readonly Outcome[] = ['approve', 'decline', 'cancel'];
+
+export const SESSION_TTL_MS = 15 * 60 * 1000;
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_PAYMENT_WINDOW_MS = 15 * 60 * 1000;
+export const APPROVING_PIN = '677';
+
+export type PaymentAction = {
+  id: string;
+  type: 'Capture' | 'Void';
+  processed_on: string;
+  amount: number;
+  approved: boolean;
+  response_code: string;
+  response_summary: string;
+};
+
+export type NotificationType =
+  | 'payment_pending'
+  | 'payment_capture_pending'
+  | 'payment_captured'
+  | 'payment_capture_declined'
+  | 'payment_canceled'
+  | 'payment_expired';
+
+/** Shaped like the `data` of a Checkout.com webhook so a sender can wrap it unchanged. */
+export type NotificationEvent = {
+  id: string;
+  type: NotificationType;
+  created_on: string;
+  data: {
+    id: string;
+    action_id?: string;
+    reference?: string;
+    amount: number;
+    currency: string;
+    processed_on: string;
+    response_code?: string;
+    response_summary?: string;
+    metadata?: Record<string, unknown>;
+  };
+};
+
+export type QpayResult = { status: string; message: string; confirmationId?: string };
+
+export type Session = { id: string; paymentId: string; createdAt: number; expiresAt: number };
+
+export type CreatePaymentInput = {
+  amount: number;
+  currency: string;
+  description: string;
+  language?: string;
+  quantity?: number | string;
+  nationalId?: string;
+  reference?: string;
+  successUrl?: string;
+  failureUrl?: string;
+  metadata?: Record<string, unknown>;
+  processingChannelId?: string;
+  customerId?: string;
+};
+
+export type Payment = CreatePaymentInput & {
+  id: string;
+  pun: string;
+  customerId: string;
+  status: PaymentStatus;
+  requestedAt: number;
+  expiresAt: number;
+  completedAt?: number;
+  qpay?: QpayResult;
+  actions: PaymentAction[];
+  events: NotificationEvent[];
+  sessions: Session[];
+};
+
+export type Settings = { paymentWindowMs: number; requireProcessingChannelId: boolean };
+
+export type CachedAnswer = { statusCode: number; body: unknown; storedAt: number };
+
+export type Completion =
+  | { ok: true; payment: Payment; session: Session; redirectUrl: string | null }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'not_pending'; payment: Payment };
+
+export type EventListener = (event: NotificationEvent, payment: Payment) => void;
+
+export type CheckoutComState = ReturnType<typeof createCheckoutComState>;
+
+const base32Id = (prefix: string) => prefixedId(prefix, 26);
+
+/** Appends `cko-session-id` without re-encoding the merchant's own query string. */
+export function withSessionId(url: string, sessionId: string): string {
+  const hashAt = url.indexOf('#');
+  const head = hashAt === -1 ? url : url.slice(0, hashAt);
+  const hash = hashAt === -1 ? '' : url.slice(hashAt);
+  const separator = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
+  return `${head}${separator}cko-session-id=${sessionId}${hash}`;
+}
+
+const OUTCOME_RESULTS = {
+  approve: {
+    status: 'Captured',
+    qpay: { status: '0000', message: 'Transaction approved' },
+    action: { type: 'Capture', approved: true, response_code: '10000', response_summary: 'Approved' },
+    events: ['payment_capture_pending', 'payment_captured'],
+  },
+  decline: {
+    status: 'Declined',
+    qpay: { status: '0005', message: 'Transaction declined: incorrect PIN' },
+    action: { type: 'Capture', approved: false, response_code: '20005', response_summary: 'Declined - Do Not Honour' },
+    events: ['payment_capture_declined'],
+  },
+  cancel: {
+    status: 'Canceled',
+    qpay: { status: '0017', message: 'Transaction canceled by the customer' },
+    action: null,
+    events: ['payment_canceled'],
+  },
+} as const;
+
+export function createCheckoutComState(clock: EmulatorClock, initialSettings: Partial<Settings> = {}) {
+  const defaults: Settings = {
+    paymentWindowMs: DEFAULT_PAYMENT_WINDOW_MS,
+    requireProcessingChannelId: false,
+    ...initialSettings,
+  };
+  let settings: Settings = { ...defaults };
+  const payments = new Map<string, Payment>();
+  const byPun = new Map<string, string>();
+  const sessions = new Map<string, Session>();
+  const idempotency = new Map<string, CachedAnswer>();
+  const listeners = new Set<EventListener>();
+
+  function emit(payment: Payment, type: NotificationType, at: number, action?: PaymentAction): void {
+    const iso = new Date(at).toISOString();
+    const event: NotificationEvent = {
+      id: base32Id('evt_'),
+      type,
+      created_on: iso,
+      data: {
+        id: payment.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        processed_on: action?.processed_on ?? iso,
+        ...(action && {
+          action_id: action.id,
+          response_code: action.response_code,
+          response_summary: action.response_summary,
+        }),
+        ...(payment.reference !== undefined && { reference: payment.reference }),
+        ...(payment.metadata !== undefined && { metadata: payment.metadata }),
+      },
+    };
+    payment.events.push(event);
+    for (const listener of listeners) {
+      try {
+        listener(event, payment);
+      } catch {
+        // A faulty listener must not corrupt the payment's state transition.
+      }
+    }
+  }
+
+  function addAction(
+    payment: Payment,
+    at: number,
+    action: Omit<PaymentAction, 'id' | 'processed_on' | 'amount'>,
+  ): PaymentAction {
+    const full: PaymentAction = {
+      id: base32Id('act_'),
+      type: action.type,
+      processed_on: new Date(at).toISOString(),
+      amount: payment.amount,
+      approved: action.approved,
+      response_code: action.response_code,
+      response_summary: action.response_summary,
+    };
+    payment.actions.push(full);
+    return full;
+  }
+
+  /** Applies expiry lazily; the expiry is dated when the window closed, not when it was noticed. */
+  function refresh(payment: Payment): Payment {
+    if (payment.status !== 'Pending' || clock.now() < payment.expiresAt) return payment;
+    payment.status = 'Expired';
+    payment.completedAt = payment.expiresAt;
+    const voided = addAction(payment, payment.expiresAt, {
+      type: 'Void',
+      approved: true,
+      response_code: '10000',
+      response_summary: 'Approved',
+    });
+    emit(payment, 'payment_expired', payment.expiresAt, voided);
+    return payment;
+  }
+
+  function createPayment(input: CreatePaymentInput): Payment {
+    const now = clock.now();
+    const payment: Payment = {
+      ...input,
+      id: base32Id('pay_'),
+      pun: prefixedId('', 20, LOWER_ALNUM),
+      customerId: input.customerId ?? base32Id('cus_'),
+      status: 'Pending',
+      requestedAt: now,
+      expiresAt: now + settings.paymentWindowMs,
+      actions: [],
+      events: [],
+      sessions: [],
+    };
+    payments.set(payment.id, payment);
+    byPun.set(payment.pun, payment.id);
+    emit(payment, 'payment_pending', now);
+    return payment;
+  }
+
+  function getPayment(id: string): Payment | undefined {
+    const payment = payments.get(id);
+    return payment && refresh(payment);
+  }
+
+  /** Looks a payment up by `pay_` id or by a live `sid_` session id. */
+  function lookup(id: string): { payment: Payment; session?: Session } | undefined {
+    if (!id.startsWith('sid_')) {
+      const payment = getPayment(id);
+      return payment && { payment };
+    }
+    const session = sessions.get(id);
+    if (!session || clock.now() >= session.expiresAt) return undefined;
+    const payment = getPayment(session.paymentId);
+    return payment && { payment, session };
+  }
+
+  function getByPun(pun: string): Payment | undefined {
+    const id = byPun.get(pun);
+    return id === undefined ? undefined : getPayment(id);
+  }
+
+  function complete(paymentId: string, outcome: Outcome): Completion {
+    const payment = getPayment(paymentId);
+    if (!payment) return { ok: false, reason: 'not_found' };
+    if (payment.status !== 'Pending') return { ok: false, reason: 'not_pending', payment };
+    const now = clock.now();
+    const result = OUTCOME_RESULTS[outcome];
+    payment.status = result.status;
+    payment.completedAt = now;
+    payment.qpay = { ...result.qpay, ...(outcome === 'approve' && { confirmationId: prefixedId('', 12, DIGITS) }) };
+    const action = result.action ? addAction(payment, now, { ...result.action }) : undefined;
+    for (const type of result.events) emit(payment, type, now, action);
+    const session: Session = {
+      id: base32Id('sid_'),
+      paymentId: payment.id,
+      createdAt: now,
+      expiresAt: now + SESSION_TTL_MS,
+    };
+    sessions.set(session.id, session);
+    payment.sessions.push(session);
+    const target = outcome === 'approve' ? payment.successUrl : payment.failureUrl;
+    return { ok: true, payment, session, redirectUrl: target ? withSessionId(target, session.id) : null };
+  }
+
+  function sweepExpired(): Payment[] {
+    const expired: Payment[] = [];
+    for (const payment of payments.values()) {
+      if (payment.status === 'Pending' && refresh(payment).status === 'Expired') expired.push(payment);
+    }
+    return expired;
+  }
+
+  function cachedAnswer(key: string): CachedAnswer | undefined {
+    const hit = idempotency.get(key);
+    if (hit && clock.now() - hit.storedAt >= IDEMPOTENCY_TTL_MS) {
+      idempotency.delete(key);
+      return undefined;
+    }
+    return hit;
+  }
+
+  function cacheAnswer(key: string, statusCode: number, body: unknown): void {
+    if (statusCode < 200 || statusCode > 299) return;
+    idempotency.set(key, { statusCode, body, storedAt: clock.now() });
+  }
+
+  return {
+    clock,
+    settings: () => ({ ...settings }),
+    updateSettings(patch: Partial<Settings>): Settings {
+      settings = { ...settings, ...patch };
+      return { ...settings };
+    },
+    createPayment,
+    getPayment,
+    lookup,
+    getByPun,
+    complete,
+    sweepExpired,
+    listPayments: (): Payment[] => [...payments.values()].map(refresh),
+    cachedAnswer,
+    cacheAnswer,
+    onEvent(listener: EventListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    reset(): void {
+      payments.clear();
+      byPun.clear();
+      sessions.clear();
+      idempotency.clear();
+      settings = { ...defaults };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import type { CheckoutComControl } from './checkout-com/control.ts';
+import { TEST_CARD } from './checkout-com/pages.ts';
+import { createCheckoutComEmulator } from './checkout-com/server.ts';
+import { APPROVING_PIN } from './checkout-com/state.ts';
+
+export type EmulatorName = 'checkout_com';
+
+export type StartEmulatorOptions = {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Base URL as seen by clients (e.g. behind a proxy); defaults to http://host:port. */
+  publicBaseUrl?: string;
+  secretKey?: string;
+  webhookSignatureKey?: string;
+};
+
+export type EmulatorCredentials = { secretKey: string; publicKey: string; webhookSignatureKey: string };
+
+export type RunningEmulator<Control = unknown> = {
+  name: EmulatorName;
+  baseUrl: string;
+  credentials: EmulatorCredentials;
+  /** Lines to print on start: base URL, accepted keys, test data, control API. */
+  describe(): string[];
+  /** Direct handle to the emulator's state for in-process use. */
+  control: Control;
+  close(): Promise<void>;
+};
+
+function urlHost(host: string): string {
+  // A wildcard bind address is not something a client can connect to.
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmulator<CheckoutComControl>> {
+  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const emulator = createCheckoutComEmulator({
+    ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
+    ...(opts.webhookSignatureKey !== undefined && { webhookSignatureKey: opts.webhookSignatureKey }),
+    baseUrl: () => baseUrl,
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await emulator.app.listen({ port: opts.port ?? 0, host });
+  const { port } = emulator.app.server.address() as AddressInfo;
+  baseUrl ??= `http://${urlHost(host)}:${port}`;
+  const resolvedBase = baseUrl;
+  const { credentials } = emulator;
+  return {
+    name: 'checkout_com',
+    baseUrl: resolvedBase,
+    credentials,
+    control: emulator.control,
+    describe: () => [
+      `Checkout.com QPay emulator: ${resolvedBase}`,
+      `  API:            POST ${resolvedBase}/payments, GET ${resolvedBase}/payments/{pay_|sid_}`,
+      `  Secret key:     ${credentials.secretKey}  (Authorization: Bearer <key>)`,
+      `  Public key:     ${credentials.publicKey}`,
+      `  Webhook signature key: ${credentials.webhookSignatureKey}`,
+      `  Test card:      ${TEST_CARD} (any Luhn-valid 16-digit card), any future expiry, any 6-digit OTP`,
+      `  PIN ${APPROVING_PIN} approves; any other PIN declines`,
+      `  Control API:    ${resolvedBase}/__control/ (clock, faults, payments, settings, reset)`,
+    ],
+    close: () => emulator.app.close(),
+  };
+}
+
+export function startEmulator(
+  name: 'checkout_com',
+  opts?: StartEmulatorOptions,
+): Promise<RunningEmulator<CheckoutComControl>>;
+export function startEmulator(name: EmulatorName, opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  switch (name) {
+    case 'checkout_com':
+      return startCheckoutCom(opts);
+    default:
+      throw new Error(`unknown emulator: ${String(name satisfies never)}`);
+  }
+}
