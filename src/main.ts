@@ -42,6 +42,8 @@ export interface StartOptions {
   readonly clock?: Clock;
   readonly dispatcher?: Dispatcher;
   readonly logDestination?: NodeJS.WritableStream;
+  /** An already opened database (tests); otherwise `config.databaseUrl` is opened. */
+  readonly database?: Database;
 }
 
 /** Opens and migrates the database and builds the repositories. */
@@ -49,7 +51,7 @@ export async function openCore(config: Config, options: StartOptions = {}): Prom
   const logger = createLogger(config.logLevel, options.logDestination);
   const key = config.encryptionKey ?? sandboxEncryptionKey(config.dataDir);
   const box = createSecretBox(parseEncryptionKey(key));
-  const database = await openDatabase(config.databaseUrl);
+  const database = options.database ?? (await openDatabase(config.databaseUrl));
   const applied = await migrateToLatest(database);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const clock = options.clock ?? systemClock;
@@ -89,6 +91,7 @@ export function createApp(config: Config, core: Core, connectors: ConnectorRegis
     logger,
     metrics: createMetrics(),
     connectors,
+    sandbox: config.mode === 'sandbox',
   });
 }
 
@@ -100,6 +103,18 @@ export interface Gateway {
   readonly emulators: readonly RunningEmulator[];
   readonly sandboxKey: SandboxKey | undefined;
   close(): Promise<void>;
+}
+
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60_000;
+
+/** Deletes idempotency records past their 24 hours; a failure is logged and tried next time. */
+async function purgeIdempotencyKeys(core: Core): Promise<void> {
+  try {
+    const purged = await core.repos.idempotency.purgeExpired(core.clock.now());
+    if (purged > 0) core.logger.info({ purged }, 'expired idempotency keys purged');
+  } catch (err) {
+    core.logger.warn({ err }, 'purging idempotency keys failed');
+  }
 }
 
 /** Starts the sandbox emulators and points test-mode connectors at them. */
@@ -129,6 +144,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const sandbox = config.mode === 'sandbox' ? await startSandbox(config, core) : undefined;
   const app = await createApp(config, core, createConnectors(config, options.dispatcher));
   await app.listen({ port: config.port, host: config.host });
+  const purge = setInterval(() => void purgeIdempotencyKeys(core), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
+  void purgeIdempotencyKeys(core);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -139,6 +156,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     emulators: sandbox?.emulators ?? [],
     sandboxKey: sandbox?.key,
     async close() {
+      clearInterval(purge);
       await app.close();
       for (const e of sandbox?.emulators ?? []) await e.close();
       await core.database.close();

@@ -36,7 +36,9 @@ function areaOf(file: string): string {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)].map(
+    (m) => m[1] ?? '',
+  );
   const dynamic = [...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? '');
   return [...specs, ...dynamic];
 }
@@ -60,7 +62,8 @@ test('every import crosses only the boundaries ARCHITECTURE.md allows', () => {
         continue;
       }
       const to = areaOf(target);
-      if (!allowed.includes('*') && !allowed.includes(to)) violations.push(`${relative(root, file)} (${from}) imports ${to}: ${spec}`);
+      if (!allowed.includes('*') && !allowed.includes(to))
+        violations.push(`${relative(root, file)} (${from}) imports ${to}: ${spec}`);
     }
   }
   assert.deepEqual(violations, []);

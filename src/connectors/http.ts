@@ -69,7 +69,9 @@ function classify(err: unknown): { reason: UnknownReason; detail: string } {
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   // An aborted signal is a DOMException whose `code` is a number: go by its name.
   const code =
-    e.name === 'TimeoutError' || e.name === 'AbortError' ? e.name : String(e.code ?? e.cause?.code ?? e.name ?? 'unknown');
+    e.name === 'TimeoutError' || e.name === 'AbortError'
+      ? e.name
+      : String(e.code ?? e.cause?.code ?? e.name ?? 'unknown');
   const detail = `${code}: ${e.message ?? String(err)}`;
   if (code === 'ECONNREFUSED') return { reason: 'connection_refused', detail };
   if (code === 'BODY_TOO_LARGE') return { reason: 'malformed_response', detail };

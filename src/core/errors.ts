@@ -10,7 +10,6 @@ export type ErrorType =
   | 'authentication_error'
   | 'idempotency_error'
   | 'not_found_error'
-  | 'state_error'
   | 'provider_error'
   | 'api_error';
 
@@ -123,11 +122,6 @@ export const ERROR_CODES = {
     status: 404,
     message: 'No such route.',
   },
-  invalid_state_transition: {
-    type: 'state_error',
-    status: 409,
-    message: 'The payment is not in a state that allows this.',
-  },
   provider_declined: {
     type: 'provider_error',
     status: 402,
@@ -142,16 +136,6 @@ export const ERROR_CODES = {
     type: 'provider_error',
     status: 502,
     message: 'The provider refused the connector credentials; check them.',
-  },
-  provider_unavailable: {
-    type: 'provider_error',
-    status: 502,
-    message: 'The provider did not answer in time or answered with an error.',
-  },
-  rate_limited: {
-    type: 'api_error',
-    status: 429,
-    message: 'Too many requests.',
   },
   internal_error: {
     type: 'api_error',

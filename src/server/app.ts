@@ -7,6 +7,7 @@ import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerReturnRoute } from './routes/customer-return.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPaymentRoutes } from './routes/payments.ts';
+import { registerSandboxRoutes } from './routes/sandbox.ts';
 import type { AppDeps } from './types.ts';
 
 /** Builds the HTTP app (no `listen`): tests use `inject()`, `main.ts` listens. */
@@ -48,5 +49,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConnectorRoutes(app, deps);
   registerReturnRoute(app, deps);
   registerHealthRoutes(app, deps);
+  if (deps.sandbox) registerSandboxRoutes(app);
   return app;
 }

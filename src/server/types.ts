@@ -24,6 +24,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly connectors: ConnectorRegistry;
+  /** Sandbox mode: serves a stand-in merchant return page at `/sandbox/return`. */
+  readonly sandbox: boolean;
 }
 
 /** State an idempotent request carries between its hooks. */
@@ -36,6 +38,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
     idempotency?: IdempotencyContext;
+    /** The outcome is not final (the provider's answer is unknown): a retry may resume it. */
+    idempotencyRetryable?: boolean;
   }
   interface FastifyContextConfig {
     /** `required`: the route needs an `Idempotency-Key` and replays its first answer. */

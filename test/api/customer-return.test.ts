@@ -22,7 +22,11 @@ async function returnWith(paymentId: string, query: string) {
 }
 
 async function stored(id: string) {
-  const res = await gw.app.inject({ method: 'GET', url: `/v1/payments/${id}`, headers: { authorization: `Bearer ${gw.merchant.key}` } });
+  const res = await gw.app.inject({
+    method: 'GET',
+    url: `/v1/payments/${id}`,
+    headers: { authorization: `Bearer ${gw.merchant.key}` },
+  });
   return res.json();
 }
 

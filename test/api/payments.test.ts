@@ -146,14 +146,25 @@ describe('provider faults at creation', () => {
   test('a provider that refuses the credentials fails the payment with a clear error', async () => {
     const saved = await gw.core.repos.connectorAccounts.find(gw.other.accountId, 'test', 'checkout_com');
     assert.ok(saved);
-    await gw.core.repos.connectorAccounts.upsert({ ...saved, credentials: { secret_key: `sk_sbox_${'a'.repeat(27)}` } });
+    await gw.core.repos.connectorAccounts.upsert({
+      ...saved,
+      credentials: { secret_key: `sk_sbox_${'a'.repeat(27)}` },
+    });
     try {
-      const res = await post(PAYMENT_BODY, `f-${++n}`, gw.other.key);
+      const key = `f-${++n}`;
+      const res = await post(PAYMENT_BODY, key, gw.other.key);
       assert.equal(res.statusCode, 502);
+      const replay = await post(PAYMENT_BODY, key, gw.other.key);
+      assert.equal(replay.statusCode, 502);
+      assert.equal(replay.body, res.body, 'a definitive provider refusal is replayed, not retried');
       const { error } = res.json();
       assert.equal(error.code, 'provider_authentication_failed');
       assert.match(error.payment_id, /^pay_/);
-      const stored = await gw.app.inject({ method: 'GET', url: `/v1/payments/${error.payment_id}`, headers: auth(gw.other.key) });
+      const stored = await gw.app.inject({
+        method: 'GET',
+        url: `/v1/payments/${error.payment_id}`,
+        headers: auth(gw.other.key),
+      });
       assert.equal(stored.json().status, 'failed');
       assert.equal(stored.json().failure_code, 'provider_authentication_failed');
     } finally {
@@ -182,18 +193,36 @@ describe('GET /v1/payments', () => {
       for (let i = 0; i < 5; i++) ids.push(String((await g.createPayment(PAYMENT_BODY)).id));
       const newest = [...ids].reverse();
       const list = async (qs: string) =>
-        (await g.app.inject({ method: 'GET', url: `/v1/payments?${qs}`, headers: { authorization: `Bearer ${g.merchant.key}` } })).json();
+        (
+          await g.app.inject({
+            method: 'GET',
+            url: `/v1/payments?${qs}`,
+            headers: { authorization: `Bearer ${g.merchant.key}` },
+          })
+        ).json();
       const page1 = await list('limit=2');
       assert.equal(page1.object, 'list');
-      assert.deepEqual(page1.data.map((p: { id: string }) => p.id), newest.slice(0, 2));
+      assert.deepEqual(
+        page1.data.map((p: { id: string }) => p.id),
+        newest.slice(0, 2),
+      );
       assert.equal(page1.has_more, true);
       const page2 = await list(`limit=2&starting_after=${newest[1]}`);
-      assert.deepEqual(page2.data.map((p: { id: string }) => p.id), newest.slice(2, 4));
+      assert.deepEqual(
+        page2.data.map((p: { id: string }) => p.id),
+        newest.slice(2, 4),
+      );
       const page3 = await list(`limit=2&starting_after=${newest[3]}`);
-      assert.deepEqual(page3.data.map((p: { id: string }) => p.id), newest.slice(4));
+      assert.deepEqual(
+        page3.data.map((p: { id: string }) => p.id),
+        newest.slice(4),
+      );
       assert.equal(page3.has_more, false);
       const back = await list(`limit=2&ending_before=${newest[4]}`);
-      assert.deepEqual(back.data.map((p: { id: string }) => p.id), newest.slice(2, 4));
+      assert.deepEqual(
+        back.data.map((p: { id: string }) => p.id),
+        newest.slice(2, 4),
+      );
       assert.equal((await list('status=requires_action')).data.length, 5);
       assert.equal((await list('status=captured')).data.length, 0);
       assert.equal((await list('created%5Bgte%5D=2000-01-01T00:00:00Z')).data.length, 5);

@@ -45,7 +45,12 @@ const CASES: [string, Record<string, unknown>, string, string][] = [
   ['unknown connector', body({ connector: 'paypal' }), 'connector_unknown', 'connector'],
   ['bad customer email', body({ customer: { email: 'not-an-email' } }), 'parameter_invalid', 'customer.email'],
   ['unknown customer field', body({ customer: { iban: 'QA00' } }), 'parameter_unknown', 'customer.iban'],
-  ['national id with symbols', body({ customer: { national_id: '284-634' } }), 'parameter_invalid', 'customer.national_id'],
+  [
+    'national id with symbols',
+    body({ customer: { national_id: '284-634' } }),
+    'parameter_invalid',
+    'customer.national_id',
+  ],
   ['metadata value not a string', body({ metadata: { order_id: 1001 } }), 'parameter_invalid', 'metadata.order_id'],
   ['metadata value too long', body({ metadata: { note: 'x'.repeat(501) } }), 'parameter_invalid', 'metadata.note'],
   ['metadata key too long', body({ metadata: { ['k'.repeat(41)]: 'v' } }), 'parameter_invalid', 'metadata'],
@@ -118,7 +123,11 @@ describe('POST /v1/payments validation', () => {
 
   test('bad list parameters → 400 naming them', async () => {
     const get = (qs: string) =>
-      gw.app.inject({ method: 'GET', url: `/v1/payments?${qs}`, headers: { authorization: `Bearer ${gw.merchant.key}` } });
+      gw.app.inject({
+        method: 'GET',
+        url: `/v1/payments?${qs}`,
+        headers: { authorization: `Bearer ${gw.merchant.key}` },
+      });
     for (const [qs, param] of [
       ['limit=0', 'limit'],
       ['limit=101', 'limit'],
@@ -146,7 +155,11 @@ describe('POST /v1/payments validation', () => {
   });
 
   test('unknown routes answer the error shape', async () => {
-    const res = await gw.app.inject({ method: 'GET', url: '/v1/nothing', headers: { authorization: `Bearer ${gw.merchant.key}` } });
+    const res = await gw.app.inject({
+      method: 'GET',
+      url: '/v1/nothing',
+      headers: { authorization: `Bearer ${gw.merchant.key}` },
+    });
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().error.code, 'route_not_found');
   });

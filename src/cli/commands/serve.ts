@@ -24,7 +24,7 @@ export function banner(gateway: Gateway, mode: string): string {
       `    -H "Authorization: Bearer ${shownKey}" \\`,
       `    -H "Idempotency-Key: demo-$(date +%s%N)" \\`,
       '    -H "Content-Type: application/json" \\',
-      `    -d '{"amount": 1500, "currency": "QAR", "payment_method": "qpay", "return_url": "https://example.com/thanks", "description": "Order 1001", "customer": {"national_id": "28463400123"}}'`,
+      `    -d '{"amount": 1500, "currency": "QAR", "payment_method": "qpay", "return_url": "${gateway.url}/sandbox/return", "description": "Order 1001", "customer": {"national_id": "28463400123"}}'`,
       '',
       'Open next_action.url in a browser and pay with card 4215375500883243, any future expiry, PIN 677, any 6-digit OTP.',
       '',

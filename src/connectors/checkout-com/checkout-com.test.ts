@@ -175,10 +175,26 @@ describe('Checkout.com connector against the emulator', () => {
   });
 
   test('every documented status maps, and return references are checked', () => {
-    for (const s of ['Pending', 'Authorized', 'Card Verified', 'Captured', 'Partially Captured', 'Declined', 'Canceled', 'Expired', 'Voided', 'Refunded', 'Partially Refunded', 'Chargeback']) {
+    for (const s of [
+      'Pending',
+      'Authorized',
+      'Card Verified',
+      'Captured',
+      'Partially Captured',
+      'Declined',
+      'Canceled',
+      'Expired',
+      'Voided',
+      'Refunded',
+      'Partially Refunded',
+      'Chargeback',
+    ]) {
       assert.ok(CHECKOUT_STATUS_MAP[s], s);
     }
-    assert.equal(connector.returnReference({ 'cko-session-id': 'sid_vii64oquze5u3h2x6hh4rurc4y' }), 'sid_vii64oquze5u3h2x6hh4rurc4y');
+    assert.equal(
+      connector.returnReference({ 'cko-session-id': 'sid_vii64oquze5u3h2x6hh4rurc4y' }),
+      'sid_vii64oquze5u3h2x6hh4rurc4y',
+    );
     assert.equal(connector.returnReference({ 'cko-session-id': 'pay_vii64oquze5u3h2x6hh4rurc4y' }), undefined);
     assert.equal(connector.returnReference({ 'cko-session-id': 'sid_../../x' }), undefined);
     assert.equal(connector.returnReference({}), undefined);

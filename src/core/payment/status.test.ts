@@ -61,16 +61,14 @@ describe('payment state machine', () => {
   });
 
   test('random duplicated and reordered updates end in the provider’s last true state', () => {
-    const scenario = fc
-      .constantFrom(...TRUE_HISTORIES)
-      .chain((history) =>
-        fc.tuple(
-          fc.constant(history),
-          // every true state delivered 1–3 times, plus the whole list shuffled
-          fc.array(fc.integer({ min: 1, max: 3 }), { minLength: history.length, maxLength: history.length }),
-          fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
-        ),
-      );
+    const scenario = fc.constantFrom(...TRUE_HISTORIES).chain((history) =>
+      fc.tuple(
+        fc.constant(history),
+        // every true state delivered 1–3 times, plus the whole list shuffled
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: history.length, maxLength: history.length }),
+        fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
+      ),
+    );
     fc.assert(
       fc.property(scenario, ([history, repeats, noise]) => {
         const deliveries = history.flatMap((s, i) => Array.from({ length: repeats[i] ?? 1 }, () => s));

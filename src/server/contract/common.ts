@@ -36,7 +36,7 @@ export const ERROR_RESPONSES = {
   404: ErrorBody,
   409: ErrorBody,
   415: ErrorBody,
-  429: ErrorBody,
+  413: ErrorBody,
   500: ErrorBody,
   502: ErrorBody,
 } as const;

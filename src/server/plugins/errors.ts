@@ -50,7 +50,6 @@ function toBawabaError(err: FastifyError): BawabaError {
   if (err.statusCode === 400 || err.code?.startsWith('FST_ERR_CTP')) {
     return new BawabaError('body_invalid', `The request body is not valid JSON: ${err.message}`);
   }
-  if (err.statusCode === 429) return new BawabaError('rate_limited');
   return new BawabaError('internal_error');
 }
 
@@ -72,7 +71,10 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: B
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const error = toBawabaError(err);
-    if (error.status >= 500) request.log.error({ err }, 'request failed');
+    if (error.code === 'internal_error') {
+      request.log.error({ err }, 'request failed');
+      request.idempotencyRetryable = true;
+    }
     return sendError(reply, request, error);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -31,7 +31,8 @@ function requestHash(request: FastifyRequest): string {
  * Stripe-style idempotency for routes configured `idempotency: 'required'`: the first answer
  * is stored and replayed for 24 h; the same key with another request is an error; a duplicate
  * arriving while the first still runs gets 409. Runs after validation, so rejected input never
- * uses up a key. A 5xx answer releases the key (the request may be retried and resumed).
+ * uses up a key. An internal error, or an answer whose outcome is not final, releases the key:
+ * a retry with it resumes the same object (the payment id, so the same provider idempotency key).
  */
 export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo, clock: Clock): void {
   app.addHook('preHandler', async (request, reply) => {
@@ -76,7 +77,7 @@ export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo,
     const ctx = request.idempotency;
     if (!ctx || !request.principal) return payload;
     const { accountId, mode } = request.principal;
-    if (reply.statusCode >= 500) await repo.release(accountId, mode, ctx.key);
+    if (request.idempotencyRetryable) await repo.release(accountId, mode, ctx.key);
     else await repo.complete(accountId, mode, ctx.key, reply.statusCode, String(payload ?? ''));
     return payload;
   });

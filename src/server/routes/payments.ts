@@ -66,7 +66,9 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void
       deps.metrics.paymentsCreated.inc({ connector: result.payment.connector, status: result.payment.status });
       if (result.rejection) throw result.rejection;
       // 202: the provider's answer is not known yet; the payment may still come to exist there.
-      const status = result.payment.status === 'processing' && !result.payment.providerPaymentId ? 202 : 201;
+      const uncertain = result.payment.status === 'processing' && !result.payment.providerPaymentId;
+      request.idempotencyRetryable = uncertain;
+      const status = uncertain ? 202 : 201;
       return reply.code(status).send(paymentView(result.payment));
     },
   );

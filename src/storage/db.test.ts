@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { forEachDatabase, migrateUnderTest, TEST_DATABASES, withDatabase } from '../../test/support/databases.ts';
+import { openDatabase } from './db.ts';
+
+async function pragma(database: Awaited<ReturnType<typeof openDatabase>>, name: string): Promise<unknown> {
+  const { rows } = await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(database.db);
+  return Object.values(rows[0] ?? {})[0];
+}
+
+describe('openDatabase', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bawaba-db-test-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens a SQLite file in WAL mode with the pragmas, creating its parent directory', async () => {
+    const path = join(dir, 'nested', 'deeper', 'bawaba.db');
+    const database = await openDatabase(`sqlite:${path}`);
+    try {
+      assert.equal(database.dialect, 'sqlite');
+      assert.ok(existsSync(path));
+      assert.equal(await pragma(database, 'journal_mode'), 'wal');
+      assert.equal(await pragma(database, 'busy_timeout'), 5000);
+      assert.equal(await pragma(database, 'synchronous'), 1); // NORMAL
+      assert.equal(await pragma(database, 'foreign_keys'), 1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('opens an in-memory SQLite database with foreign keys on', async () => {
+    const database = await openDatabase('sqlite::memory:');
+    try {
+      assert.equal(await pragma(database, 'foreign_keys'), 1);
+      assert.equal(await pragma(database, 'busy_timeout'), 5000);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('names the scheme of an unsupported URL', async () => {
+    await assert.rejects(openDatabase('mysql://root@localhost/x'), /unsupported database URL scheme "mysql:"/);
+    await assert.rejects(openDatabase('./data/bawaba.db'), /unsupported database URL scheme "\(none\)"/);
+    await assert.rejects(openDatabase('sqlite:'), /sqlite: URL has no path/);
+  });
+
+  it('rejects a PostgreSQL schema name it could not pass through search_path safely', async () => {
+    await assert.rejects(openDatabase('postgres://u@127.0.0.1:1/x?schema=Bad-Name'), /schema "Bad-Name" must match/);
+  });
+
+  it('reports an unreachable PostgreSQL without revealing the password', async () => {
+    await assert.rejects(openDatabase('postgresql://user:hunter2secret@127.0.0.1:1/bawaba'), (error: Error) => {
+      assert.match(error.message, /cannot use PostgreSQL at 127\.0\.0\.1:1\/bawaba/);
+      assert.ok(!error.message.includes('hunter2secret'));
+      return true;
+    });
+  });
+});
+
+forEachDatabase((kind) => {
+  describe('migrateToLatest', () => {
+    it('has applied every migration once; a second run applies nothing', async () => {
+      await withDatabase(kind, async (database) => {
+        assert.deepEqual(await migrateUnderTest(database), []);
+        // Not Kysely's introspector: on PostgreSQL it lists every schema's tables.
+        const query =
+          database.dialect === 'sqlite'
+            ? sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
+            : sql<{
+                name: string;
+              }>`select table_name as name from information_schema.tables where table_schema = current_schema()`;
+        const tables = (await query.execute(database.db)).rows.map((t) => t.name).sort();
+        assert.deepEqual(tables, [
+          'accounts',
+          'api_keys',
+          'connector_accounts',
+          'idempotency_keys',
+          'kysely_migration',
+          'kysely_migration_lock',
+          'payments',
+        ]);
+      });
+    });
+
+    it('enforces foreign keys', async () => {
+      await withDatabase(kind, async (database) => {
+        const orphan = database.db.insertInto('api_keys').values({
+          id: 'key_1',
+          account_id: 'acct_missing',
+          mode: 'test',
+          display_prefix: 'sk_test_',
+          secret_hash: 'h',
+          created_at: 1,
+          revoked_at: null,
+        });
+        await assert.rejects(orphan.execute(), /foreign key/i);
+      });
+    });
+
+    it('throws naming the migration that failed', async () => {
+      const shared = await kind.openShared();
+      const database = await shared.open();
+      try {
+        // Forget that 0001 ran, so it runs again over existing tables. (A DELETE, not a DROP:
+        // dropping catalogue objects would race other files' migrations on PostgreSQL.)
+        await sql`delete from kysely_migration`.execute(database.db);
+        await assert.rejects(migrateUnderTest(database), /database migration failed at 0001-init: .*already exists/);
+      } finally {
+        await database.close();
+        await shared.dispose();
+      }
+    });
+  });
+});
+
+const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
+
+describe('PostgreSQL int8 parsing', { skip: postgres === undefined && 'no PostgreSQL configured' }, () => {
+  it('returns int8 as a number up to 2^53 - 1 and throws beyond', async () => {
+    if (postgres === undefined) return;
+    await withDatabase(postgres, async ({ db }) => {
+      const ok = await sql<{
+        v: unknown;
+        n: unknown;
+      }>`select 9007199254740991::int8 as v, -9007199254740991::int8 as n`.execute(db);
+      assert.deepEqual(ok.rows[0], { v: 9007199254740991, n: -9007199254740991 });
+      await assert.rejects(
+        sql`select 9007199254740992::int8 as v`.execute(db),
+        /9007199254740992 is not a safe integer/,
+      );
+      await assert.rejects(sql`select (-9007199254740993)::int8 as v`.execute(db), /not a safe integer/);
+      // The pool stays usable after a refused value.
+      assert.deepEqual((await sql<{ v: unknown }>`select 42::int8 as v`.execute(db)).rows[0], { v: 42 });
+    });
+  });
+
+  it('leaves the global pg parser alone', async () => {
+    const pg = (await import('pg')).default;
+    assert.equal(pg.types.getTypeParser(20, 'text')('9007199254740993'), '9007199254740993');
+  });
+
+  it('sets search_path to the ?schema= schema on every pooled connection', async () => {
+    if (postgres === undefined) return;
+    await withDatabase(postgres, async ({ db }) => {
+      const schemas = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          db
+            .connection()
+            .execute(async (c) => (await sql<{ s: string }>`select current_schema() as s`.execute(c)).rows[0]?.s),
+        ),
+      );
+      assert.equal(new Set(schemas).size, 1);
+      assert.match(schemas[0] ?? '', /^bawaba_test_/);
+    });
+  });
+});

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { forEachDatabase, withDatabase } from '../../test/support/databases.ts';
+import { currentSchema, type DialectName, isUniqueViolation, lockForUpdateSkipLocked } from './dialect.ts';
+import type { DB } from './schema.ts';
+
+function compilerOnly(dialect: DialectName): Kysely<DB> {
+  const sqlite = dialect === 'sqlite';
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => (sqlite ? new SqliteAdapter() : new PostgresAdapter()),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => (sqlite ? new SqliteIntrospector(db) : new PostgresIntrospector(db)),
+      createQueryCompiler: () => (sqlite ? new SqliteQueryCompiler() : new PostgresQueryCompiler()),
+    },
+  });
+}
+
+describe('lockForUpdateSkipLocked (compiled)', () => {
+  it('adds FOR UPDATE SKIP LOCKED on PostgreSQL only', () => {
+    const compiled = (d: DialectName) =>
+      lockForUpdateSkipLocked(compilerOnly(d).selectFrom('payments').select('id'), d).compile().sql;
+    assert.match(compiled('postgres'), /for update skip locked$/);
+    assert.doesNotMatch(compiled('sqlite'), /for update|skip locked/i);
+  });
+});
+
+function account(id: string) {
+  return { id, name: 'Merchant', created_at: 1 };
+}
+
+forEachDatabase((kind) => {
+  describe('dialect helpers', () => {
+    it('lockForUpdateSkipLocked runs, and on PostgreSQL skips a row another transaction locked', async () => {
+      const shared = await kind.openShared();
+      const [a, b] = [await shared.open(), await shared.open()];
+      try {
+        await a.db
+          .insertInto('accounts')
+          .values([account('acct_1'), account('acct_2')])
+          .execute();
+        const pick = (database: typeof a) =>
+          lockForUpdateSkipLocked(database.db.selectFrom('accounts').select('id').orderBy('id'), database.dialect);
+        if (kind.name === 'sqlite') {
+          assert.deepEqual(await pick(a).execute(), [{ id: 'acct_1' }, { id: 'acct_2' }]);
+          return;
+        }
+        await a.db.transaction().execute(async (trx) => {
+          const locked = await lockForUpdateSkipLocked(
+            trx.selectFrom('accounts').select('id').orderBy('id').limit(1),
+            'postgres',
+          ).execute();
+          assert.deepEqual(locked, [{ id: 'acct_1' }]);
+          assert.deepEqual(await pick(b).execute(), [{ id: 'acct_2' }]);
+        });
+        assert.deepEqual(await pick(b).execute(), [{ id: 'acct_1' }, { id: 'acct_2' }]);
+      } finally {
+        await a.close();
+        await b.close();
+        await shared.dispose();
+      }
+    });
+
+    it('isUniqueViolation recognises this database’s unique and primary-key errors only', async () => {
+      await withDatabase(kind, async ({ db }) => {
+        await db.insertInto('accounts').values(account('acct_1')).execute();
+        const primaryKey = await db
+          .insertInto('accounts')
+          .values(account('acct_1'))
+          .execute()
+          .catch((e: unknown) => e);
+        assert.ok(isUniqueViolation(primaryKey), String(primaryKey));
+        const key = {
+          account_id: 'acct_1',
+          mode: 'test' as const,
+          display_prefix: 'p',
+          secret_hash: 'h',
+          created_at: 1,
+          revoked_at: null,
+        };
+        await db
+          .insertInto('api_keys')
+          .values({ id: 'key_1', ...key })
+          .execute();
+        const unique = await db
+          .insertInto('api_keys')
+          .values({ id: 'key_2', ...key })
+          .execute()
+          .catch((e: unknown) => e);
+        assert.ok(isUniqueViolation(unique), String(unique));
+        const foreignKey = await db
+          .insertInto('api_keys')
+          .values({ id: 'key_3', ...key, secret_hash: 'h2', account_id: 'nope' })
+          .execute()
+          .catch((e: unknown) => e);
+        assert.ok(foreignKey instanceof Error);
+        assert.equal(isUniqueViolation(foreignKey), false);
+        assert.equal(isUniqueViolation(new Error('x')), false);
+        assert.equal(isUniqueViolation(undefined), false);
+      });
+    });
+
+    it('currentSchema names the PostgreSQL schema and is undefined on SQLite', async () => {
+      await withDatabase(kind, async ({ db, dialect }) => {
+        const schema = await currentSchema(db, dialect);
+        if (kind.name === 'sqlite') assert.equal(schema, undefined);
+        else assert.match(schema ?? '', /^bawaba_test_/);
+      });
+    });
+  });
+});

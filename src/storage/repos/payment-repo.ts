@@ -1,0 +1,167 @@
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { type Customer, PAYMENT_METHODS, type Payment, type PaymentMethod } from '../../core/payment/payment.ts';
+import { isPaymentStatus, type PaymentStatus } from '../../core/payment/status.ts';
+import type { Page, PaymentListQuery, PaymentRepo } from '../../core/ports.ts';
+import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
+import type { DB, PaymentsTable } from '../schema.ts';
+import type { SecretBox } from '../secret-box.ts';
+import { parseStringRecord } from './json.ts';
+
+type PaymentRow = Selectable<PaymentsTable>;
+type Mutable = Omit<PaymentRow, 'id' | 'account_id' | 'mode' | 'created_at' | 'version'>;
+
+/** Payments; the customer's national id is sealed by `box` into its own column. */
+export function createPaymentRepo(db: Kysely<DB>, box: SecretBox): PaymentRepo {
+  const toPayment = (row: PaymentRow) => rowToPayment(row, box);
+  const byId = (id: string) => db.selectFrom('payments').selectAll().where('id', '=', id);
+
+  return {
+    async insert(payment) {
+      await db
+        .insertInto('payments')
+        .values({
+          id: payment.id,
+          account_id: payment.accountId,
+          mode: payment.mode,
+          created_at: payment.createdAt,
+          version: payment.version,
+          ...mutableColumns(payment, box),
+        })
+        .execute();
+    },
+    async getById(id) {
+      const row = await byId(id).executeTakeFirst();
+      return row === undefined ? undefined : toPayment(row);
+    },
+    async get(accountId, mode, id) {
+      const row = await byId(id).where('account_id', '=', accountId).where('mode', '=', mode).executeTakeFirst();
+      return row === undefined ? undefined : toPayment(row);
+    },
+    async update(next, expectedVersion) {
+      const result = await db
+        .updateTable('payments')
+        .set({ ...mutableColumns(next, box), version: expectedVersion + 1 })
+        .where('id', '=', next.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+    async list(query) {
+      return listPayments(db, query, toPayment);
+    },
+  };
+}
+
+async function listPayments(
+  db: Kysely<DB>,
+  query: PaymentListQuery,
+  toPayment: (row: PaymentRow) => Payment,
+): Promise<Page<Payment>> {
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+    throw new RangeError(`payment list limit must be a positive integer, got ${query.limit}`);
+  }
+  // ending_before pages upwards from its cursor: read the nearest rows (ascending), then flip.
+  const upwards = query.endingBefore !== undefined;
+  const rows = await filtered(db, query)
+    .orderBy('id', upwards ? 'asc' : 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  if (upwards) page.reverse();
+  return { data: page.map(toPayment), hasMore: rows.length > query.limit };
+}
+
+function filtered(db: Kysely<DB>, query: PaymentListQuery): SelectQueryBuilder<DB, 'payments', PaymentRow> {
+  let q = db
+    .selectFrom('payments')
+    .selectAll()
+    .where('account_id', '=', query.accountId)
+    .where('mode', '=', query.mode);
+  if (query.status !== undefined) q = q.where('status', '=', query.status);
+  if (query.createdGte !== undefined) q = q.where('created_at', '>=', query.createdGte);
+  if (query.createdLt !== undefined) q = q.where('created_at', '<', query.createdLt);
+  if (query.startingAfter !== undefined) q = q.where('id', '<', query.startingAfter);
+  if (query.endingBefore !== undefined) q = q.where('id', '>', query.endingBefore);
+  return q;
+}
+
+function mutableColumns(p: Payment, box: SecretBox): Mutable {
+  return {
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    payment_method: p.paymentMethod,
+    connector: p.connector,
+    connector_account_id: p.connectorAccountId,
+    provider_payment_id: p.providerPaymentId,
+    provider_status: p.providerStatus,
+    next_action_url: p.nextActionUrl,
+    return_url: p.returnUrl,
+    reference: p.reference,
+    description: p.description,
+    ...customerColumns(p.customer, box),
+    metadata: JSON.stringify(p.metadata),
+    failure_code: p.failureCode,
+    failure_message: p.failureMessage,
+    expires_at: p.expiresAt,
+    updated_at: p.updatedAt,
+  };
+}
+
+function customerColumns(
+  customer: Customer | null,
+  box: SecretBox,
+): Pick<PaymentRow, 'customer' | 'national_id_sealed'> {
+  if (customer === null) return { customer: null, national_id_sealed: null };
+  const { nationalId, ...rest } = customer;
+  return {
+    customer: JSON.stringify(rest),
+    national_id_sealed: nationalId === undefined ? null : box.seal(nationalId),
+  };
+}
+
+function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    mode: row.mode,
+    status: checkedStatus(row.status),
+    amount: toSafeInteger(row.amount, 'payments.amount'),
+    currency: row.currency,
+    paymentMethod: checkedMethod(row.payment_method),
+    connector: row.connector,
+    connectorAccountId: row.connector_account_id,
+    providerPaymentId: row.provider_payment_id,
+    providerStatus: row.provider_status,
+    nextActionUrl: row.next_action_url,
+    returnUrl: row.return_url,
+    reference: row.reference,
+    description: row.description,
+    customer: rowToCustomer(row, box),
+    metadata: parseStringRecord(row.metadata, 'payments.metadata'),
+    failureCode: row.failure_code,
+    failureMessage: row.failure_message,
+    expiresAt: toSafeIntegerOrNull(row.expires_at, 'payments.expires_at'),
+    createdAt: toSafeInteger(row.created_at, 'payments.created_at'),
+    updatedAt: toSafeInteger(row.updated_at, 'payments.updated_at'),
+    version: toSafeInteger(row.version, 'payments.version'),
+  };
+}
+
+function rowToCustomer(row: PaymentRow, box: SecretBox): Customer | null {
+  if (row.customer === null && row.national_id_sealed === null) return null;
+  const rest: Customer = row.customer === null ? {} : parseStringRecord(row.customer, 'payments.customer');
+  return row.national_id_sealed === null ? rest : { ...rest, nationalId: box.open(row.national_id_sealed) };
+}
+
+function checkedStatus(status: string): PaymentStatus {
+  if (!isPaymentStatus(status)) throw new TypeError(`payments.status: unknown status "${status}"`);
+  return status;
+}
+
+function checkedMethod(method: string): PaymentMethod {
+  if (!(PAYMENT_METHODS as readonly string[]).includes(method)) {
+    throw new TypeError(`payments.payment_method: unknown method "${method}"`);
+  }
+  return method as PaymentMethod;
+}
