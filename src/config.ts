@@ -10,7 +10,8 @@ interface Setting<T> {
 export interface Config {
   readonly port: number;
   readonly host: string;
-  readonly publicUrl: string;
+  /** Unset: `http://localhost:<the port listened on>`. */
+  readonly publicUrl: string | undefined;
   readonly mode: 'sandbox' | 'production';
   readonly dataDir: string;
   readonly databaseUrl: string;
@@ -128,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port,
     host,
-    publicUrl: read(env, SETTINGS.publicUrl) ?? `http://localhost:${port}`,
+    publicUrl: read(env, SETTINGS.publicUrl),
     mode,
     dataDir,
     databaseUrl: read(env, SETTINGS.databaseUrl) ?? `sqlite:${dataDir.replace(/\/+$/, '')}/bawaba.db`,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './connectors/checkout-com/index.ts';
 import { createConnectorRegistry } from './connectors/registry.ts';
 import { type Clock, systemClock } from './core/clock.ts';
@@ -69,8 +69,18 @@ export function createConnectors(config: Config, dispatcher?: Dispatcher): Conne
   ]);
 }
 
+/** Where customers' browsers reach the gateway; settled once the listening port is known. */
+export interface PublicUrl {
+  value: string;
+}
+
 /** Builds the HTTP app over an opened core. */
-export function createApp(config: Config, core: Core, connectors: ConnectorRegistry): Promise<FastifyInstance> {
+export function createApp(
+  config: Config,
+  core: Core,
+  connectors: ConnectorRegistry,
+  publicUrl: PublicUrl = { value: config.publicUrl ?? `http://localhost:${config.port}` },
+): Promise<FastifyInstance> {
   const { repos, clock, ids, logger } = core;
   return buildApp({
     payment: {
@@ -80,7 +90,9 @@ export function createApp(config: Config, core: Core, connectors: ConnectorRegis
       clock,
       ids,
       log: logger,
-      publicUrl: config.publicUrl,
+      get publicUrl() {
+        return publicUrl.value;
+      },
     },
     payments: repos.payments,
     accounts: repos.accounts,
@@ -118,7 +130,11 @@ async function purgeIdempotencyKeys(core: Core): Promise<void> {
 }
 
 /** Starts the sandbox emulators and points test-mode connectors at them. */
-async function startSandbox(config: Config, core: Core): Promise<{ emulators: RunningEmulator[]; key: SandboxKey }> {
+async function startSandbox(
+  config: Config,
+  core: Core,
+  closers: (() => Promise<void>)[],
+): Promise<{ emulators: RunningEmulator[]; key: SandboxKey }> {
   const key = await ensureSandboxAccount(adminDeps(core), config.dataDir);
   const saved = sandboxEmulatorSecrets(config.dataDir);
   const cko = await startEmulator('checkout_com', {
@@ -129,6 +145,7 @@ async function startSandbox(config: Config, core: Core): Promise<{ emulators: Ru
       ? { webhookSignatureKey: saved.checkout_com.webhook_signature_key }
       : {}),
   });
+  closers.push(() => cko.close());
   const credentials = {
     secret_key: cko.credentials.secretKey,
     webhook_signature_key: cko.credentials.webhookSignatureKey,
@@ -141,25 +158,43 @@ async function startSandbox(config: Config, core: Core): Promise<{ emulators: Ru
 /** Starts the whole gateway: storage, sandbox emulators (in sandbox mode), HTTP API. */
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
   const core = await openCore(config, options);
-  const sandbox = config.mode === 'sandbox' ? await startSandbox(config, core) : undefined;
-  const app = await createApp(config, core, createConnectors(config, options.dispatcher));
-  await app.listen({ port: config.port, host: config.host });
-  const purge = setInterval(() => void purgeIdempotencyKeys(core), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
-  void purgeIdempotencyKeys(core);
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  return {
-    url,
-    app,
-    core,
-    emulators: sandbox?.emulators ?? [],
-    sandboxKey: sandbox?.key,
-    async close() {
-      clearInterval(purge);
-      await app.close();
-      for (const e of sandbox?.emulators ?? []) await e.close();
-      await core.database.close();
-    },
+  const closers: (() => Promise<void>)[] = [() => core.database.close()];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
   };
+  try {
+    const sandbox = config.mode === 'sandbox' ? await startSandbox(config, core, closers) : undefined;
+    const publicUrl = { value: config.publicUrl ?? '' };
+    const app = await createApp(config, core, createConnectors(config, options.dispatcher), publicUrl);
+    closers.push(() => app.close());
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    publicUrl.value ||= `http://localhost:${port}`;
+    const purge = setInterval(() => void purgeIdempotencyKeys(core), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
+    closers.push(async () => clearInterval(purge));
+    void purgeIdempotencyKeys(core);
+    return {
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+      app,
+      core,
+      emulators: sandbox?.emulators ?? [],
+      sandboxKey: sandbox?.key,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw explainStartError(err, config);
+  }
+}
+
+/** A stored secret that will not open means the encryption key changed: say which one. */
+function explainStartError(err: unknown, config: Config): unknown {
+  if (!(err instanceof Error) || !err.message.startsWith('SecretBox: cannot open')) return err;
+  const source = config.encryptionKey
+    ? 'BAWABA_ENCRYPTION_KEY'
+    : `the key in ${config.dataDir}/encryption.key (generated because BAWABA_ENCRYPTION_KEY is unset)`;
+  return new ConfigError(
+    `stored credentials cannot be decrypted with ${source}: start with the BAWABA_ENCRYPTION_KEY they were sealed with (or the data directory that holds its key file)`,
+  );
 }

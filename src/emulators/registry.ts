@@ -59,7 +59,7 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
       `  Secret key:     ${credentials.secretKey}  (Authorization: Bearer <key>)`,
       `  Public key:     ${credentials.publicKey}`,
       `  Webhook signature key: ${credentials.webhookSignatureKey}`,
-      `  Test card:      ${TEST_CARD} (any Luhn-valid 16-digit card), any future expiry, any 6-digit OTP`,
+      `  Test card:      ${TEST_CARD} (any Luhn-valid 16 to 19 digit card), any future expiry, any 6-digit OTP`,
       `  PIN ${APPROVING_PIN} approves; any other PIN declines`,
       `  Control API:    ${resolvedBase}/__control/ (clock, faults, payments, settings, reset)`,
     ],

@@ -15,7 +15,7 @@ export function banner(gateway: Gateway, mode: string): string {
   else if (key?.secret) lines.push(`  Test API key:  ${key.secret}   (from ${key.file})`);
   else if (key) lines.push(`  Test API key:  none on file; make one with: npx bawaba keys create --mode test`);
   for (const e of gateway.emulators)
-    lines.push(`  Emulator:      ${e.name} at ${e.baseUrl}   (details: npx bawaba emulate ${e.name} --help)`);
+    lines.push(`  Emulator:      ${e.name} at ${e.baseUrl}   (control API: ${e.baseUrl}/__control/)`);
   if (key) {
     lines.push(
       '',

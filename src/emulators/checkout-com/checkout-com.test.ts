@@ -423,8 +423,8 @@ describe('hosted QPay page', () => {
   });
 
   const invalid: [string, Record<string, string>, RegExp][] = [
-    ['card fails Luhn', { card_number: '4215375500883244' }, /valid card number/],
-    ['card too short', { card_number: '421537550088324' }, /valid card number/],
+    ['card fails Luhn', { card_number: '4215375500883244' }, /card number is not valid/],
+    ['card too short', { card_number: '421537550088324' }, /card number is not valid/],
     ['expiry in the past', { expiry: '01/20' }, /expiry date/],
     ['expiry month 13', { expiry: '13/30' }, /expiry date/],
     ['expiry malformed', { expiry: '1230' }, /expiry date/],

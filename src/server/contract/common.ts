@@ -29,14 +29,17 @@ export function ListOf<T extends TSchema>(item: T) {
   });
 }
 
+/** A reference to {@link ErrorBody}, which `buildApp()` registers as a shared schema. */
+export const ErrorRef = Type.Ref('Error');
+
 /** Error responses every authenticated route may give. */
 export const ERROR_RESPONSES = {
-  400: ErrorBody,
-  401: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  415: ErrorBody,
-  413: ErrorBody,
-  500: ErrorBody,
-  502: ErrorBody,
+  400: ErrorRef,
+  401: ErrorRef,
+  404: ErrorRef,
+  409: ErrorRef,
+  413: ErrorRef,
+  415: ErrorRef,
+  500: ErrorRef,
+  502: ErrorRef,
 } as const;

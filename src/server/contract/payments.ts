@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { PAYMENT_STATUSES } from '../../core/payment/status.ts';
-import { ERROR_RESPONSES, ErrorBody, ListOf, Nullable } from './common.ts';
+import { ERROR_RESPONSES, ErrorRef, ListOf, Nullable } from './common.ts';
 
 /** Metadata: string → string, at most 50 keys of 1–40 characters, values up to 500. */
 export const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
@@ -86,7 +86,7 @@ export const PaymentIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) 
 export const CreatePaymentSchema = {
   body: CreatePaymentBody,
   headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
-  response: { 201: PaymentObject, 202: PaymentObject, 402: ErrorBody, ...ERROR_RESPONSES },
+  response: { 201: PaymentObject, 202: PaymentObject, 402: ErrorRef, ...ERROR_RESPONSES },
 } as const;
 
 export const GetPaymentSchema = {
