@@ -20,6 +20,10 @@ export interface Config {
   readonly logLevel: string;
   readonly emulatorHost: string;
   readonly checkoutComEmulatorPort: number;
+  readonly runWorker: boolean;
+  readonly workerConcurrency: number;
+  readonly jobLeaseMs: number;
+  readonly workerPollMs: number;
 }
 
 /** A configuration problem, naming the variable. */
@@ -109,6 +113,30 @@ export const SETTINGS = {
     fallback: '4100',
     parse: int(0, 65535),
   },
+  runWorker: {
+    name: 'BAWABA_WORKER',
+    description: '`on` runs the job worker (webhook deliveries, reconciliation) inside `serve`; `off` leaves it to `bawaba worker` processes.',
+    fallback: 'on',
+    parse: (raw: string, name: string) => oneOf('on', 'off')(raw, name) === 'on',
+  },
+  workerConcurrency: {
+    name: 'BAWABA_WORKER_CONCURRENCY',
+    description: 'Jobs one worker runs at once.',
+    fallback: '16',
+    parse: int(1, 256),
+  },
+  jobLeaseMs: {
+    name: 'BAWABA_JOB_LEASE_MS',
+    description: 'How long a worker holds a claimed job; a job of a worker that died is taken again after it.',
+    fallback: '60000',
+    parse: int(500, 3_600_000),
+  },
+  workerPollMs: {
+    name: 'BAWABA_WORKER_POLL_MS',
+    description: 'How often an idle worker looks for due jobs (jobs made in the same process start at once).',
+    fallback: '500',
+    parse: int(10, 60_000),
+  },
 } as const satisfies Record<keyof Config, Setting<unknown>>;
 
 function read<T>(env: NodeJS.ProcessEnv, s: Setting<T>): T | undefined {
@@ -138,5 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: read(env, SETTINGS.logLevel) as string,
     emulatorHost: read(env, SETTINGS.emulatorHost) as string,
     checkoutComEmulatorPort: read(env, SETTINGS.checkoutComEmulatorPort) as number,
+    runWorker: read(env, SETTINGS.runWorker) as boolean,
+    workerConcurrency: read(env, SETTINGS.workerConcurrency) as number,
+    jobLeaseMs: read(env, SETTINGS.jobLeaseMs) as number,
+    workerPollMs: read(env, SETTINGS.workerPollMs) as number,
   };
 }

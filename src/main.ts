@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { type Config, ConfigError } from './config.ts';
@@ -6,30 +8,28 @@ import { createConnectorRegistry } from './connectors/registry.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { createIdGenerator, type IdGenerator } from './core/ids.ts';
 import type { ConnectorRegistry } from './core/ports.ts';
-import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
+import type { NotificationDeps } from './core/services/receive-notification.ts';
+import type { RunningEmulator } from './emulators/registry.ts';
+import { createHandlers } from './jobs/handlers/index.ts';
+import { createWorker, type Worker } from './jobs/worker.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
-import {
-  configureSandboxConnector,
-  ensureSandboxAccount,
-  type SandboxKey,
-  sandboxEmulatorSecrets,
-  sandboxEncryptionKey,
-  saveSandboxEmulatorSecrets,
-} from './sandbox.ts';
+import { type SandboxKey, sandboxEncryptionKey, startSandbox } from './sandbox.ts';
 import { buildApp } from './server/app.ts';
 import { type Database, openDatabase } from './storage/db.ts';
 import { migrateToLatest } from './storage/migrate.ts';
-import { createRepos } from './storage/repos/index.ts';
+import { createRepos, type Repos } from './storage/repos/index.ts';
 import { createSecretBox, parseEncryptionKey } from './storage/secret-box.ts';
 
-/** The storage side of the gateway: database, repositories, clock and ids. */
+/** The storage side of the gateway: database, repositories, clock, ids, and the worker's bell. */
 export interface Core {
   readonly database: Database;
-  readonly repos: ReturnType<typeof createRepos>;
+  readonly repos: Repos;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /** Rings an in-process worker after a commit that made jobs (set once a worker runs). */
+  readonly bell: { ring: () => void };
 }
 
 /** Repositories plus clock and ids: what administration helpers take. */
@@ -55,7 +55,20 @@ export async function openCore(config: Config, options: StartOptions = {}): Prom
   const applied = await migrateToLatest(database);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const clock = options.clock ?? systemClock;
-  return { database, repos: createRepos(database, box), clock, ids: createIdGenerator(clock), logger };
+  const ids = createIdGenerator(clock);
+  const bell = { ring: () => {} };
+  const repos = createRepos(database, box, ids);
+  // A state change that wrote events has deliveries to make: wake the worker at once.
+  const payments = repos.payments;
+  const ringing: Repos['payments'] = {
+    ...payments,
+    async update(next, expectedVersion, outbox) {
+      const written = await payments.update(next, expectedVersion, outbox);
+      if (written && outbox?.events?.length) bell.ring();
+      return written;
+    },
+  };
+  return { database, repos: { ...repos, payments: ringing }, clock, ids, logger, bell };
 }
 
 /** Every connector Bawaba has. */
@@ -74,6 +87,24 @@ export interface PublicUrl {
   value: string;
 }
 
+/** The use cases' dependencies. */
+export function paymentDeps(core: Core, connectors: ConnectorRegistry, publicUrl: PublicUrl): NotificationDeps {
+  const { repos, clock, ids, logger } = core;
+  return {
+    payments: repos.payments,
+    connectorAccounts: repos.connectorAccounts,
+    notifications: repos.notifications,
+    jobs: repos.jobs,
+    connectors,
+    clock,
+    ids,
+    log: logger,
+    get publicUrl() {
+      return publicUrl.value;
+    },
+  };
+}
+
 /** Builds the HTTP app over an opened core. */
 export function createApp(
   config: Config,
@@ -83,21 +114,17 @@ export function createApp(
 ): Promise<FastifyInstance> {
   const { repos, clock, ids, logger } = core;
   return buildApp({
-    payment: {
-      payments: repos.payments,
-      connectorAccounts: repos.connectorAccounts,
-      connectors,
-      clock,
-      ids,
-      log: logger,
-      get publicUrl() {
-        return publicUrl.value;
-      },
-    },
+    payment: paymentDeps(core, connectors, publicUrl),
     payments: repos.payments,
     accounts: repos.accounts,
     connectorAccounts: repos.connectorAccounts,
     idempotency: repos.idempotency,
+    events: repos.events,
+    webhookEndpoints: repos.webhookEndpoints,
+    deliveries: repos.webhookDeliveries,
+    jobs: repos.jobs,
+    notifications: repos.notifications,
+    nudgeWorker: () => core.bell.ring(),
     clock,
     ids,
     logger,
@@ -107,6 +134,40 @@ export function createApp(
   });
 }
 
+/** A job worker over the core (deliveries, reconciliation, late notifications). */
+export function createJobWorker(
+  config: Config,
+  core: Core,
+  connectors: ConnectorRegistry,
+  publicUrl: PublicUrl,
+  dispatcher?: Dispatcher,
+): Worker {
+  const { repos, clock, ids, logger } = core;
+  const worker = createWorker({
+    queue: repos.jobs,
+    handlers: createHandlers({
+      deliver: {
+        deliveries: repos.webhookDeliveries,
+        endpoints: repos.webhookEndpoints,
+        events: repos.events,
+        ids,
+        clock,
+        log: logger,
+        ...(dispatcher ? { dispatcher } : {}),
+      },
+      notifications: paymentDeps(core, connectors, publicUrl),
+    }),
+    clock,
+    log: logger,
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    concurrency: config.workerConcurrency,
+    leaseMs: config.jobLeaseMs,
+    pollIntervalMs: config.workerPollMs,
+  });
+  core.bell.ring = () => worker.nudge();
+  return worker;
+}
+
 /** A running gateway. */
 export interface Gateway {
   readonly url: string;
@@ -114,6 +175,7 @@ export interface Gateway {
   readonly core: Core;
   readonly emulators: readonly RunningEmulator[];
   readonly sandboxKey: SandboxKey | undefined;
+  readonly worker: Worker | undefined;
   close(): Promise<void>;
 }
 
@@ -129,33 +191,7 @@ async function purgeIdempotencyKeys(core: Core): Promise<void> {
   }
 }
 
-/** Starts the sandbox emulators and points test-mode connectors at them. */
-async function startSandbox(
-  config: Config,
-  core: Core,
-  closers: (() => Promise<void>)[],
-): Promise<{ emulators: RunningEmulator[]; key: SandboxKey }> {
-  const key = await ensureSandboxAccount(adminDeps(core), config.dataDir);
-  const saved = sandboxEmulatorSecrets(config.dataDir);
-  const cko = await startEmulator('checkout_com', {
-    port: config.checkoutComEmulatorPort,
-    host: config.emulatorHost,
-    ...(saved.checkout_com?.secret_key ? { secretKey: saved.checkout_com.secret_key } : {}),
-    ...(saved.checkout_com?.webhook_signature_key
-      ? { webhookSignatureKey: saved.checkout_com.webhook_signature_key }
-      : {}),
-  });
-  closers.push(() => cko.close());
-  const credentials = {
-    secret_key: cko.credentials.secretKey,
-    webhook_signature_key: cko.credentials.webhookSignatureKey,
-  };
-  saveSandboxEmulatorSecrets(config.dataDir, { ...saved, checkout_com: credentials });
-  await configureSandboxConnector(adminDeps(core), 'checkout_com', cko.baseUrl, credentials);
-  return { emulators: [cko], key };
-}
-
-/** Starts the whole gateway: storage, sandbox emulators (in sandbox mode), HTTP API. */
+/** Starts the whole gateway: storage, HTTP API, sandbox emulators (in sandbox mode), worker. */
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
   const core = await openCore(config, options);
   const closers: (() => Promise<void>)[] = [() => core.database.close()];
@@ -163,14 +199,22 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
-    const sandbox = config.mode === 'sandbox' ? await startSandbox(config, core, closers) : undefined;
+    const connectors = createConnectors(config, options.dispatcher);
     const publicUrl = { value: config.publicUrl ?? '' };
-    const app = await createApp(config, core, createConnectors(config, options.dispatcher), publicUrl);
+    const app = await createApp(config, core, connectors, publicUrl);
     closers.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     publicUrl.value ||= `http://localhost:${port}`;
+    const sandbox = config.mode === 'sandbox' ? await startSandbox(config, core, publicUrl.value, closers) : undefined;
+    let worker: Worker | undefined;
+    if (config.runWorker) {
+      const w = createJobWorker(config, core, connectors, publicUrl, options.dispatcher);
+      w.start();
+      closers.push(() => w.stop());
+      worker = w;
+    }
     const purge = setInterval(() => void purgeIdempotencyKeys(core), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
     closers.push(async () => clearInterval(purge));
     void purgeIdempotencyKeys(core);
@@ -180,12 +224,28 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       core,
       emulators: sandbox?.emulators ?? [],
       sandboxKey: sandbox?.key,
+      worker,
       close: closeAll,
     };
   } catch (err) {
     await closeAll();
     throw explainStartError(err, config);
   }
+}
+
+/** Runs a worker alone (`bawaba worker`): no HTTP API, no emulators. */
+export async function startWorker(config: Config, options: StartOptions = {}): Promise<{ worker: Worker; close(): Promise<void> }> {
+  const core = await openCore(config, options);
+  const connectors = createConnectors(config, options.dispatcher);
+  const worker = createJobWorker(config, core, connectors, { value: config.publicUrl ?? `http://localhost:${config.port}` }, options.dispatcher);
+  worker.start();
+  return {
+    worker,
+    async close() {
+      await worker.stop();
+      await core.database.close();
+    },
+  };
 }
 
 /** A stored secret that will not open means the encryption key changed: say which one. */

@@ -3,7 +3,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { Clock } from './core/clock.ts';
 import type { IdGenerator } from './core/ids.ts';
-import type { AccountRepo, ConnectorAccountRepo } from './core/ports.ts';
+import type { Config } from './config.ts';
+import type { AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
+import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
+import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
+import type { Core } from './main.ts';
 import { displayPrefix, generateApiKey, hashApiKey } from './server/api-keys.ts';
 
 /** A secret file under the data directory, readable by its owner only. */
@@ -18,18 +22,6 @@ export function sandboxEncryptionKey(dataDir: string): string {
   const path = join(dataDir, 'encryption.key');
   if (!existsSync(path)) writeSecretFile(path, `${randomBytes(32).toString('hex')}\n`);
   return readFileSync(path, 'utf8').trim();
-}
-
-/** Emulator credentials kept across restarts, so stored connector accounts keep working. */
-export function sandboxEmulatorSecrets(dataDir: string): Record<string, Record<string, string>> {
-  const path = join(dataDir, 'emulators.json');
-  if (!existsSync(path)) return {};
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, string>>;
-}
-
-/** Saves the emulator credentials for the next start. */
-export function saveSandboxEmulatorSecrets(dataDir: string, secrets: Record<string, Record<string, string>>): void {
-  writeSecretFile(join(dataDir, 'emulators.json'), `${JSON.stringify(secrets, null, 2)}\n`);
 }
 
 /** Creates an account with one API key; returns the key's secret (shown once). */
@@ -91,30 +83,61 @@ export async function ensureSandboxAccount(
   return { secret: valid ? saved : undefined, created: false, file };
 }
 
+/** True for a connector account the sandbox set up against an emulator on this machine. */
+function isEmulated(account: ConnectorAccount | undefined): boolean {
+  const base = account?.settings.base_url;
+  if (!base) return false;
+  const host = new URL(base).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
 /**
- * Points every account's test-mode connector at the running emulator: creates the connector
- * account where there is none, and refreshes the emulator's URL where it holds the emulator's key.
+ * Gives every account a test-mode Checkout.com connector against the running emulator, each
+ * as its own emulated merchant (its own keys, its notifications sent to its own hook URL). The
+ * database is the source of truth: an existing emulated connector's keys are handed to the
+ * new emulator, so it keeps working across restarts. Connectors a merchant set up are left alone.
  */
-export async function configureSandboxConnector(
+export async function configureSandboxCheckout(
   deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
-  connector: string,
-  baseUrl: string,
-  credentials: Record<string, string>,
+  emulator: RunningEmulator<CheckoutComControl>,
+  publicUrl: string,
 ): Promise<void> {
   for (const account of await deps.accounts.listAccounts()) {
-    const existing = await deps.connectorAccounts.find(account.id, 'test', connector);
-    if (existing && existing.credentials.secret_key !== credentials.secret_key) continue;
+    const existing = await deps.connectorAccounts.find(account.id, 'test', 'checkout_com');
+    if (existing && !isEmulated(existing)) continue;
+    const entity = emulator.control.createEntity({
+      ...(existing?.credentials.secret_key ? { secretKey: existing.credentials.secret_key } : {}),
+      ...(existing?.credentials.webhook_signature_key
+        ? { webhookSignatureKey: existing.credentials.webhook_signature_key }
+        : {}),
+    });
     const now = deps.clock.now();
-    await deps.connectorAccounts.upsert({
+    const saved = await deps.connectorAccounts.upsert({
       id: existing?.id ?? deps.ids.next('ca'),
       accountId: account.id,
       mode: 'test',
-      connector,
-      credentials,
-      settings: { ...existing?.settings, base_url: baseUrl },
+      connector: 'checkout_com',
+      credentials: { secret_key: entity.secretKey, webhook_signature_key: entity.webhookSignatureKey },
+      settings: { ...existing?.settings, base_url: emulator.baseUrl },
       priority: existing?.priority ?? 100,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
+    emulator.control.setWebhooks(entity.id, [{ url: `${publicUrl.replace(/\/+$/, '')}/hooks/checkout_com/${saved.id}` }]);
   }
+}
+
+/** Starts the sandbox: the sandbox account and key, the emulators, connectors pointed at them. */
+export async function startSandbox(
+  config: Config,
+  core: Core,
+  publicUrl: string,
+  closers: (() => Promise<void>)[],
+): Promise<{ emulators: RunningEmulator[]; key: SandboxKey }> {
+  const deps = { ...core.repos, ids: core.ids, clock: core.clock };
+  const key = await ensureSandboxAccount(deps, config.dataDir);
+  const cko = await startEmulator('checkout_com', { port: config.checkoutComEmulatorPort, host: config.emulatorHost });
+  closers.push(() => cko.close());
+  await configureSandboxCheckout(deps, cko, publicUrl);
+  return { emulators: [cko], key };
 }

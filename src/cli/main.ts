@@ -5,6 +5,7 @@ import { registerEmulateCommand } from './commands/emulate.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
 
 /** The `bawaba` command line. */
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description('Bawaba payment gateway: API server, provider emulators and administration')
     .showHelpAfterError();
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerEmulateCommand(program);
   registerMigrateCommand(program);
   registerKeyCommands(program);

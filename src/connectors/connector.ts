@@ -10,6 +10,8 @@ export type {
   ConnectorConfigSpec,
   ConnectorRegistry,
   CreateOutcome,
+  InboundNotification,
+  NotificationOutcome,
   ProviderFailure,
   ProviderPaymentRequest,
   ProviderPaymentSnapshot,

@@ -92,6 +92,11 @@ export const ERROR_CODES = {
     status: 401,
     message: 'The API key is not valid.',
   },
+  notification_unverified: {
+    type: 'authentication_error',
+    status: 401,
+    message: 'The notification could not be verified as coming from the provider.',
+  },
   idempotency_key_invalid: {
     type: 'idempotency_error',
     status: 400,
@@ -136,6 +141,11 @@ export const ERROR_CODES = {
     type: 'provider_error',
     status: 502,
     message: 'The provider refused the connector credentials; check them.',
+  },
+  provider_unavailable: {
+    type: 'provider_error',
+    status: 502,
+    message: 'The provider could not be reached, so no payment was made there.',
   },
   internal_error: {
     type: 'api_error',

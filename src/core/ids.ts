@@ -10,6 +10,8 @@ export const ID_PREFIXES = {
   event: 'evt',
   webhookEndpoint: 'we',
   webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
+  notification: 'ntf',
   job: 'job',
   request: 'req',
 } as const;

@@ -2,6 +2,7 @@
  * Ports: what the core needs from the outside world, declared here and implemented in
  * `storage/`, `connectors/` and friends; only `main.ts` wires implementations to them.
  */
+import type { Outbox } from './event-ports.ts';
 import type { Money } from './money.ts';
 import type { Customer, Mode, Payment, PaymentMethod } from './payment/payment.ts';
 import type { PaymentStatus } from './payment/status.ts';
@@ -88,16 +89,22 @@ export interface Page<T> {
 
 /** Payments. */
 export interface PaymentRepo {
-  insert(payment: Payment): Promise<void>;
+  /** Stores a new payment, and its outbox in the same transaction. */
+  insert(payment: Payment, outbox?: Outbox): Promise<void>;
   /** A payment by id, whatever its account: for routes the customer's browser reaches. */
   getById(id: string): Promise<Payment | undefined>;
   /** A payment by id, only if it belongs to `accountId` in `mode`. */
   get(accountId: string, mode: Mode, id: string): Promise<Payment | undefined>;
+  /** The payment a connector account's provider knows by `providerPaymentId`. */
+  findByProviderId(connectorAccountId: string, providerPaymentId: string): Promise<Payment | undefined>;
   /**
    * Writes `next` if the stored version still equals `expectedVersion` (then stored as
-   * `expectedVersion + 1`). Returns false when someone else updated it first.
+   * `expectedVersion + 1`), with its outbox in the same transaction: the events (each fanned
+   * out to a delivery and a `deliver_webhook` job per subscribed, enabled endpoint of the
+   * payment's account and mode) and the jobs. Returns false, writing nothing, when someone else
+   * updated the payment first.
    */
-  update(next: Payment, expectedVersion: number): Promise<boolean>;
+  update(next: Payment, expectedVersion: number, outbox?: Outbox): Promise<boolean>;
   list(query: PaymentListQuery): Promise<Page<Payment>>;
 }
 
@@ -197,6 +204,7 @@ export interface ProviderFailure {
     | 'provider_declined'
     | 'provider_request_rejected'
     | 'provider_authentication_failed'
+    | 'provider_unavailable'
     | 'amount_invalid'
     | 'currency_not_supported'
     | 'parameter_invalid';
@@ -240,6 +248,26 @@ export type RetrieveOutcome =
       readonly detail: string;
     };
 
+/** A provider notification as it arrived over HTTP. */
+export interface InboundNotification {
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The raw body, exactly as received: signatures are over these bytes. */
+  readonly rawBody: string;
+}
+
+/** What a connector made of a notification. */
+export type NotificationOutcome =
+  /** Not provably from the provider: answered 401, never applied. */
+  | { readonly kind: 'unverified'; readonly reason: string }
+  /** From the provider. `snapshot` is null when the event says nothing about a payment's status. */
+  | {
+      readonly kind: 'verified';
+      readonly eventId: string;
+      readonly eventType: string;
+      readonly snapshot: ProviderPaymentSnapshot | null;
+    };
+
 /**
  * The connector contract: one provider behind one closed set of normalised outcomes. A
  * connector never throws for a provider fault; it answers `unknown`, and never reports a
@@ -256,6 +284,8 @@ export interface Connector {
   retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome>;
   /** The provider reference carried by the customer's return to Bawaba, if any. */
   returnReference(query: Readonly<Record<string, string | undefined>>): string | undefined;
+  /** Verifies a notification with the account's credentials and maps it to a status, if any. */
+  parseNotification(account: ConnectorAccount, notification: InboundNotification): NotificationOutcome;
 }
 
 /** Finds connectors by id. */

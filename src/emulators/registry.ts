@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { CheckoutComControl } from './checkout-com/control.ts';
+import type { Entity, WebhookEndpoint } from './checkout-com/entities.ts';
 import { TEST_CARD } from './checkout-com/pages.ts';
 import { createCheckoutComEmulator } from './checkout-com/server.ts';
 import { APPROVING_PIN } from './checkout-com/state.ts';
@@ -14,6 +15,12 @@ export type StartEmulatorOptions = {
   publicBaseUrl?: string;
   secretKey?: string;
   webhookSignatureKey?: string;
+  /** Where the default entity's webhooks are sent, each with an optional static Authorization header. */
+  webhooks?: WebhookEndpoint[];
+  /** Waits before each webhook retry (default 2 s, 10 s, 1 min, 5 min, 30 min). */
+  notificationRetryDelaysMs?: readonly number[];
+  /** Limit on one webhook delivery attempt (default 10 s). */
+  notificationTimeoutMs?: number;
 };
 
 export type EmulatorCredentials = { secretKey: string; publicKey: string; webhookSignatureKey: string };
@@ -35,11 +42,43 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+function webhookList(entity: Entity): string {
+  if (entity.webhooks.length === 0) return 'none';
+  return entity.webhooks
+    .map((w) => (w.authorization === undefined ? w.url : `${w.url} (with Authorization)`))
+    .join(', ');
+}
+
+function entityLines(entities: Entity[], defaultId: string): string[] {
+  const lines: string[] = [];
+  for (const entity of entities) {
+    if (entity.id === defaultId) {
+      lines.push(
+        `  Entity:         ${entity.id} (default)`,
+        `  Webhook signature key: ${entity.webhookSignatureKey}`,
+        `  Webhooks:       ${webhookList(entity)}`,
+      );
+      continue;
+    }
+    lines.push(
+      `  Entity:         ${entity.id}`,
+      `    Secret key:   ${entity.secretKey}`,
+      `    Public key:   ${entity.publicKey}`,
+      `    Webhook signature key: ${entity.webhookSignatureKey}`,
+      `    Webhooks:     ${webhookList(entity)}`,
+    );
+  }
+  return lines;
+}
+
 async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmulator<CheckoutComControl>> {
   let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
   const emulator = createCheckoutComEmulator({
     ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
     ...(opts.webhookSignatureKey !== undefined && { webhookSignatureKey: opts.webhookSignatureKey }),
+    ...(opts.webhooks !== undefined && { webhooks: opts.webhooks }),
+    ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
+    ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     baseUrl: () => baseUrl,
   });
   const host = opts.host ?? '127.0.0.1';
@@ -48,6 +87,7 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
   baseUrl ??= `http://${urlHost(host)}:${port}`;
   const resolvedBase = baseUrl;
   const { credentials } = emulator;
+  const defaultId = emulator.entities.defaultEntity().id;
   return {
     name: 'checkout_com',
     baseUrl: resolvedBase,
@@ -58,10 +98,10 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
       `  API:            POST ${resolvedBase}/payments, GET ${resolvedBase}/payments/{pay_|sid_}`,
       `  Secret key:     ${credentials.secretKey}  (Authorization: Bearer <key>)`,
       `  Public key:     ${credentials.publicKey}`,
-      `  Webhook signature key: ${credentials.webhookSignatureKey}`,
+      ...entityLines(emulator.control.listEntities(), defaultId),
       `  Test card:      ${TEST_CARD} (any Luhn-valid 16 to 19 digit card), any future expiry, any 6-digit OTP`,
       `  PIN ${APPROVING_PIN} approves; any other PIN declines`,
-      `  Control API:    ${resolvedBase}/__control/ (clock, faults, payments, settings, reset)`,
+      `  Control API:    ${resolvedBase}/__control/ (clock, faults, payments, settings, reset, entities, notifications)`,
     ],
     close: () => emulator.app.close(),
   };

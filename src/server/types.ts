@@ -9,12 +9,19 @@ import type {
   PaymentRepo,
   Principal,
 } from '../core/ports.ts';
-import type { PaymentDeps } from '../core/services/deps.ts';
+import type {
+  EventRepo,
+  JobQueue,
+  ProviderNotificationRepo,
+  WebhookDeliveryRepo,
+  WebhookEndpointRepo,
+} from '../core/event-ports.ts';
+import type { NotificationDeps } from '../core/services/receive-notification.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 /** Everything `buildApp()` needs; `main.ts` builds it. */
 export interface AppDeps {
-  readonly payment: PaymentDeps;
+  readonly payment: NotificationDeps;
   readonly payments: PaymentRepo;
   readonly accounts: AccountRepo;
   readonly connectorAccounts: ConnectorAccountRepo;
@@ -24,6 +31,13 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly connectors: ConnectorRegistry;
+  readonly events: EventRepo;
+  readonly webhookEndpoints: WebhookEndpointRepo;
+  readonly deliveries: WebhookDeliveryRepo;
+  readonly jobs: JobQueue;
+  readonly notifications: ProviderNotificationRepo;
+  /** Tells an in-process worker there are jobs to run now (no-op without one). */
+  readonly nudgeWorker: () => void;
   /** Sandbox mode: serves a stand-in merchant return page at `/sandbox/return`. */
   readonly sandbox: boolean;
 }

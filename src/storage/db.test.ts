@@ -77,10 +77,16 @@ forEachDatabase((kind) => {
           'accounts',
           'api_keys',
           'connector_accounts',
+          'events',
           'idempotency_keys',
+          'jobs',
           'kysely_migration',
           'kysely_migration_lock',
           'payments',
+          'provider_notifications',
+          'webhook_attempts',
+          'webhook_deliveries',
+          'webhook_endpoints',
         ]);
       });
     });

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { type DialectName, isUniqueViolation } from './dialect.ts';
+import { type DialectName, isUniqueViolation, sqliteDialect } from './dialect.ts';
 import { toSafeInteger } from './safe-integer.ts';
 import type { DB } from './schema.ts';
 
@@ -48,7 +48,7 @@ function openSqlite(path: string): Database {
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: sqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
 import {
   DummyDriver,
   Kysely,
@@ -11,7 +12,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { forEachDatabase, withDatabase } from '../../test/support/databases.ts';
-import { currentSchema, type DialectName, isUniqueViolation, lockForUpdateSkipLocked } from './dialect.ts';
+import { currentSchema, type DialectName, isUniqueViolation, least, lockForUpdateSkipLocked } from './dialect.ts';
 import type { DB } from './schema.ts';
 
 function compilerOnly(dialect: DialectName): Kysely<DB> {
@@ -32,6 +33,18 @@ describe('lockForUpdateSkipLocked (compiled)', () => {
       lockForUpdateSkipLocked(compilerOnly(d).selectFrom('payments').select('id'), d).compile().sql;
     assert.match(compiled('postgres'), /for update skip locked$/);
     assert.doesNotMatch(compiled('sqlite'), /for update|skip locked/i);
+  });
+});
+
+describe('least (compiled)', () => {
+  it('is least() on PostgreSQL and the scalar min() on SQLite', () => {
+    const compiled = (d: DialectName) =>
+      compilerOnly(d)
+        .selectFrom('jobs')
+        .select((eb) => least(d, eb.ref('run_at'), eb.ref('created_at')).as('m'))
+        .compile().sql;
+    assert.match(compiled('postgres'), /least\("run_at", "created_at"\)/);
+    assert.match(compiled('sqlite'), /min\("run_at", "created_at"\)/);
   });
 });
 
@@ -108,6 +121,38 @@ forEachDatabase((kind) => {
         assert.equal(isUniqueViolation(new Error('x')), false);
         assert.equal(isUniqueViolation(undefined), false);
       });
+    });
+
+    it('least picks the smaller of two values', async () => {
+      await withDatabase(kind, async ({ db, dialect }) => {
+        const row = await db
+          .selectNoFrom((eb) => [
+            least(dialect, eb.val(7), eb.val(3)).as('a'),
+            least(dialect, eb.val(-2), eb.val(5)).as('b'),
+          ])
+          .executeTakeFirstOrThrow();
+        assert.deepEqual([Number(row.a), Number(row.b)], [3, -2]);
+      });
+    });
+
+    it('on SQLite, a transaction holds the write lock from its BEGIN, even before it writes', async (t) => {
+      if (kind.name !== 'sqlite') return t.skip('SQLite only');
+      const shared = await kind.openShared();
+      const database = await shared.open();
+      const other = new SQLite(shared.url.slice('sqlite:'.length), { timeout: 0 });
+      try {
+        await database.db.transaction().execute(async (trx) => {
+          await trx.selectFrom('accounts').selectAll().execute();
+          // A deferred BEGIN would hold only a read snapshot here, and this would succeed.
+          assert.throws(() => other.exec('begin immediate'), { code: 'SQLITE_BUSY' });
+        });
+        other.exec('begin immediate');
+        other.exec('rollback');
+      } finally {
+        other.close();
+        await database.close();
+        await shared.dispose();
+      }
     });
 
     it('currentSchema names the PostgreSQL schema and is undefined on SQLite', async () => {

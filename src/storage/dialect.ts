@@ -1,4 +1,17 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 
 /** The SQL dialects Bawaba runs on. Every branch on it lives in this file. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -20,6 +33,46 @@ export function lockForUpdate<DB, TB extends keyof DB, O>(
   dialect: DialectName,
 ): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? query.forUpdate() : query;
+}
+
+/**
+ * The smaller of two values: `least` on PostgreSQL, the two-argument scalar `min` on SQLite
+ * (which has no `least`). They differ only on NULL (`least` skips it, `min` returns it): pass
+ * NOT NULL expressions only.
+ */
+export function least<T>(dialect: DialectName, a: Expression<T>, b: Expression<T>): RawBuilder<T> {
+  return dialect === 'postgres' ? sql<T>`least(${a}, ${b})` : sql<T>`min(${a}, ${b})`;
+}
+
+/**
+ * Kysely's SQLite dialect, except that transactions open with `BEGIN IMMEDIATE`, taking the
+ * write lock at once (waiting up to `busy_timeout` for it).
+ *
+ * Kysely's plain `BEGIN` is deferred: a transaction that reads before it writes holds only a
+ * read snapshot, and when another process commits in between, its first write fails at once
+ * with SQLITE_BUSY_SNAPSHOT (WAL) without waiting, since the snapshot can never be upgraded.
+ * Every Bawaba transaction writes, so taking the lock up front costs nothing: SQLite lets
+ * one writer in at a time anyway. Statements outside a transaction are unaffected.
+ *
+ * better-sqlite3 waits for a lock synchronously: two handles of one process on one file must
+ * not hold transactions open at once (the second would stall the event loop the first needs
+ * to finish, then fail with SQLITE_BUSY). One process uses one handle, which Kysely
+ * serialises; only tests open more.
+ */
+export function sqliteDialect(config: SqliteDialectConfig): Dialect {
+  const base = new SqliteDialect(config);
+  return {
+    createAdapter: () => base.createAdapter(),
+    createDriver: (): Driver => new ImmediateSqliteDriver(config),
+    createIntrospector: (db) => base.createIntrospector(db),
+    createQueryCompiler: () => base.createQueryCompiler(),
+  };
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 const SQLITE_UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);

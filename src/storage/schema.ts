@@ -77,6 +77,100 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+export interface EventsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  type: string;
+  object_id: string;
+  /** The object's API representation, JSON. */
+  data: string;
+  created_at: number;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  url: string;
+  /** JSON array of event types, `*` for all. */
+  enabled_events: string;
+  status: 'enabled' | 'disabled';
+  disabled_reason: string | null;
+  description: string | null;
+  /** The signing secret, sealed by the SecretBox. */
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** No foreign key: a deleted endpoint's deliveries stay for history. */
+  endpoint_id: string;
+  event_id: string;
+  account_id: string;
+  mode: Mode;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: number;
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  queue: string;
+  /** JSON object of strings. */
+  payload: string;
+  run_at: number;
+  /** Attempts so far: incremented by each claim. */
+  attempts: number;
+  max_attempts: number;
+  /** 0 when not locked. */
+  locked_until: number;
+  locked_by: string | null;
+  last_error: string | null;
+  dead_at: number | null;
+  /** Unique among jobs that are not dead (a killed job gives its key up). */
+  dedupe_key: string | null;
+  group_key: string | null;
+  created_at: number;
+}
+
+export interface ProviderNotificationsTable {
+  id: string;
+  connector: string;
+  connector_account_id: string;
+  provider_event_id: string | null;
+  event_type: string | null;
+  /** 1 or 0. */
+  verified: number;
+  verification_error: string | null;
+  /** JSON object of strings. */
+  headers: string;
+  body: string;
+  /** The first verified notification of the same provider event, when this one repeats it. */
+  duplicate_of: string | null;
+  result: string | null;
+  payment_id: string | null;
+  processed_at: number | null;
+  received_at: number;
+}
+
 /** Every table Bawaba's storage layer owns. */
 export interface DB {
   accounts: AccountsTable;
@@ -84,4 +178,10 @@ export interface DB {
   connector_accounts: ConnectorAccountsTable;
   payments: PaymentsTable;
   idempotency_keys: IdempotencyKeysTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  jobs: JobsTable;
+  provider_notifications: ProviderNotificationsTable;
 }

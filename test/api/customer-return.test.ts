@@ -5,6 +5,8 @@ import { createTestGateway, type TestGateway } from '../support/gateway.ts';
 let gw: TestGateway;
 before(async () => {
   gw = await createTestGateway();
+  // These tests are about the return route alone: no provider notifications arrive.
+  for (const e of gw.emulator.control.listEntities()) gw.emulator.control.setWebhooks(e.id, []);
 });
 after(() => gw.close());
 

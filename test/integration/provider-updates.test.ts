@@ -44,10 +44,10 @@ forEachDatabase((kind) => {
     await withDatabase(kind, async (database) => {
       const clock = createManualClock();
       const ids = createIdGenerator(clock);
-      const repos = createRepos(database, createSecretBox(Buffer.alloc(32, 7)));
+      const repos = createRepos(database, createSecretBox(Buffer.alloc(32, 7)), ids);
       const accountId = ids.next('acct');
       await repos.accounts.createAccount({ id: accountId, name: 'm', createdAt: clock.now() });
-      const deps = { payments: repos.payments, clock, log: silent };
+      const deps = { payments: repos.payments, clock, log: silent, ids };
       const scenario = fc
         .constantFrom(...HISTORIES)
         .chain((history) =>

@@ -29,7 +29,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import { adminDeps, type Gateway, startGateway } from '../../src/main.ts';
-import { configureSandboxConnector, createAccountWithKey } from '../../src/sandbox.ts';
+import type { RunningEmulator } from '../../src/emulators/registry.ts';
+import { configureSandboxCheckout, createAccountWithKey } from '../../src/sandbox.ts';
 
 // autocannon ships no type declarations: the part of its API used here.
 interface AutocannonRequest {
@@ -287,10 +288,7 @@ async function merchantKey(gateway: Gateway, emulator: Gateway['emulators'][numb
   console.log('the database already has accounts: using a fresh bench merchant');
   const deps = adminDeps(gateway.core);
   const { secret } = await createAccountWithKey(deps, 'Bench merchant', 'test');
-  await configureSandboxConnector(deps, 'checkout_com', emulator.baseUrl, {
-    secret_key: emulator.credentials.secretKey,
-    webhook_signature_key: emulator.credentials.webhookSignatureKey,
-  });
+  await configureSandboxCheckout(deps, emulator as RunningEmulator<CheckoutComControl>, gateway.url);
   return secret;
 }
 

@@ -16,6 +16,8 @@ import type { DB } from '../../src/storage/schema.ts';
 
 /** One fresh database that several independent handles (pools, connections) can open. */
 export interface SharedDatabase {
+  /** Its URL, for handles opened elsewhere (another process); they must close before dispose(). */
+  readonly url: string;
   /** Opens another handle; close it before dispose(). */
   open(): Promise<Database>;
   /** Removes the database. */
@@ -44,6 +46,7 @@ const sqlite: TestDatabase = {
     const url = `sqlite:${join(dir, 'bawaba.db')}`;
     const owner = await migrated(await openDatabase(url));
     return {
+      url,
       open: () => openDatabase(url),
       async dispose() {
         await owner.close();
@@ -80,7 +83,7 @@ function postgres(baseUrl: string): TestDatabase {
     open: async () => (await create()).owner,
     async openShared() {
       const { url, owner } = await create();
-      return { open: () => openPostgres(url), dispose: () => owner.close() };
+      return { url, open: () => openPostgres(url), dispose: () => owner.close() };
     },
   };
 }

@@ -1,10 +1,21 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../src/config.ts';
 import type { Principal } from '../../src/core/ports.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulators/registry.ts';
-import { adminDeps, type Core, createApp, createConnectors, openCore } from '../../src/main.ts';
-import { configureSandboxConnector, createAccountWithKey } from '../../src/sandbox.ts';
+import type { Worker } from '../../src/jobs/worker.ts';
+import {
+  adminDeps,
+  type Core,
+  createApp,
+  createConnectors,
+  createJobWorker,
+  openCore,
+  type PublicUrl,
+  type StartOptions,
+} from '../../src/main.ts';
+import { configureSandboxCheckout, createAccountWithKey } from '../../src/sandbox.ts';
 import type { Database } from '../../src/storage/db.ts';
 
 /** A merchant of the test gateway: an account and its test key. */
@@ -14,12 +25,18 @@ export interface TestMerchant {
   readonly principal: Principal;
 }
 
-/** A gateway built for tests: app (not listening unless asked), core, emulator, two merchants. */
+/**
+ * A gateway built for tests: the app listening on loopback (so the emulator's notifications
+ * reach it; tests mostly use `inject()`), its core, an emulator, two merchants, and a worker
+ * that runs only when a test asks (`worker.runDue()`), on the core's clock.
+ */
 export interface TestGateway {
   readonly app: FastifyInstance;
+  readonly url: string;
   readonly core: Core;
   readonly config: Config;
   readonly emulator: RunningEmulator<CheckoutComControl>;
+  readonly worker: Worker;
   readonly merchant: TestMerchant;
   readonly other: TestMerchant;
   /** Creates a payment through the API as `merchant`. */
@@ -33,7 +50,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
     host: '127.0.0.1',
-    publicUrl: 'http://bawaba.test',
+    publicUrl: undefined,
     mode: 'sandbox',
     dataDir: '/nonexistent',
     databaseUrl: 'sqlite::memory:',
@@ -42,6 +59,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     emulatorHost: '127.0.0.1',
     checkoutComEmulatorPort: 0,
+    runWorker: false,
+    workerConcurrency: 16,
+    jobLeaseMs: 60_000,
+    workerPollMs: 50,
     ...overrides,
   };
 }
@@ -61,19 +82,22 @@ let keyCounter = 0;
 
 /** Builds a gateway over an in-memory SQLite (or `database`) with a Checkout.com emulator. */
 export async function createTestGateway(
-  options: { database?: Database; config?: Partial<Config> } = {},
+  options: { database?: Database; config?: Partial<Config>; start?: StartOptions } = {},
 ): Promise<TestGateway> {
   const config = testConfig(options.config);
-  const core = await openCore(config, options.database ? { database: options.database } : {});
+  const core = await openCore(config, { ...options.start, ...(options.database ? { database: options.database } : {}) });
   const emulator = await startEmulator('checkout_com', { port: 0 });
   const deps = adminDeps(core);
   const a = await createAccountWithKey(deps, 'Merchant A', 'test');
   const b = await createAccountWithKey(deps, 'Merchant B', 'test');
-  await configureSandboxConnector(deps, 'checkout_com', emulator.baseUrl, {
-    secret_key: emulator.credentials.secretKey,
-    webhook_signature_key: emulator.credentials.webhookSignatureKey,
-  });
-  const app = await createApp(config, core, createConnectors(config));
+  const connectors = createConnectors(config, options.start?.dispatcher);
+  const publicUrl: PublicUrl = { value: '' };
+  const app = await createApp(config, core, connectors, publicUrl);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  publicUrl.value = config.publicUrl ?? url;
+  await configureSandboxCheckout(deps, emulator, publicUrl.value);
+  const worker = createJobWorker(config, core, connectors, publicUrl, options.start?.dispatcher);
   const merchant = (acc: { accountId: string; secret: string }): TestMerchant => ({
     accountId: acc.accountId,
     key: acc.secret,
@@ -81,9 +105,11 @@ export async function createTestGateway(
   });
   return {
     app,
+    url,
     core,
     config,
     emulator,
+    worker,
     merchant: merchant(a),
     other: merchant(b),
     async createPayment(body = PAYMENT_BODY, key = a.secret) {
@@ -97,6 +123,7 @@ export async function createTestGateway(
       return res.json();
     },
     async close() {
+      await worker.stop(1000);
       await app.close();
       await emulator.close();
       await core.database.close();

@@ -8,6 +8,7 @@ import type {
 } from '../../core/ports.ts';
 import { type HttpAnswer, type HttpFailure, parseJson } from '../http.ts';
 import { type CheckoutClientConfig, getPayment, postPayment } from './client.ts';
+import { parseCheckoutNotification } from './webhook.ts';
 import { buildCreateBody, MAX_AMOUNT_MINOR, parseErrorBody, parsePayment, translateError } from './mapper.ts';
 
 /** Options of the Checkout.com connector. */
@@ -58,6 +59,8 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
       const res = await getPayment(config(account), reference);
       return readRetrieve(res);
     },
+
+    parseNotification: parseCheckoutNotification,
 
     returnReference(query) {
       const sid = query['cko-session-id'];

@@ -19,13 +19,22 @@ export function offeredStatus(snapshot: ProviderPaymentSnapshot, source: UpdateS
  * late or reordered notifications) changes nothing and is logged.
  */
 export async function applyProviderUpdate(
-  deps: Pick<PaymentDeps, 'payments' | 'clock' | 'log'>,
+  deps: Pick<PaymentDeps, 'payments' | 'clock' | 'log' | 'ids'>,
   payment: Payment,
   snapshot: ProviderPaymentSnapshot,
   source: UpdateSource,
 ): Promise<Payment> {
   const offered = offeredStatus(snapshot, source);
-  return updatePayment(deps.payments, payment, (fresh) => {
+  const money = snapshot.money;
+  if (money && (money.amount !== payment.amount || money.currency !== payment.currency)) {
+    // Never record a status for an amount other than the one the merchant asked for.
+    deps.log.error(
+      { paymentId: payment.id, expected: { amount: payment.amount, currency: payment.currency }, reported: money },
+      'provider reports another amount for this payment: update not applied',
+    );
+    return payment;
+  }
+  return updatePayment(deps, payment, (fresh) => {
     const t = transition(fresh.status, offered);
     if (t.kind === 'stale') {
       deps.log.debug(

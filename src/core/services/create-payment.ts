@@ -4,6 +4,7 @@ import type { Customer, Payment, PaymentMethod } from '../payment/payment.ts';
 import type { Connector, ConnectorAccount, CreateOutcome, Principal } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
+import { paymentOutbox } from './outbox.ts';
 import { updatePayment } from './update-payment.ts';
 
 /** A validated request to create a payment. */
@@ -81,18 +82,30 @@ export async function createPayment(
     updatedAt: now,
     version: 0,
   };
-  await deps.payments.insert(payment);
+  await deps.payments.insert(payment, paymentOutbox(deps, undefined, payment));
   await hooks.onReserved?.(payment.id);
-  return callProvider(deps, payment, connector, account, input.locale ?? 'en');
+  return callProvider(deps, payment, connector, account, input.locale ?? 'en', true);
 }
 
-async function resume(deps: PaymentDeps, payment: Payment, input: CreatePaymentInput): Promise<CreatePaymentResult> {
+function resume(deps: PaymentDeps, payment: Payment, input: CreatePaymentInput): Promise<CreatePaymentResult> {
+  return resumeCreation(deps, payment, input.locale ?? 'en');
+}
+
+/**
+ * Asks the provider again for a payment whose creation outcome is unknown, with the same
+ * provider idempotency key, so the provider answers about the payment it may already have.
+ */
+export async function resumeCreation(
+  deps: PaymentDeps,
+  payment: Payment,
+  locale: 'en' | 'ar' = 'en',
+): Promise<CreatePaymentResult> {
   if (payment.providerPaymentId !== null || payment.status !== 'processing') return { payment };
   const connector = deps.connectors.get(payment.connector);
   const account = await deps.connectorAccounts.get(payment.connectorAccountId);
   if (!connector || !account) return { payment };
   deps.log.info({ paymentId: payment.id }, 'resuming payment creation with the same provider idempotency key');
-  return callProvider(deps, payment, connector, account, input.locale ?? 'en');
+  return callProvider(deps, payment, connector, account, locale, false);
 }
 
 function checkCurrency(input: CreatePaymentInput): void {
@@ -157,6 +170,7 @@ async function callProvider(
   connector: Connector,
   account: ConnectorAccount,
   locale: 'en' | 'ar',
+  firstAttempt: boolean,
 ): Promise<CreatePaymentResult> {
   const outcome = await connector.createPayment(account, {
     paymentId: payment.id,
@@ -170,6 +184,17 @@ async function callProvider(
     idempotencyKey: `${payment.id}:create`,
     locale,
   });
+  // Refused before any byte reached the provider on the very first try: nothing exists there.
+  if (firstAttempt && outcome.kind === 'unknown' && outcome.reason === 'connection_refused') {
+    return recordOutcome(deps, payment, connector, {
+      kind: 'rejected',
+      failure: {
+        code: 'provider_unavailable',
+        message: `${connector.id} refused the connection; no payment was made there.`,
+        providerCodes: [],
+      },
+    });
+  }
   return recordOutcome(deps, payment, connector, outcome);
 }
 
@@ -187,7 +212,7 @@ async function recordOutcome(
   if (outcome.kind === 'rejected') {
     const f = outcome.failure;
     deps.log.warn({ ...log, code: f.code, providerCodes: f.providerCodes }, 'provider rejected payment creation');
-    const failed = await updatePayment(deps.payments, payment, (fresh) =>
+    const failed = await updatePayment(deps, payment, (fresh) =>
       fresh.status !== 'processing' || fresh.providerPaymentId !== null
         ? undefined
         : {
@@ -208,7 +233,7 @@ async function recordOutcome(
   const s = outcome.snapshot;
   // The one move outside the transition table: a payment waiting for its provider's first
   // answer learns it. Whoever records the provider id first wins; the other sees it and stops.
-  const withProvider = await updatePayment(deps.payments, payment, (fresh) =>
+  const withProvider = await updatePayment(deps, payment, (fresh) =>
     fresh.providerPaymentId !== null
       ? undefined
       : {

@@ -1,6 +1,7 @@
 import { BawabaError } from '../errors.ts';
 import type { Payment } from '../payment/payment.ts';
-import type { PaymentRepo } from '../ports.ts';
+import type { PaymentDeps } from './deps.ts';
+import { paymentOutbox } from './outbox.ts';
 
 const MAX_ATTEMPTS = 8;
 
@@ -8,9 +9,10 @@ const MAX_ATTEMPTS = 8;
  * Applies `change` to the freshest copy of a payment with optimistic concurrency: on a lost
  * race it reloads and asks `change` again, so concurrent writers (a notification and a customer
  * return) each decide on the other's result. `change` returns `undefined` to write nothing.
+ * A status change writes its event (and webhook deliveries) in the same transaction.
  */
 export async function updatePayment(
-  repo: PaymentRepo,
+  deps: Pick<PaymentDeps, 'payments' | 'ids' | 'clock'>,
   current: Payment,
   change: (fresh: Payment) => Payment | undefined,
 ): Promise<Payment> {
@@ -19,8 +21,8 @@ export async function updatePayment(
     const next = change(fresh);
     if (next === undefined) return fresh;
     const written = { ...next, version: fresh.version + 1 };
-    if (await repo.update(written, fresh.version)) return written;
-    const reloaded = await repo.getById(fresh.id);
+    if (await deps.payments.update(written, fresh.version, paymentOutbox(deps, fresh, written))) return written;
+    const reloaded = await deps.payments.getById(fresh.id);
     if (!reloaded) throw new BawabaError('resource_not_found', `payment ${fresh.id} disappeared`);
     fresh = reloaded;
   }

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Entity } from './entities.ts';
+import { qpaySource } from './payment-source.ts';
 import type { CheckoutComState, Payment } from './state.ts';
 import { validateCreatePayment } from './validate.ts';
 
@@ -7,18 +9,28 @@ export const CKO_VERSION = '3.41.0';
 
 export type ApiOptions = {
   state: CheckoutComState;
-  secretKey: string;
+  /** Every entity, to find the one whose secret key was presented. */
+  entities(): Entity[];
+  /** The webhook body of an event, for `GET /workflows/events/{id}`. */
+  event(id: string): { entityId: string; body: Buffer } | undefined;
   baseUrl(request: FastifyRequest): string;
 };
 
 /** Marks a body that was not valid JSON; the route answers `request_body_malformed`. */
 export const MALFORMED_BODY: unique symbol = Symbol('malformed-body');
 
-function keyMatches(header: string | undefined, secretKey: string): boolean {
-  if (header === undefined) return false;
-  const presented = Buffer.from(header.replace(/^Bearer\s+/i, '').trim());
+function keyMatches(presented: Buffer, secretKey: string): boolean {
   const expected = Buffer.from(secretKey);
   return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+function authenticate(header: string | undefined, entities: Entity[]): Entity | undefined {
+  if (header === undefined) return undefined;
+  const presented = Buffer.from(header.replace(/^Bearer\s+/i, '').trim());
+  // Compare against every key so the time taken does not tell which entity matched.
+  let found: Entity | undefined;
+  for (const entity of entities) if (keyMatches(presented, entity.secretKey)) found ??= entity;
+  return found;
 }
 
 function requestedOn(ms: number): string {
@@ -28,16 +40,6 @@ function requestedOn(ms: number): string {
 
 function redirectHref(base: string, payment: Payment): string {
   return `${base}/qpay-external/redirect-to-qpay?pun=${payment.pun}`;
-}
-
-function qpaySource(payment: Payment): Record<string, unknown> {
-  const source: Record<string, unknown> = { type: 'qpay', description: payment.description, pun: payment.pun };
-  if (payment.qpay) {
-    source.qpay_status = payment.qpay.status;
-    source.status_message = payment.qpay.message;
-    if (payment.qpay.confirmationId !== undefined) source.confirmation_id = payment.qpay.confirmationId;
-  }
-  return source;
 }
 
 function paymentLinks(base: string, payment: Payment): Record<string, { href: string }> {
@@ -96,17 +98,27 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return key === undefined || key === '' ? undefined : key;
 }
 
-/** The authenticated Checkout.com API: create, retrieve and list actions of QPay payments. */
+/** The authenticated Checkout.com API, scoped to the entity whose secret key is presented. */
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { state } = options;
+  const owners = new WeakMap<FastifyRequest, Entity>();
+  const owner = (request: FastifyRequest): Entity => owners.get(request) as Entity;
+  // Another entity's payment is answered like an unknown one.
+  const owned = (request: FastifyRequest, payment: Payment | undefined): Payment | undefined =>
+    payment && payment.entityId === owner(request).id ? payment : undefined;
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cko-request-id', request.id).header('cko-version', CKO_VERSION);
-    if (!keyMatches(request.headers.authorization, options.secretKey)) return reply.code(401).send();
+    const entity = authenticate(request.headers.authorization, options.entities());
+    if (!entity) return reply.code(401).send();
+    owners.set(request, entity);
   });
 
   app.post('/payments', async (request, reply) => {
-    const key = idempotencyKey(request);
+    const entity = owner(request);
+    const presented = idempotencyKey(request);
+    // Idempotency keys belong to the account that sent them.
+    const key = presented === undefined ? undefined : `${entity.id} ${presented}`;
     const cached = key === undefined ? undefined : state.cachedAnswer(key);
     if (cached) return reply.code(cached.statusCode).send(cached.body);
     if (request.body === MALFORMED_BODY || request.body === undefined) {
@@ -114,7 +126,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     }
     const result = validateCreatePayment(request.body, state.settings());
     if (!result.ok) return invalid(request, reply, result.codes);
-    const payment = state.createPayment(result.value);
+    const payment = state.createPayment(result.value, entity.id);
     const body = createdBody(options.baseUrl(request), payment);
     if (key !== undefined) state.cacheAnswer(key, 202, body);
     return reply.code(202).send(body);
@@ -122,13 +134,21 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
 
   app.get<{ Params: { id: string } }>('/payments/:id', async (request, reply) => {
     const found = state.lookup(request.params.id);
-    if (!found) return reply.code(404).send();
+    if (!found || !owned(request, found.payment)) return reply.code(404).send();
     return paymentDetails(options.baseUrl(request), found.payment, found.session !== undefined);
   });
 
   app.get<{ Params: { id: string } }>('/payments/:id/actions', async (request, reply) => {
-    const payment = request.params.id.startsWith('pay_') ? state.getPayment(request.params.id) : undefined;
+    const id = request.params.id;
+    const payment = owned(request, id.startsWith('pay_') ? state.getPayment(id) : undefined);
     if (!payment) return reply.code(404).send();
     return actionList(payment);
+  });
+
+  // Where a webhook's `_links.self` points: the event as it was sent.
+  app.get<{ Params: { id: string } }>('/workflows/events/:id', async (request, reply) => {
+    const event = options.event(request.params.id);
+    if (!event || event.entityId !== owner(request).id) return reply.code(404).send();
+    return reply.type('application/json; charset=utf-8').send(event.body);
   });
 }

@@ -2,6 +2,16 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { type FaultQueue, type FaultSpec, parseFaultSpec, type QueuedFault } from '../kit/faults.ts';
 import {
+  checkEntityInput,
+  checkWebhooks,
+  type Entity,
+  type EntityInput,
+  type EntityRegistry,
+  type WebhookEndpoint,
+} from './entities.ts';
+import type { NotificationFaultSpec, QueuedNotificationFault } from './notification-faults.ts';
+import type { NotificationRecord, Notifier } from './notifier.ts';
+import {
   type CheckoutComState,
   type EventListener,
   type NotificationEvent,
@@ -34,6 +44,7 @@ export type PaymentView = {
   metadata: Record<string, unknown> | null;
   processing_channel_id: string | null;
   customer_id: string;
+  entity_id: string;
   requested_on: string;
   expires_on: string;
   completed_on: string | null;
@@ -60,6 +71,7 @@ export function internalView(payment: Payment): PaymentView {
     metadata: payment.metadata ?? null,
     processing_channel_id: payment.processingChannelId ?? null,
     customer_id: payment.customerId,
+    entity_id: payment.entityId,
     requested_on: iso(payment.requestedAt),
     expires_on: iso(payment.expiresAt),
     completed_on: payment.completedAt === undefined ? null : iso(payment.completedAt),
@@ -94,10 +106,39 @@ export type CheckoutComControl = {
   settings(): Settings;
   updateSettings(patch: Partial<Settings>): Settings;
   onEvent(listener: EventListener): () => void;
+  /** Creates an entity, or updates the one that already has `secretKey`. Throws TypeError on bad input. */
+  createEntity(opts?: EntityInput): Entity;
+  /** Replaces an entity's webhook endpoints; undefined when no entity has that id or secret key. */
+  setWebhooks(secretKeyOrEntityId: string, webhooks: WebhookEndpoint[]): Entity | undefined;
+  listEntities(): Entity[];
+  /** Every webhook copy sent, being sent, held or dropped, with its attempts. */
+  notifications(): NotificationRecord[];
+  addNotificationFault(spec: NotificationFaultSpec): QueuedNotificationFault;
+  listNotificationFaults(): QueuedNotificationFault[];
+  clearNotificationFaults(): void;
+  /** Sends now what a reorder or delay fault holds; returns how many events were released. */
+  flushNotifications(): number;
+  /** Sends an event again (same id, body and signature); undefined for an unknown event id. */
+  resendNotification(eventId: string): NotificationRecord[] | undefined;
+  /** Payments, faults, notifications, clock and settings as at start; entities back to the start one. */
   reset(): void;
 };
 
-export function createControl(state: CheckoutComState, clock: EmulatorClock, faults: FaultQueue): CheckoutComControl {
+export type WebhookParts = { entities: EntityRegistry; notifier: Notifier };
+
+const CAMEL_NAMES = {
+  secretKey: 'secretKey',
+  publicKey: 'publicKey',
+  webhookSignatureKey: 'webhookSignatureKey',
+  webhooks: 'webhooks',
+} as const;
+
+export function createControl(
+  state: CheckoutComState,
+  clock: EmulatorClock,
+  faults: FaultQueue,
+  { entities, notifier }: WebhookParts,
+): CheckoutComControl {
   const expireDue = () => state.sweepExpired().map((payment) => payment.id);
   return {
     now: () => ({ now: clock.nowIso() }),
@@ -130,9 +171,28 @@ export function createControl(state: CheckoutComState, clock: EmulatorClock, fau
     settings: () => state.settings(),
     updateSettings: (patch) => state.updateSettings(patch),
     onEvent: (listener) => state.onEvent(listener),
+    createEntity(opts = {}) {
+      const checked = checkEntityInput({ ...opts }, CAMEL_NAMES);
+      if (!checked.ok) throw new TypeError(checked.error);
+      return entities.create(checked.value).entity;
+    },
+    setWebhooks(ref, webhooks) {
+      const checked = checkWebhooks(webhooks);
+      if (!checked.ok) throw new TypeError(checked.error);
+      return entities.setWebhooks(ref, checked.value);
+    },
+    listEntities: () => entities.list(),
+    notifications: () => notifier.records(),
+    addNotificationFault: (spec) => notifier.addFault(spec),
+    listNotificationFaults: () => notifier.listFaults(),
+    clearNotificationFaults: () => notifier.clearFaults(),
+    flushNotifications: () => notifier.flush(),
+    resendNotification: (eventId) => notifier.resend(eventId),
     reset() {
       state.reset();
       faults.clear();
+      notifier.reset();
+      entities.reset();
       clock.reset();
     },
   };

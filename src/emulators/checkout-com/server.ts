@@ -2,19 +2,27 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createEmulatorClock, type EmulatorClock } from '../kit/clock.ts';
 import { createFaultQueue, type FaultQueue, installFaults } from '../kit/faults.ts';
-import { prefixedId } from '../kit/ids.ts';
 import { apiRoutes, MALFORMED_BODY } from './api.ts';
 import { type CheckoutComControl, controlRoutes, createControl } from './control.ts';
+import { checkWebhooks, createEntityRegistry, type EntityRegistry, type WebhookEndpoint } from './entities.ts';
 import { hostedPageRoutes } from './hosted-page.ts';
+import { createNotifier, type Notifier } from './notifier.ts';
 import { type CheckoutComState, createCheckoutComState, type Settings } from './state.ts';
+import { webhookControlRoutes } from './webhook-control.ts';
 
 export type CheckoutComCredentials = { secretKey: string; publicKey: string; webhookSignatureKey: string };
 
 export type CheckoutComEmulatorOptions = {
+  /** Keys of the entity created at start (the default merchant account). */
   secretKey?: string;
   publicKey?: string;
-  /** Kept for signing notifications once they are delivered as webhooks. */
   webhookSignatureKey?: string;
+  /** Webhook endpoints of the default entity. */
+  webhooks?: WebhookEndpoint[];
+  /** Waits before each retry of a webhook that failed; its length is the number of retries. */
+  notificationRetryDelaysMs?: readonly number[];
+  /** Limit on one webhook delivery attempt (default 10 s). */
+  notificationTimeoutMs?: number;
   /** Base of the links in API answers; defaults to the Host the request came in on. */
   baseUrl?: string | (() => string | undefined);
   clock?: EmulatorClock;
@@ -30,11 +38,13 @@ export type CheckoutComEmulator = {
   control: CheckoutComControl;
   clock: EmulatorClock;
   faults: FaultQueue;
+  entities: EntityRegistry;
+  notifier: Notifier;
+  /** Of the default entity, as it was at start. */
   credentials: CheckoutComCredentials;
 };
 
-export const generateSecretKey = (): string => prefixedId('sk_sbox_', 27);
-export const generatePublicKey = (): string => prefixedId('pk_sbox_', 27);
+export { generatePublicKey, generateSecretKey } from './entities.ts';
 
 function parseJson(text: string): unknown {
   try {
@@ -62,10 +72,25 @@ function classifyApiCall(request: FastifyRequest): string | null {
   return null;
 }
 
+function configuredBase(option: CheckoutComEmulatorOptions['baseUrl']): string | undefined {
+  const configured = typeof option === 'function' ? option() : option;
+  return configured?.replace(/\/+$/, '');
+}
+
 function baseUrlResolver(option: CheckoutComEmulatorOptions['baseUrl']): (request: FastifyRequest) => string {
-  return (request) => {
-    const configured = typeof option === 'function' ? option() : option;
-    return (configured ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+  return (request) => configuredBase(option) ?? `${request.protocol}://${request.host}`;
+}
+
+/** Webhooks have no request to take a Host from: the configured base, else the listening address. */
+function webhookBase(app: FastifyInstance, option: CheckoutComEmulatorOptions['baseUrl']): () => string {
+  return () => {
+    const configured = configuredBase(option);
+    if (configured !== undefined) return configured;
+    const address = app.server.address();
+    if (address === null || typeof address === 'string') return 'http://localhost';
+    const wildcard = address.address === '0.0.0.0' || address.address === '::';
+    const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
   };
 }
 
@@ -79,11 +104,16 @@ function startSweeper(app: FastifyInstance, control: CheckoutComControl, interva
 
 /** A stateful Checkout.com QPay ("API only") emulator; call `app.listen()` or `app.inject()`. */
 export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = {}): CheckoutComEmulator {
-  const credentials: CheckoutComCredentials = {
-    secretKey: options.secretKey ?? generateSecretKey(),
-    publicKey: options.publicKey ?? generatePublicKey(),
-    webhookSignatureKey: options.webhookSignatureKey ?? randomUUID(),
-  };
+  const webhooks = options.webhooks === undefined ? undefined : checkWebhooks(options.webhooks);
+  if (webhooks && !webhooks.ok) throw new TypeError(webhooks.error);
+  const entities = createEntityRegistry({
+    ...(options.secretKey !== undefined && { secretKey: options.secretKey }),
+    ...(options.publicKey !== undefined && { publicKey: options.publicKey }),
+    ...(options.webhookSignatureKey !== undefined && { webhookSignatureKey: options.webhookSignatureKey }),
+    ...(webhooks?.ok && { webhooks: webhooks.value }),
+  });
+  const { secretKey, publicKey, webhookSignatureKey } = entities.defaultEntity();
+  const credentials: CheckoutComCredentials = { secretKey, publicKey, webhookSignatureKey };
   const clock = options.clock ?? createEmulatorClock();
   const settings: Partial<Settings> = {};
   if (options.paymentWindowMs !== undefined) settings.paymentWindowMs = options.paymentWindowMs;
@@ -91,17 +121,33 @@ export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = 
     settings.requireProcessingChannelId = options.requireProcessingChannelId;
   const state = createCheckoutComState(clock, settings);
   const faults = createFaultQueue();
-  const control = createControl(state, clock, faults);
-
   const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });
+  const notifier = createNotifier({
+    entities,
+    clock,
+    baseUrl: webhookBase(app, options.baseUrl),
+    ...(options.notificationRetryDelaysMs !== undefined && { retryDelaysMs: options.notificationRetryDelaysMs }),
+    ...(options.notificationTimeoutMs !== undefined && { timeoutMs: options.notificationTimeoutMs }),
+  });
+  state.onEvent(notifier.handle);
+  const control = createControl(state, clock, faults, { entities, notifier });
+
   registerBodyParsers(app);
   installFaults(app, { queue: faults, classify: classifyApiCall });
-  app.register(apiRoutes, { state, secretKey: credentials.secretKey, baseUrl: baseUrlResolver(options.baseUrl) });
+  app.register(apiRoutes, {
+    state,
+    entities: entities.all,
+    event: notifier.event,
+    baseUrl: baseUrlResolver(options.baseUrl),
+  });
   app.register(hostedPageRoutes, { state });
   app.register(controlRoutes, { control });
+  app.register(webhookControlRoutes, { control, entities });
   // Unknown paths (including /payments/{id}/refunds, not emulated yet) answer like an unknown id.
   app.setNotFoundHandler((request, reply) => reply.code(404).header('cko-request-id', request.id).send());
   startSweeper(app, control, options.sweepIntervalMs ?? 1000);
+  // Retry timers and sends in flight must not keep close() (or the process) waiting.
+  app.addHook('preClose', async () => notifier.close());
 
-  return { app, state, control, clock, faults, credentials };
+  return { app, state, control, clock, faults, entities, notifier, credentials };
 }

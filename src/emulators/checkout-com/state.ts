@@ -67,6 +67,8 @@ export type CreatePaymentInput = {
 
 export type Payment = CreatePaymentInput & {
   id: string;
+  /** The entity (merchant account) whose secret key created the payment. */
+  entityId: string;
   pun: string;
   customerId: string;
   status: PaymentStatus;
@@ -200,11 +202,12 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     return payment;
   }
 
-  function createPayment(input: CreatePaymentInput): Payment {
+  function createPayment(input: CreatePaymentInput, entityId: string): Payment {
     const now = clock.now();
     const payment: Payment = {
       ...input,
       id: base32Id('pay_'),
+      entityId,
       pun: prefixedId('', 20, LOWER_ALNUM),
       customerId: input.customerId ?? base32Id('cus_'),
       status: 'Pending',

@@ -9,6 +9,7 @@ import {
   PutConnectorSchema,
 } from '../contract/connectors.ts';
 import type { AppDeps } from '../types.ts';
+import { principalOf } from './principal.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -31,10 +32,6 @@ function view(a: ConnectorAccount) {
   };
 }
 
-function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new BawabaError('authentication_required');
-  return request.principal;
-}
 
 function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>): void {
   const spec = connector.configuration;

@@ -9,12 +9,9 @@ import type { CreatePaymentBody, ListPaymentsQuery } from '../contract/payments.
 import { CreatePaymentSchema, GetPaymentSchema, ListPaymentsSchema } from '../contract/payments.ts';
 import { attachIdempotentResource } from '../plugins/idempotency.ts';
 import type { AppDeps } from '../types.ts';
-import { paymentView } from './payment-view.ts';
+import { principalOf } from './principal.ts';
+import { paymentView } from '../../core/payment/view.ts';
 
-function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new BawabaError('authentication_required');
-  return request.principal;
-}
 
 function toInput(body: Static<typeof CreatePaymentBody>): CreatePaymentInput {
   const c = body.customer;

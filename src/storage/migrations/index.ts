@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as init from './0001-init.ts';
+import * as eventsJobs from './0002-events-jobs.ts';
 
 /** Every migration, in order. Listed by hand so nothing depends on scanning the filesystem. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-init': init,
+  '0002-events-jobs': eventsJobs,
 };
 
 /** A provider for Kysely's `Migrator` serving {@link MIGRATIONS}. */

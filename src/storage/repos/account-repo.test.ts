@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { forEachDatabase, withDatabase } from '../../../test/support/databases.ts';
+import { systemClock } from '../../core/clock.ts';
+import { createIdGenerator } from '../../core/ids.ts';
 import type { ApiKeyRecord } from '../../core/ports.ts';
 import { createSecretBox } from '../secret-box.ts';
 import { createRepos } from './index.ts';
@@ -23,7 +25,9 @@ function apiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
 forEachDatabase((kind) => {
   describe('AccountRepo', () => {
     const run = (fn: (repos: ReturnType<typeof createRepos>) => Promise<void>) =>
-      withDatabase(kind, (database) => fn(createRepos(database, createSecretBox(randomBytes(32)))));
+      withDatabase(kind, (database) =>
+        fn(createRepos(database, createSecretBox(randomBytes(32)), createIdGenerator(systemClock))),
+      );
 
     it('creates, gets and lists accounts with numeric times', () =>
       run(async ({ accounts }) => {

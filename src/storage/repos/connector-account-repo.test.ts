@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { forEachDatabase, withDatabase } from '../../../test/support/databases.ts';
+import { systemClock } from '../../core/clock.ts';
+import { createIdGenerator } from '../../core/ids.ts';
 import type { ConnectorAccount } from '../../core/ports.ts';
 import type { Database } from '../db.ts';
 import { createSecretBox } from '../secret-box.ts';
@@ -28,7 +30,7 @@ forEachDatabase((kind) => {
   describe('ConnectorAccountRepo', () => {
     const run = (fn: (repos: ReturnType<typeof createRepos>, database: Database) => Promise<void>) =>
       withDatabase(kind, async (database) => {
-        const repos = createRepos(database, createSecretBox(randomBytes(32)));
+        const repos = createRepos(database, createSecretBox(randomBytes(32)), createIdGenerator(systemClock));
         await repos.accounts.createAccount({ id: 'acct_1', name: 'M', createdAt: T0 });
         await repos.accounts.createAccount({ id: 'acct_2', name: 'N', createdAt: T0 });
         await fn(repos, database);
@@ -56,10 +58,10 @@ forEachDatabase((kind) => {
 
     it('cannot read credentials with another key', () =>
       withDatabase(kind, async (database) => {
-        const writer = createRepos(database, createSecretBox(randomBytes(32)));
+        const writer = createRepos(database, createSecretBox(randomBytes(32)), createIdGenerator(systemClock));
         await writer.accounts.createAccount({ id: 'acct_1', name: 'M', createdAt: T0 });
         await writer.connectorAccounts.upsert(connectorAccount());
-        const reader = createRepos(database, createSecretBox(randomBytes(32)));
+        const reader = createRepos(database, createSecretBox(randomBytes(32)), createIdGenerator(systemClock));
         await assert.rejects(reader.connectorAccounts.get('ca_1'), /sealed under another key/);
       }));
 

@@ -1,10 +1,23 @@
+import type {
+  EventRepo,
+  JobQueue,
+  ProviderNotificationRepo,
+  WebhookDeliveryRepo,
+  WebhookEndpointRepo,
+} from '../../core/event-ports.ts';
+import type { IdGenerator } from '../../core/ids.ts';
 import type { AccountRepo, ConnectorAccountRepo, IdempotencyRepo, PaymentRepo } from '../../core/ports.ts';
 import type { Database } from '../db.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { createAccountRepo } from './account-repo.ts';
 import { createConnectorAccountRepo } from './connector-account-repo.ts';
+import { createEventRepo } from './event-repo.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
+import { createJobQueue } from './job-queue.ts';
 import { createPaymentRepo } from './payment-repo.ts';
+import { createProviderNotificationRepo } from './provider-notification-repo.ts';
+import { createWebhookDeliveryRepo } from './webhook-delivery-repo.ts';
+import { createWebhookEndpointRepo } from './webhook-endpoint-repo.ts';
 
 /** The storage implementations of the core's repository ports. */
 export interface Repos {
@@ -12,14 +25,27 @@ export interface Repos {
   readonly connectorAccounts: ConnectorAccountRepo;
   readonly payments: PaymentRepo;
   readonly idempotency: IdempotencyRepo;
+  readonly events: EventRepo;
+  readonly webhookEndpoints: WebhookEndpointRepo;
+  readonly webhookDeliveries: WebhookDeliveryRepo;
+  readonly jobs: JobQueue;
+  readonly notifications: ProviderNotificationRepo;
 }
 
-/** Every repository over one database; `box` seals credentials and national ids. */
-export function createRepos(database: Database, box: SecretBox): Repos {
+/**
+ * Every repository over one database; `box` seals credentials, national ids and webhook
+ * secrets; `ids` names the webhook deliveries and jobs an outbox fans out to.
+ */
+export function createRepos(database: Database, box: SecretBox, ids: IdGenerator): Repos {
   return {
     accounts: createAccountRepo(database.db),
     connectorAccounts: createConnectorAccountRepo(database.db, box),
-    payments: createPaymentRepo(database.db, box),
+    payments: createPaymentRepo(database, box, ids),
     idempotency: createIdempotencyRepo(database.db),
+    events: createEventRepo(database.db),
+    webhookEndpoints: createWebhookEndpointRepo(database.db, box),
+    webhookDeliveries: createWebhookDeliveryRepo(database),
+    jobs: createJobQueue(database),
+    notifications: createProviderNotificationRepo(database.db),
   };
 }

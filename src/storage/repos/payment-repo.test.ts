@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { forEachDatabase, withDatabase } from '../../../test/support/databases.ts';
-import { createManualClock } from '../../core/clock.ts';
+import { createManualClock, systemClock } from '../../core/clock.ts';
 import { createIdGenerator } from '../../core/ids.ts';
 import type { Payment } from '../../core/payment/payment.ts';
 import type { PaymentListQuery } from '../../core/ports.ts';
@@ -58,7 +58,7 @@ const bare = (overrides: Partial<Payment> = {}): Payment =>
 forEachDatabase((kind) => {
   const run = (fn: (repos: Repos, database: Database) => Promise<void>) =>
     withDatabase(kind, async (database) => {
-      const repos = createRepos(database, createSecretBox(randomBytes(32)));
+      const repos = createRepos(database, createSecretBox(randomBytes(32)), createIdGenerator(systemClock));
       await repos.accounts.createAccount({ id: 'acct_1', name: 'M', createdAt: T0 });
       await repos.accounts.createAccount({ id: 'acct_2', name: 'N', createdAt: T0 });
       await fn(repos, database);

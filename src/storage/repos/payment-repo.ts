@@ -1,33 +1,59 @@
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { IdGenerator } from '../../core/ids.ts';
 import { type Customer, PAYMENT_METHODS, type Payment, type PaymentMethod } from '../../core/payment/payment.ts';
 import { isPaymentStatus, type PaymentStatus } from '../../core/payment/status.ts';
-import type { Page, PaymentListQuery, PaymentRepo } from '../../core/ports.ts';
+import type { PaymentListQuery, PaymentRepo } from '../../core/ports.ts';
+import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, PaymentsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { parseStringRecord } from './json.ts';
+import { isEmptyOutbox, writeOutbox } from './outbox.ts';
+import { pageById } from './paging.ts';
 
 type PaymentRow = Selectable<PaymentsTable>;
 type Mutable = Omit<PaymentRow, 'id' | 'account_id' | 'mode' | 'created_at' | 'version'>;
 
-/** Payments; the customer's national id is sealed by `box` into its own column. */
-export function createPaymentRepo(db: Kysely<DB>, box: SecretBox): PaymentRepo {
+/**
+ * Payments; the customer's national id is sealed by `box` into its own column. A write with
+ * an outbox runs in one transaction with it; `ids` names the deliveries and jobs it fans out.
+ */
+export function createPaymentRepo(database: Database, box: SecretBox, ids: IdGenerator): PaymentRepo {
+  const { db, dialect } = database;
   const toPayment = (row: PaymentRow) => rowToPayment(row, box);
   const byId = (id: string) => db.selectFrom('payments').selectAll().where('id', '=', id);
+  const insert = (trx: Kysely<DB>, payment: Payment) =>
+    trx
+      .insertInto('payments')
+      .values({
+        id: payment.id,
+        account_id: payment.accountId,
+        mode: payment.mode,
+        created_at: payment.createdAt,
+        version: payment.version,
+        ...mutableColumns(payment, box),
+      })
+      .execute();
+  const update = async (trx: Kysely<DB>, next: Payment, expectedVersion: number) => {
+    const result = await trx
+      .updateTable('payments')
+      .set({ ...mutableColumns(next, box), version: expectedVersion + 1 })
+      .where('id', '=', next.id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  };
 
   return {
-    async insert(payment) {
-      await db
-        .insertInto('payments')
-        .values({
-          id: payment.id,
-          account_id: payment.accountId,
-          mode: payment.mode,
-          created_at: payment.createdAt,
-          version: payment.version,
-          ...mutableColumns(payment, box),
-        })
-        .execute();
+    async insert(payment, outbox) {
+      if (outbox === undefined || isEmptyOutbox(outbox)) {
+        await insert(db, payment);
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        await insert(trx, payment);
+        await writeOutbox(trx, dialect, ids, outbox, payment.updatedAt);
+      });
     },
     async getById(id) {
       const row = await byId(id).executeTakeFirst();
@@ -37,38 +63,30 @@ export function createPaymentRepo(db: Kysely<DB>, box: SecretBox): PaymentRepo {
       const row = await byId(id).where('account_id', '=', accountId).where('mode', '=', mode).executeTakeFirst();
       return row === undefined ? undefined : toPayment(row);
     },
-    async update(next, expectedVersion) {
-      const result = await db
-        .updateTable('payments')
-        .set({ ...mutableColumns(next, box), version: expectedVersion + 1 })
-        .where('id', '=', next.id)
-        .where('version', '=', expectedVersion)
+    async findByProviderId(connectorAccountId, providerPaymentId) {
+      const row = await db
+        .selectFrom('payments')
+        .selectAll()
+        .where('connector_account_id', '=', connectorAccountId)
+        .where('provider_payment_id', '=', providerPaymentId)
         .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+      return row === undefined ? undefined : toPayment(row);
+    },
+    async update(next, expectedVersion, outbox) {
+      if (outbox === undefined || isEmptyOutbox(outbox)) return update(db, next, expectedVersion);
+      // The guarded UPDATE goes first: it takes the row lock (PostgreSQL), and when it matches
+      // nothing the transaction ends having written nothing.
+      return db.transaction().execute(async (trx) => {
+        if (!(await update(trx, next, expectedVersion))) return false;
+        await writeOutbox(trx, dialect, ids, outbox, next.updatedAt);
+        return true;
+      });
     },
     async list(query) {
-      return listPayments(db, query, toPayment);
+      const { rows, hasMore } = await pageById(filtered(db, query), query, 'payment');
+      return { data: rows.map(toPayment), hasMore };
     },
   };
-}
-
-async function listPayments(
-  db: Kysely<DB>,
-  query: PaymentListQuery,
-  toPayment: (row: PaymentRow) => Payment,
-): Promise<Page<Payment>> {
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
-    throw new RangeError(`payment list limit must be a positive integer, got ${query.limit}`);
-  }
-  // ending_before pages upwards from its cursor: read the nearest rows (ascending), then flip.
-  const upwards = query.endingBefore !== undefined;
-  const rows = await filtered(db, query)
-    .orderBy('id', upwards ? 'asc' : 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  const page = rows.slice(0, query.limit);
-  if (upwards) page.reverse();
-  return { data: page.map(toPayment), hasMore: rows.length > query.limit };
 }
 
 function filtered(db: Kysely<DB>, query: PaymentListQuery): SelectQueryBuilder<DB, 'payments', PaymentRow> {
@@ -80,8 +98,6 @@ function filtered(db: Kysely<DB>, query: PaymentListQuery): SelectQueryBuilder<D
   if (query.status !== undefined) q = q.where('status', '=', query.status);
   if (query.createdGte !== undefined) q = q.where('created_at', '>=', query.createdGte);
   if (query.createdLt !== undefined) q = q.where('created_at', '<', query.createdLt);
-  if (query.startingAfter !== undefined) q = q.where('id', '<', query.startingAfter);
-  if (query.endingBefore !== undefined) q = q.where('id', '>', query.endingBefore);
   return q;
 }
 

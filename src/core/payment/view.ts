@@ -1,8 +1,11 @@
-import type { Payment } from '../../core/payment/payment.ts';
+import type { Payment } from './payment.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The API's view of a payment (snake_case; the national id is write-only). */
+/**
+ * The API's view of a payment (snake_case; the national id is write-only): what the API
+ * answers and what events carry.
+ */
 export function paymentView(p: Payment) {
   const customer = p.customer
     ? {
@@ -35,3 +38,6 @@ export function paymentView(p: Payment) {
     updated_at: iso(p.updatedAt),
   };
 }
+
+/** The API's view of a payment, as a plain record (for event snapshots). */
+export type PaymentView = ReturnType<typeof paymentView>;

@@ -1,0 +1,77 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type {
+  ConnectorAccount,
+  InboundNotification,
+  NotificationOutcome,
+  ProviderPaymentStatus,
+} from '../../core/ports.ts';
+import { isObject, parseJson } from '../http.ts';
+
+/** Checkout.com QPay notification types (providers.md §1.9) and what they say about the payment. */
+export const CHECKOUT_EVENT_STATUS: Readonly<Record<string, ProviderPaymentStatus | null>> = {
+  payment_pending: 'pending',
+  payment_capture_pending: 'processing',
+  payment_captured: 'captured',
+  payment_approved: 'processing',
+  payment_capture_declined: 'failed',
+  payment_declined: 'failed',
+  payment_canceled: 'canceled',
+  payment_voided: 'canceled',
+  payment_expired: 'expired',
+  // Refund outcomes concern refund objects, not the payment's own status.
+  payment_refund_pending: null,
+  payment_refunded: null,
+  payment_refund_declined: null,
+};
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Verifies `Cko-Signature` (hex HMAC-SHA256 of the raw body with the webhook signature key,
+ * providers.md §1.9) and, when the account sets one, the static `Authorization` header; then
+ * reads the event. Unknown event types are verified but carry no status.
+ */
+export function parseCheckoutNotification(account: ConnectorAccount, n: InboundNotification): NotificationOutcome {
+  const key = account.credentials.webhook_signature_key;
+  if (!key) return { kind: 'unverified', reason: 'no webhook_signature_key is configured for this connector' };
+  const signature = n.headers['cko-signature'];
+  if (!signature) return { kind: 'unverified', reason: 'missing Cko-Signature header' };
+  const expected = createHmac('sha256', key).update(n.rawBody, 'utf8').digest('hex');
+  if (!constantTimeEqual(signature.trim().toLowerCase(), expected)) {
+    return { kind: 'unverified', reason: 'Cko-Signature does not match the body' };
+  }
+  const authorization = account.credentials.webhook_authorization;
+  if (authorization && !constantTimeEqual(n.headers.authorization ?? '', authorization)) {
+    return { kind: 'unverified', reason: 'Authorization header does not match' };
+  }
+  const body = parseJson(n.rawBody);
+  if (!isObject(body) || typeof body.id !== 'string' || typeof body.type !== 'string') {
+    return { kind: 'unverified', reason: 'signed body is not a Checkout.com event' };
+  }
+  const data = isObject(body.data) ? body.data : {};
+  const status = CHECKOUT_EVENT_STATUS[body.type];
+  if (!status || typeof data.id !== 'string' || !data.id.startsWith('pay_')) {
+    return { kind: 'verified', eventId: body.id, eventType: body.type, snapshot: null };
+  }
+  const money =
+    typeof data.amount === 'number' && Number.isSafeInteger(data.amount) && typeof data.currency === 'string'
+      ? { amount: data.amount, currency: data.currency }
+      : null;
+  return {
+    kind: 'verified',
+    eventId: body.id,
+    eventType: body.type,
+    snapshot: {
+      providerPaymentId: data.id,
+      status,
+      providerStatus: body.type,
+      money,
+      redirectUrl: null,
+      failureMessage: typeof data.response_summary === 'string' ? data.response_summary : null,
+    },
+  };
+}

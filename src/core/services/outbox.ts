@@ -1,0 +1,62 @@
+import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
+import type { Payment } from '../payment/payment.ts';
+import { isTerminal } from '../payment/status.ts';
+import { paymentView } from '../payment/view.ts';
+import type { PaymentDeps } from './deps.ts';
+
+/** How long after its window a still-open payment is checked with the provider. */
+export const EXPIRY_GRACE_MS = 60_000;
+/** When the customer is back but the provider has not settled yet. */
+export const PROCESSING_RECHECK_MS = 30_000;
+/** When the provider's answer at creation is unknown (beyond one provider time limit). */
+export const CREATION_RECHECK_MS = 30_000;
+
+/** The `payment.<status>` event of a payment that just entered its status. */
+export function paymentEvent(deps: Pick<PaymentDeps, 'ids' | 'clock'>, payment: Payment): DomainEvent {
+  return {
+    id: deps.ids.next('evt'),
+    accountId: payment.accountId,
+    mode: payment.mode,
+    type: `payment.${payment.status}`,
+    objectId: payment.id,
+    data: paymentView(payment),
+    createdAt: deps.clock.now(),
+  };
+}
+
+/**
+ * When a payment that is not settled should next be checked with its provider; undefined
+ * when nothing is left to find out (terminal, or captured: refunds bring their own news).
+ */
+export function nextCheckAt(payment: Payment, now: number): number | undefined {
+  if (isTerminal(payment.status) || payment.status === 'captured' || payment.status === 'partially_refunded') {
+    return undefined;
+  }
+  if (payment.status === 'processing' && payment.providerPaymentId === null) return now + CREATION_RECHECK_MS;
+  if (payment.status === 'requires_action' && payment.expiresAt !== null) return payment.expiresAt + EXPIRY_GRACE_MS;
+  return now + PROCESSING_RECHECK_MS;
+}
+
+/** The reconciliation job that watches one payment (one per payment: deduplicated by key). */
+export function reconcileJob(deps: Pick<PaymentDeps, 'ids'>, payment: Payment, runAt: number): NewJob {
+  return {
+    id: deps.ids.next('job'),
+    queue: 'reconcile_payment',
+    payload: { payment_id: payment.id },
+    runAt,
+    maxAttempts: 1000,
+    dedupeKey: `reconcile:${payment.id}`,
+  };
+}
+
+/** What storing `next` over `before` writes with it: its event, and its next check. */
+export function paymentOutbox(
+  deps: Pick<PaymentDeps, 'ids' | 'clock'>,
+  before: Payment | undefined,
+  next: Payment,
+): Outbox {
+  const events = before !== undefined && before.status !== next.status ? [paymentEvent(deps, next)] : [];
+  const checkAt = nextCheckAt(next, deps.clock.now());
+  const jobs = checkAt === undefined ? [] : [reconcileJob(deps, next, checkAt)];
+  return { events, jobs };
+}

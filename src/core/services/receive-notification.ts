@@ -1,0 +1,120 @@
+import { BawabaError } from '../errors.ts';
+import type { JobQueue, ProviderNotification, ProviderNotificationRepo } from '../event-ports.ts';
+import type { ConnectorAccount, InboundNotification, NotificationOutcome } from '../ports.ts';
+import { applyProviderUpdate } from './apply-provider-update.ts';
+import type { PaymentDeps } from './deps.ts';
+
+/** What notifications need beyond the payment use cases. */
+export interface NotificationDeps extends PaymentDeps {
+  readonly notifications: ProviderNotificationRepo;
+  readonly jobs: JobQueue;
+}
+
+/** What became of a notification. */
+export type NotificationResult =
+  | { readonly status: 'unverified'; readonly reason: string }
+  | { readonly status: 'duplicate' | 'ignored' | 'unmatched' }
+  | { readonly status: 'applied' | 'stale'; readonly paymentId: string };
+
+/** How long to keep looking for the payment of a notification that arrived before it was stored. */
+export const UNMATCHED_RETRY_MS = 5_000;
+const UNMATCHED_ATTEMPTS = 6;
+const KEPT_HEADERS = ['content-type', 'user-agent', 'cko-signature'];
+
+/**
+ * A provider notification arrived: it is stored raw with its verification result whatever it
+ * is; an unverifiable one changes nothing; a verified one is de-duplicated by the provider's
+ * event id and applied through the same state machine as customer returns and polls.
+ */
+export async function receiveNotification(
+  deps: NotificationDeps,
+  connectorId: string,
+  connectorAccountId: string,
+  inbound: InboundNotification,
+): Promise<NotificationResult> {
+  const account = await deps.connectorAccounts.get(connectorAccountId);
+  const connector = deps.connectors.get(connectorId);
+  if (!account || !connector || account.connector !== connectorId) {
+    throw new BawabaError('resource_not_found', `No ${connectorId} connector account ${connectorAccountId}.`);
+  }
+  const outcome = connector.parseNotification(account, inbound);
+  const verified = outcome.kind === 'verified';
+  const record: ProviderNotification = {
+    id: deps.ids.next('ntf'),
+    connector: connectorId,
+    connectorAccountId,
+    providerEventId: verified ? outcome.eventId : null,
+    eventType: verified ? outcome.eventType : null,
+    verified,
+    verificationError: verified ? null : outcome.reason,
+    headers: Object.fromEntries(KEPT_HEADERS.flatMap((h) => (inbound.headers[h] ? [[h, inbound.headers[h]]] : []))),
+    body: inbound.rawBody,
+    receivedAt: deps.clock.now(),
+  };
+  const { duplicateOf } = await deps.notifications.insert(record);
+  if (!verified) {
+    deps.log.warn({ notificationId: record.id, connector: connectorId, reason: outcome.reason }, 'unverified notification');
+    return { status: 'unverified', reason: outcome.reason };
+  }
+  if (duplicateOf) {
+    await deps.notifications.markProcessed(record.id, `duplicate of ${duplicateOf}`, null, deps.clock.now());
+    return { status: 'duplicate' };
+  }
+  return processNotification(deps, record, account, outcome);
+}
+
+/**
+ * Reads a stored notification again (for a retry). It was verified when it arrived; the static
+ * Authorization header, which is not stored, is taken as the one that was checked then.
+ */
+export function reparseStored(
+  deps: Pick<PaymentDeps, 'connectors'>,
+  record: ProviderNotification,
+  account: ConnectorAccount,
+): NotificationOutcome | undefined {
+  const connector = deps.connectors.get(record.connector);
+  if (!connector || !record.verified) return undefined;
+  const authorization = account.credentials.webhook_authorization;
+  const headers = authorization ? { ...record.headers, authorization } : record.headers;
+  return connector.parseNotification(account, { headers, rawBody: record.body });
+}
+
+/**
+ * Applies a stored, verified notification. One that names a payment Bawaba does not have yet
+ * (it can arrive before the creation call returns) is retried by a `process_notification` job.
+ */
+export async function processNotification(
+  deps: NotificationDeps,
+  record: ProviderNotification,
+  account: ConnectorAccount,
+  outcome: NotificationOutcome | undefined,
+  attempt = 0,
+): Promise<NotificationResult> {
+  const now = () => deps.clock.now();
+  if (!outcome || outcome.kind !== 'verified' || outcome.snapshot === null) {
+    await deps.notifications.markProcessed(record.id, 'ignored', null, now());
+    return { status: 'ignored' };
+  }
+  const payment = await deps.payments.findByProviderId(account.id, outcome.snapshot.providerPaymentId);
+  if (!payment) {
+    if (attempt === 0) {
+      await deps.jobs.enqueue(
+        {
+          id: deps.ids.next('job'),
+          queue: 'process_notification',
+          payload: { notification_id: record.id },
+          runAt: now() + UNMATCHED_RETRY_MS,
+          maxAttempts: UNMATCHED_ATTEMPTS,
+          dedupeKey: `notification:${record.id}`,
+        },
+        now(),
+      );
+    }
+    await deps.notifications.markProcessed(record.id, 'unmatched', null, now());
+    return { status: 'unmatched' };
+  }
+  const after = await applyProviderUpdate(deps, payment, outcome.snapshot, 'notification');
+  const status = after.version === payment.version ? 'stale' : 'applied';
+  await deps.notifications.markProcessed(record.id, status, payment.id, now());
+  return { status, paymentId: payment.id };
+}

@@ -1,0 +1,74 @@
+import type { Payment } from '../payment/payment.ts';
+import { isTerminal } from '../payment/status.ts';
+import { applyProviderUpdate } from './apply-provider-update.ts';
+import { resumeCreation } from './create-payment.ts';
+import type { PaymentDeps } from './deps.ts';
+import { nextCheckAt } from './outbox.ts';
+import { updatePayment } from './update-payment.ts';
+
+/**
+ * How long a creation whose outcome is unknown is retried. Checkout.com keeps idempotency keys
+ * 24 hours; past that a retry could no longer find the payment the first call may have made.
+ */
+export const CREATION_RETRY_LIMIT_MS = 24 * 60 * 60_000;
+
+/** What a reconciliation run decided: nothing more to watch, or look again at `retryAt`. */
+export type ReconcileResult = { readonly done: true } | { readonly done: false; readonly retryAt: number };
+
+/** Back-off between checks that got no answer: 10 s, 20 s, 40 s ... capped at 30 min. */
+export function reconcileBackoffMs(attempt: number): number {
+  return Math.min(10_000 * 2 ** Math.max(0, attempt - 1), 30 * 60_000);
+}
+
+/**
+ * Finds out what became of a payment that is not settled: resumes a creation whose outcome is
+ * unknown, polls the provider otherwise, and applies what it says. Never fails a payment on a
+ * provider fault; only a creation that could not be confirmed for 24 hours — when no customer
+ * ever got a payment link — is marked failed with `provider_unavailable`.
+ */
+export async function reconcilePayment(deps: PaymentDeps, paymentId: string, attempt: number): Promise<ReconcileResult> {
+  const payment = await deps.payments.getById(paymentId);
+  if (!payment) return { done: true };
+  const now = deps.clock.now();
+  const due = nextCheckAt(payment, now);
+  if (due === undefined) return { done: true };
+  if (payment.status === 'requires_action' && due > now) return { done: false, retryAt: due };
+  const after =
+    payment.providerPaymentId === null ? await retryCreation(deps, payment) : await poll(deps, payment, attempt);
+  if (after === 'no_answer') return { done: false, retryAt: now + reconcileBackoffMs(attempt) };
+  const next = nextCheckAt(after, deps.clock.now());
+  if (next === undefined) return { done: true };
+  // Past its window and the provider still has no outcome: keep asking, less and less often.
+  return { done: false, retryAt: Math.max(next, now + reconcileBackoffMs(attempt)) };
+}
+
+async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payment | 'no_answer'> {
+  if (deps.clock.now() - payment.createdAt > CREATION_RETRY_LIMIT_MS) {
+    deps.log.warn({ paymentId: payment.id }, 'creation never confirmed by the provider: failing the payment');
+    return updatePayment(deps, payment, (fresh) =>
+      fresh.status !== 'processing' || fresh.providerPaymentId !== null
+        ? undefined
+        : {
+            ...fresh,
+            status: 'failed',
+            failureCode: 'provider_unavailable',
+            failureMessage: 'The provider could not be reached to create this payment.',
+            updatedAt: deps.clock.now(),
+          },
+    );
+  }
+  const result = await resumeCreation(deps, payment);
+  return result.payment.providerPaymentId === null && result.payment.status === 'processing'
+    ? 'no_answer'
+    : result.payment;
+}
+
+async function poll(deps: PaymentDeps, payment: Payment, attempt: number): Promise<Payment | 'no_answer'> {
+  const connector = deps.connectors.get(payment.connector);
+  const account = await deps.connectorAccounts.get(payment.connectorAccountId);
+  if (!connector || !account || payment.providerPaymentId === null || isTerminal(payment.status)) return payment;
+  const found = await connector.retrievePayment(account, payment.providerPaymentId);
+  if (found.kind === 'found') return applyProviderUpdate(deps, payment, found.snapshot, 'poll');
+  deps.log.warn({ paymentId: payment.id, outcome: found.kind, attempt }, 'reconciliation got no answer from the provider');
+  return 'no_answer';
+}

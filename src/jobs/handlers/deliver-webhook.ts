@@ -1,0 +1,143 @@
+import { type Dispatcher, request } from 'undici';
+import type { Clock } from '../../core/clock.ts';
+import type {
+  EventRepo,
+  Job,
+  WebhookDelivery,
+  WebhookDeliveryRepo,
+  WebhookEndpoint,
+  WebhookEndpointRepo,
+} from '../../core/event-ports.ts';
+import { eventView } from '../../core/event-view.ts';
+import type { IdGenerator } from '../../core/ids.ts';
+import type { Logger } from '../../core/ports.ts';
+import { signWebhook } from '../../webhooks/sign.ts';
+import { WEBHOOK_TIMEOUT_MS, webhookDelayBefore } from '../schedule.ts';
+import type { HandlerResult } from '../worker.ts';
+
+/** What delivering a webhook needs. */
+export interface DeliverDeps {
+  readonly deliveries: WebhookDeliveryRepo;
+  readonly endpoints: WebhookEndpointRepo;
+  readonly events: EventRepo;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly dispatcher?: Dispatcher;
+  readonly timeoutMs?: number;
+}
+
+const EXCERPT_CHARS = 500;
+
+interface AttemptOutcome {
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly excerpt: string | null;
+  readonly latencyMs: number;
+}
+
+/** The secrets that sign now: the current one, and the previous one during its overlap. */
+export function signingSecrets(endpoint: WebhookEndpoint, now: number): string[] {
+  const overlap = endpoint.previousSecret && (endpoint.previousSecretExpiresAt ?? 0) > now;
+  return overlap && endpoint.previousSecret ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
+}
+
+async function post(deps: DeliverDeps, url: string, headers: Record<string, string>, body: string): Promise<AttemptOutcome> {
+  const started = performance.now();
+  const timeoutMs = deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers,
+      body,
+      dispatcher: deps.dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    let excerpt = '';
+    for await (const chunk of res.body) {
+      if (excerpt.length < EXCERPT_CHARS) excerpt += Buffer.from(chunk).toString('utf8');
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    return { statusCode: res.statusCode, error: null, excerpt: excerpt.slice(0, EXCERPT_CHARS), latencyMs };
+  } catch (err) {
+    const e = err as { name?: string; code?: string; message?: string };
+    const error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.code ?? e.name}: ${e.message}`;
+    return { statusCode: null, error, excerpt: null, latencyMs: Math.round(performance.now() - started) };
+  }
+}
+
+/**
+ * One attempt of one delivery: signs the event per Standard Webhooks (`webhook-id` is the
+ * event id, so receivers de-duplicate by it), posts it, records the attempt, and schedules the
+ * next one. A 2xx within 15 s succeeds; HTTP 410 disables the endpoint; after the last attempt
+ * of the schedule the delivery fails (it can still be redelivered by hand).
+ */
+export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<HandlerResult> {
+  const delivery = await deps.deliveries.get(job.payload.delivery_id ?? '');
+  if (!delivery || delivery.status !== 'pending') return undefined;
+  const now = deps.clock.now();
+  const attemptNo = delivery.attempts + 1;
+  const endpoint = await deps.endpoints.getById(delivery.endpointId);
+  const event = await deps.events.getById(delivery.eventId);
+  if (!endpoint || endpoint.status !== 'enabled' || !event) {
+    const why = !event ? 'event not found' : !endpoint ? 'endpoint deleted' : 'endpoint disabled';
+    await record(deps, delivery, { statusCode: null, error: why, excerpt: null, latencyMs: 0 }, 'failed', null, now);
+    return undefined;
+  }
+  const body = JSON.stringify(eventView(event));
+  const signed = signWebhook({ id: event.id, timestamp: Math.floor(now / 1000), body, secrets: signingSecrets(endpoint, now) });
+  const outcome = await post(deps, endpoint.url, { 'content-type': 'application/json', 'user-agent': 'Bawaba-Webhooks/1', ...signed }, body);
+  const code = outcome.statusCode;
+  const log = { deliveryId: delivery.id, endpointId: endpoint.id, eventId: event.id, attempt: attemptNo, status: code };
+  if (code !== null && code >= 200 && code < 300) {
+    await record(deps, delivery, outcome, 'succeeded', null, deps.clock.now());
+    deps.log.debug(log, 'webhook delivered');
+    return undefined;
+  }
+  if (code === 410) {
+    await record(deps, delivery, outcome, 'failed', null, deps.clock.now());
+    await deps.endpoints.update({
+      ...endpoint,
+      status: 'disabled',
+      disabledReason: 'The endpoint answered HTTP 410 Gone.',
+      updatedAt: deps.clock.now(),
+    });
+    deps.log.warn(log, 'webhook endpoint answered 410: disabled');
+    return undefined;
+  }
+  const delay = webhookDelayBefore(attemptNo + 1);
+  const nextAt = delay === undefined ? null : deps.clock.now() + delay;
+  await record(deps, delivery, outcome, nextAt === null ? 'failed' : 'pending', nextAt, deps.clock.now());
+  deps.log.info({ ...log, error: outcome.error, nextAt }, 'webhook attempt failed');
+  return nextAt === null ? undefined : { retryAt: nextAt };
+}
+
+function record(
+  deps: DeliverDeps,
+  delivery: WebhookDelivery,
+  outcome: AttemptOutcome,
+  status: WebhookDelivery['status'],
+  nextAttemptAt: number | null,
+  now: number,
+): Promise<void> {
+  return deps.deliveries.recordAttempt(
+    {
+      id: deps.ids.next('wha'),
+      deliveryId: delivery.id,
+      attemptedAt: now,
+      statusCode: outcome.statusCode,
+      error: outcome.error,
+      latencyMs: outcome.latencyMs,
+      responseExcerpt: outcome.excerpt,
+    },
+    {
+      status,
+      attempts: delivery.attempts + 1,
+      nextAttemptAt,
+      lastStatusCode: outcome.statusCode,
+      updatedAt: now,
+    },
+  );
+}

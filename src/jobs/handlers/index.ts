@@ -1,0 +1,18 @@
+import type { JobQueueName } from '../../core/event-ports.ts';
+import type { NotificationDeps } from '../../core/services/receive-notification.ts';
+import type { JobHandler } from '../worker.ts';
+import { type DeliverDeps, deliverWebhook } from './deliver-webhook.ts';
+import { processNotificationJob } from './process-notification.ts';
+import { reconcilePaymentJob } from './reconcile-payment.ts';
+
+/** The handler of every queue. */
+export function createHandlers(deps: {
+  readonly deliver: DeliverDeps;
+  readonly notifications: NotificationDeps;
+}): Record<JobQueueName, JobHandler> {
+  return {
+    deliver_webhook: (job) => deliverWebhook(deps.deliver, job),
+    reconcile_payment: (job) => reconcilePaymentJob(deps.notifications, job),
+    process_notification: (job) => processNotificationJob(deps.notifications, job),
+  };
+}

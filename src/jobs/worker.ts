@@ -1,0 +1,153 @@
+import type { Clock } from '../core/clock.ts';
+import type { Job, JobQueue, JobQueueName } from '../core/event-ports.ts';
+import type { Logger } from '../core/ports.ts';
+import { jobBackoffMs } from './schedule.ts';
+
+/** What a handler decided: nothing (done), or run the job again at `retryAt`. */
+export type HandlerResult = { readonly retryAt: number } | undefined;
+
+/** Runs one job. Throwing retries it with back-off, until its attempts run out. */
+export type JobHandler = (job: Job) => Promise<HandlerResult>;
+
+/** Worker settings. */
+export interface WorkerOptions {
+  readonly queue: JobQueue;
+  readonly handlers: Readonly<Record<JobQueueName, JobHandler>>;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly workerId: string;
+  /** Jobs run at once by this worker. */
+  readonly concurrency?: number;
+  /** How long a claim holds; past it, a job of a dead worker is taken again. */
+  readonly leaseMs?: number;
+  readonly pollIntervalMs?: number;
+  /** Jobs of one group (one webhook endpoint) run at once, at most: a slow one cannot hog the rest. */
+  readonly groupLimit?: number;
+}
+
+/** A running (or runnable) worker. */
+export interface Worker {
+  /** Polls for due jobs until stopped. */
+  start(): void;
+  /** Stops claiming, waits up to `graceMs` for running jobs, releases the rest. */
+  stop(graceMs?: number): Promise<void>;
+  /** Looks for jobs now (after a commit that enqueued some). */
+  nudge(): void;
+  /** Runs every job due now, and those they make due now, until none is left (tests). */
+  runDue(): Promise<number>;
+}
+
+/** Creates a worker over the job queue. */
+export function createWorker(o: WorkerOptions): Worker {
+  const concurrency = o.concurrency ?? 16;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const pollMs = o.pollIntervalMs ?? 500;
+  const groupLimit = o.groupLimit ?? 4;
+  const inflight = new Map<string, { job: Job; done: Promise<void> }>();
+  const groups = new Map<string, number>();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  const nudge = () => wake?.();
+
+  async function run(job: Job): Promise<void> {
+    const log = { jobId: job.id, queue: job.queue, attempt: job.attempts };
+    try {
+      const handler = o.handlers[job.queue];
+      if (!handler) throw new Error(`no handler for queue ${job.queue}`);
+      const result = await handler(job);
+      if (result) await o.queue.retry(job.id, o.workerId, result.retryAt, null);
+      else await o.queue.complete(job.id, o.workerId);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      try {
+        if (job.attempts >= job.maxAttempts) {
+          o.log.error({ ...log, err: message }, 'job failed for good');
+          await o.queue.kill(job.id, o.workerId, message);
+        } else {
+          o.log.warn({ ...log, err: message }, 'job failed; will retry');
+          await o.queue.retry(job.id, o.workerId, o.clock.now() + jobBackoffMs(job.attempts), message);
+        }
+      } catch (inner) {
+        // The lease lapses and another run takes the job again: at least once.
+        o.log.error({ ...log, err: String(inner) }, 'could not record job failure');
+      }
+    }
+  }
+
+  function launch(job: Job): Promise<void> {
+    const group = job.groupKey;
+    if (group) groups.set(group, (groups.get(group) ?? 0) + 1);
+    const done = run(job).finally(() => {
+      inflight.delete(job.id);
+      if (group) {
+        const left = (groups.get(group) ?? 1) - 1;
+        if (left > 0) groups.set(group, left);
+        else groups.delete(group);
+      }
+      nudge();
+    });
+    inflight.set(job.id, { job, done });
+    return done;
+  }
+
+  async function claimBatch(): Promise<Job[]> {
+    const free = concurrency - inflight.size;
+    if (free <= 0) return [];
+    const busy = [...groups].filter(([, n]) => n >= groupLimit).map(([g]) => g);
+    return o.queue.claim(o.workerId, o.clock.now(), leaseMs, free, busy);
+  }
+
+  async function poll(): Promise<void> {
+    while (running) {
+      let claimed: Job[] = [];
+      try {
+        claimed = await claimBatch();
+      } catch (err) {
+        o.log.error({ err: String(err) }, 'claiming jobs failed');
+      }
+      for (const job of claimed) void launch(job);
+      if (claimed.length > 0 && inflight.size < concurrency) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = poll();
+    },
+    async stop(graceMs = 10_000) {
+      running = false;
+      nudge();
+      await loop;
+      const all = Promise.all([...inflight.values()].map((f) => f.done));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+      const left = [...inflight.keys()];
+      if (left.length > 0) {
+        o.log.warn({ jobs: left }, 'stopping: releasing unfinished jobs');
+        await o.queue.release(left, o.workerId);
+      }
+    },
+    nudge,
+    async runDue() {
+      let total = 0;
+      for (;;) {
+        const claimed = await claimBatch();
+        if (claimed.length === 0 && inflight.size === 0) return total;
+        total += claimed.length;
+        await Promise.all([...claimed.map(launch), ...[...inflight.values()].map((f) => f.done)]);
+      }
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { BawabaError } from '../../core/errors.ts';
+import { receiveNotification } from '../../core/services/receive-notification.ts';
+import type { AppDeps } from '../types.ts';
+
+/**
+ * `POST /hooks/{connector}/{connector_account_id}`: provider notifications. The body is kept
+ * raw (signatures are over its exact bytes). Unverifiable → 401, nothing changes; anything
+ * else → 200 once stored, so the provider stops retrying; a failure to store → 500, and the
+ * provider retries.
+ */
+export async function registerProviderHookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+    scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true } }, async (request, reply) => {
+      const { connector, connectorAccountId } = request.params as { connector: string; connectorAccountId: string };
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      const rawBody = typeof request.body === 'string' ? request.body : '';
+      const result = await receiveNotification(deps.payment, connector, connectorAccountId, { headers, rawBody });
+      if (result.status === 'unverified') {
+        throw new BawabaError('notification_unverified', `Notification rejected: ${result.reason}.`);
+      }
+      deps.nudgeWorker();
+      return reply.code(200).send({ received: true, result: result.status });
+    });
+  });
+}

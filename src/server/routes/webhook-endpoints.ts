@@ -1,0 +1,216 @@
+import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
+import { BawabaError } from '../../core/errors.ts';
+import type { WebhookDelivery, WebhookEndpoint } from '../../core/event-ports.ts';
+import type { Principal } from '../../core/ports.ts';
+import { generateWebhookSecret } from '../../webhooks/sign.ts';
+import {
+  CreateWebhookEndpointSchema,
+  DeleteWebhookEndpointSchema,
+  GetWebhookEndpointSchema,
+  ListDeliveriesSchema,
+  ListWebhookEndpointsSchema,
+  RedeliverSchema,
+  RotateSecretSchema,
+  UpdateWebhookEndpointSchema,
+} from '../contract/events.ts';
+import type { AppDeps } from '../types.ts';
+import { principalOf } from './principal.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+/** How long the previous secret keeps signing after a rotation, unless told otherwise. */
+export const DEFAULT_SECRET_OVERLAP_S = 24 * 3600;
+
+function view(e: WebhookEndpoint, withSecret = false) {
+  return {
+    id: e.id,
+    object: 'webhook_endpoint' as const,
+    url: e.url,
+    enabled_events: [...e.enabledEvents],
+    status: e.status,
+    disabled_reason: e.disabledReason,
+    description: e.description,
+    livemode: e.mode === 'live',
+    ...(withSecret ? { secret: e.secret } : {}),
+    previous_secret_expires_at: e.previousSecret && e.previousSecretExpiresAt ? iso(e.previousSecretExpiresAt) : null,
+    created_at: iso(e.createdAt),
+    updated_at: iso(e.updatedAt),
+  };
+}
+
+async function deliveryView(deps: AppDeps, d: WebhookDelivery) {
+  const [attempts, event] = await Promise.all([deps.deliveries.attempts(d.id), deps.events.getById(d.eventId)]);
+  return {
+    id: d.id,
+    object: 'webhook_delivery' as const,
+    endpoint_id: d.endpointId,
+    event_id: d.eventId,
+    event_type: event?.type ?? null,
+    status: d.status,
+    attempt_count: d.attempts,
+    next_attempt_at: d.nextAttemptAt === null ? null : iso(d.nextAttemptAt),
+    last_status_code: d.lastStatusCode,
+    attempts: attempts.map((a) => ({
+      attempted_at: iso(a.attemptedAt),
+      status_code: a.statusCode,
+      error: a.error,
+      latency_ms: a.latencyMs,
+      response_excerpt: a.responseExcerpt,
+    })),
+    created_at: iso(d.createdAt),
+    updated_at: iso(d.updatedAt),
+  };
+}
+
+/** Live endpoints receive payment data: only over https. */
+function checkUrl(p: Principal, url: string): void {
+  if (p.mode === 'live' && !url.startsWith('https://')) {
+    throw new BawabaError('parameter_invalid', 'url must be https:// for live mode endpoints.', 'url');
+  }
+}
+
+async function endpointOf(deps: AppDeps, p: Principal, id: string): Promise<WebhookEndpoint> {
+  const e = await deps.webhookEndpoints.get(p.accountId, p.mode, id);
+  if (!e) throw new BawabaError('resource_not_found', `No such webhook endpoint: ${id}.`, 'id');
+  return e;
+}
+
+/** `/v1/webhook_endpoints`: where merchants receive events, signed per Standard Webhooks. */
+export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post(
+    '/v1/webhook_endpoints',
+    { schema: CreateWebhookEndpointSchema, config: { idempotency: 'required' } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const body = request.body as Static<typeof CreateWebhookEndpointSchema.body>;
+      checkUrl(p, body.url);
+      const now = deps.clock.now();
+      const endpoint: WebhookEndpoint = {
+        id: deps.ids.next('we'),
+        accountId: p.accountId,
+        mode: p.mode,
+        url: body.url,
+        enabledEvents: body.enabled_events,
+        status: 'enabled',
+        disabledReason: null,
+        description: body.description ?? null,
+        secret: generateWebhookSecret(),
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await deps.webhookEndpoints.create(endpoint);
+      return reply.code(201).send(view(endpoint, true));
+    },
+  );
+
+  app.get('/v1/webhook_endpoints', { schema: ListWebhookEndpointsSchema }, async (request) => {
+    const p = principalOf(request);
+    const list = await deps.webhookEndpoints.list(p.accountId, p.mode);
+    return { object: 'list' as const, data: list.map((e) => view(e)), has_more: false };
+  });
+
+  app.get('/v1/webhook_endpoints/:id', { schema: GetWebhookEndpointSchema }, async (request) => {
+    const { id } = request.params as { id: string };
+    return view(await endpointOf(deps, principalOf(request), id));
+  });
+
+  app.post(
+    '/v1/webhook_endpoints/:id',
+    { schema: UpdateWebhookEndpointSchema, config: { idempotency: 'required' } },
+    async (request) => {
+      const p = principalOf(request);
+      const { id } = request.params as { id: string };
+      const body = request.body as Static<typeof UpdateWebhookEndpointSchema.body>;
+      const e = await endpointOf(deps, p, id);
+      if (body.url) checkUrl(p, body.url);
+      const status = (body.status as WebhookEndpoint['status'] | undefined) ?? e.status;
+      const next: WebhookEndpoint = {
+        ...e,
+        url: body.url ?? e.url,
+        enabledEvents: body.enabled_events ?? e.enabledEvents,
+        description: body.description ?? e.description,
+        status,
+        disabledReason: status === 'enabled' ? null : body.status ? 'Disabled through the API.' : e.disabledReason,
+        updatedAt: deps.clock.now(),
+      };
+      await deps.webhookEndpoints.update(next);
+      return view(next);
+    },
+  );
+
+  app.post(
+    '/v1/webhook_endpoints/:id/rotate_secret',
+    { schema: RotateSecretSchema, config: { idempotency: 'required' } },
+    async (request) => {
+      const p = principalOf(request);
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Static<typeof RotateSecretSchema.body>;
+      const e = await endpointOf(deps, p, id);
+      const now = deps.clock.now();
+      const overlapS = body.expire_previous_in_seconds ?? DEFAULT_SECRET_OVERLAP_S;
+      const next: WebhookEndpoint = {
+        ...e,
+        secret: generateWebhookSecret(),
+        previousSecret: overlapS > 0 ? e.secret : null,
+        previousSecretExpiresAt: overlapS > 0 ? now + overlapS * 1000 : null,
+        updatedAt: now,
+      };
+      await deps.webhookEndpoints.update(next);
+      return view(next, true);
+    },
+  );
+
+  app.delete('/v1/webhook_endpoints/:id', { schema: DeleteWebhookEndpointSchema }, async (request) => {
+    const p = principalOf(request);
+    const { id } = request.params as { id: string };
+    if (!(await deps.webhookEndpoints.remove(p.accountId, p.mode, id))) {
+      throw new BawabaError('resource_not_found', `No such webhook endpoint: ${id}.`, 'id');
+    }
+    return { id, object: 'webhook_endpoint' as const, deleted: true };
+  });
+
+  app.get('/v1/webhook_endpoints/:id/deliveries', { schema: ListDeliveriesSchema }, async (request) => {
+    const p = principalOf(request);
+    const { id } = request.params as { id: string };
+    const q = request.query as Static<typeof ListDeliveriesSchema.querystring>;
+    await endpointOf(deps, p, id);
+    const page = await deps.deliveries.listForEndpoint(id, {
+      limit: q.limit ? Number(q.limit) : 10,
+      ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
+      ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
+    });
+    return { object: 'list' as const, data: await Promise.all(page.data.map((d) => deliveryView(deps, d))), has_more: page.hasMore };
+  });
+
+  app.post(
+    '/v1/webhook_endpoints/:id/deliveries/:delivery_id/redeliver',
+    { schema: RedeliverSchema, config: { idempotency: 'required' } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const { id, delivery_id: deliveryId } = request.params as { id: string; delivery_id: string };
+      const endpoint = await endpointOf(deps, p, id);
+      const delivery = await deps.deliveries.get(deliveryId);
+      if (!delivery || delivery.endpointId !== endpoint.id) {
+        throw new BawabaError('resource_not_found', `No such delivery: ${deliveryId}.`, 'delivery_id');
+      }
+      const now = deps.clock.now();
+      await deps.deliveries.redeliver(
+        delivery.id,
+        {
+          id: deps.ids.next('job'),
+          queue: 'deliver_webhook',
+          payload: { delivery_id: delivery.id },
+          runAt: now,
+          maxAttempts: 20,
+          groupKey: endpoint.id,
+        },
+        now,
+      );
+      deps.nudgeWorker();
+      const fresh = await deps.deliveries.get(delivery.id);
+      return reply.code(202).send(await deliveryView(deps, fresh ?? delivery));
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { DomainEvent, NewJob, Outbox } from '../../core/event-ports.ts';
+import type { IdGenerator } from '../../core/ids.ts';
+import type { DialectName } from '../dialect.ts';
+import type { DB, EventsTable, JobsTable, WebhookDeliveriesTable } from '../schema.ts';
+import { insertJobs, toJobRow } from './job-queue.ts';
+import { parseStringArray } from './json.ts';
+
+/** Attempts a webhook delivery's job gets before it is given up. */
+export const WEBHOOK_MAX_ATTEMPTS = 8;
+
+/** True when `outbox` has nothing to write. */
+export function isEmptyOutbox(outbox: Outbox | undefined): boolean {
+  return (outbox?.events?.length ?? 0) === 0 && (outbox?.jobs?.length ?? 0) === 0;
+}
+
+/**
+ * Writes an outbox; call it inside the transaction of the state change that caused it.
+ * Each event is stored, then fanned out to every enabled endpoint of its account and mode
+ * subscribed to its type (or to `*`): one pending delivery and one `deliver_webhook` job,
+ * both due at the event's time, grouped by endpoint. Then the outbox's own jobs go in,
+ * deduplicated by key (see {@link insertJobs}); `now` is their creation time.
+ */
+export async function writeOutbox(
+  trx: Kysely<DB>,
+  dialect: DialectName,
+  ids: IdGenerator,
+  outbox: Outbox,
+  now: number,
+): Promise<void> {
+  const events = outbox.events ?? [];
+  if (events.length > 0) {
+    await trx.insertInto('events').values(events.map(toEventRow)).execute();
+    const deliveries: Insertable<WebhookDeliveriesTable>[] = [];
+    const jobs: Insertable<JobsTable>[] = [];
+    const subscribers = subscribersOf(trx);
+    for (const event of events) {
+      for (const endpointId of await subscribers(event)) {
+        const delivery = newDelivery(ids.next('whd'), endpointId, event);
+        deliveries.push(delivery);
+        const job: NewJob = {
+          id: ids.next('job'),
+          queue: 'deliver_webhook',
+          payload: { delivery_id: delivery.id },
+          runAt: event.createdAt,
+          maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+          groupKey: endpointId,
+        };
+        jobs.push(toJobRow(job, event.createdAt));
+      }
+    }
+    if (deliveries.length > 0) {
+      await trx.insertInto('webhook_deliveries').values(deliveries).execute();
+      // No dedupe keys here: a plain insert.
+      await trx.insertInto('jobs').values(jobs).execute();
+    }
+  }
+  await insertJobs(trx, dialect, outbox.jobs ?? [], now);
+}
+
+interface Subscriber {
+  readonly id: string;
+  readonly enabledEvents: readonly string[];
+}
+
+/**
+ * The ids of the enabled endpoints subscribed to an event, in id order. An account has few
+ * endpoints: they are read once per account and mode, and matched here.
+ */
+function subscribersOf(trx: Kysely<DB>): (event: DomainEvent) => Promise<string[]> {
+  const cache = new Map<string, Promise<Subscriber[]>>();
+  return async (event) => {
+    const key = `${event.accountId}\u0000${event.mode}`;
+    let endpoints = cache.get(key);
+    if (endpoints === undefined) {
+      endpoints = trx
+        .selectFrom('webhook_endpoints')
+        .select(['id', 'enabled_events'])
+        .where('account_id', '=', event.accountId)
+        .where('mode', '=', event.mode)
+        .where('status', '=', 'enabled')
+        .orderBy('id')
+        .execute()
+        .then((rows) =>
+          rows.map((r) => ({
+            id: r.id,
+            enabledEvents: parseStringArray(r.enabled_events, 'webhook_endpoints.enabled_events'),
+          })),
+        );
+      cache.set(key, endpoints);
+    }
+    return (await endpoints)
+      .filter((e) => e.enabledEvents.includes('*') || e.enabledEvents.includes(event.type))
+      .map((e) => e.id);
+  };
+}
+
+function toEventRow(event: DomainEvent): Insertable<EventsTable> {
+  return {
+    id: event.id,
+    account_id: event.accountId,
+    mode: event.mode,
+    type: event.type,
+    object_id: event.objectId,
+    data: JSON.stringify(event.data),
+    created_at: event.createdAt,
+  };
+}
+
+function newDelivery(id: string, endpointId: string, event: DomainEvent): Insertable<WebhookDeliveriesTable> {
+  return {
+    id,
+    endpoint_id: endpointId,
+    event_id: event.id,
+    account_id: event.accountId,
+    mode: event.mode,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: event.createdAt,
+    last_status_code: null,
+    created_at: event.createdAt,
+    updated_at: event.createdAt,
+  };
+}
