@@ -3,6 +3,15 @@ import { type EmulatorName, startEmulator } from '../../emulators/registry.ts';
 
 const EMULATORS: readonly EmulatorName[] = ['checkout_com'];
 
+interface EmulateOptions {
+  port: string;
+  host: string;
+  publicUrl?: string;
+  secretKey?: string;
+  webhookUrl?: string;
+  webhookAuthorization?: string;
+}
+
 export function registerEmulateCommand(program: Command): void {
   program
     .command('emulate')
@@ -12,7 +21,9 @@ export function registerEmulateCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--public-url <url>', 'base URL clients use, if not http://host:port')
     .option('--secret-key <key>', 'secret key to accept (default: a new one)')
-    .action(async (provider: string, opts: { port: string; host: string; publicUrl?: string; secretKey?: string }) => {
+    .option('--webhook-url <url>', 'send signed notifications here (e.g. http://localhost:4000/hooks/checkout_com/ca_...)')
+    .option('--webhook-authorization <value>', 'static Authorization header sent with each notification')
+    .action(async (provider: string, opts: EmulateOptions) => {
       if (!(EMULATORS as readonly string[]).includes(provider)) {
         program.error(`unknown provider "${provider}"; known: ${EMULATORS.join(', ')}`);
       }
@@ -23,6 +34,13 @@ export function registerEmulateCommand(program: Command): void {
         host: opts.host,
         ...(opts.publicUrl ? { publicBaseUrl: opts.publicUrl } : {}),
         ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
+        ...(opts.webhookUrl
+          ? {
+              webhooks: [
+                { url: opts.webhookUrl, ...(opts.webhookAuthorization ? { authorization: opts.webhookAuthorization } : {}) },
+              ],
+            }
+          : {}),
       });
       process.stdout.write(`${emulator.describe().join('\n')}\n`);
       const stop = async () => {

@@ -20,6 +20,8 @@ export const PutConnectorBody = Type.Object(
 export const ConnectorAccountObject = Type.Object({
   id: Type.String(),
   object: Type.Literal('connector_account'),
+  /** Where the provider must send its notifications for this account. */
+  webhook_url: Type.String(),
   connector: Type.String(),
   livemode: Type.Boolean(),
   credentials: Type.Record(Type.String(), Type.String()),

@@ -18,9 +18,10 @@ function mask(secret: string): string {
   return secret.length <= 8 ? '…' : `…${secret.slice(-4)}`;
 }
 
-function view(a: ConnectorAccount) {
+function view(a: ConnectorAccount, publicUrl: string) {
   return {
     id: a.id,
+    webhook_url: `${publicUrl.replace(/\/+$/, '')}/hooks/${a.connector}/${a.id}`,
     object: 'connector_account' as const,
     connector: a.connector,
     livemode: a.mode === 'live',
@@ -72,7 +73,7 @@ export function registerConnectorRoutes(app: FastifyInstance, deps: AppDeps): vo
   app.get('/v1/connectors', { schema: ListConnectorsSchema }, async (request) => {
     const p = principalOf(request);
     const list = await deps.connectorAccounts.list(p.accountId, p.mode);
-    return { object: 'list' as const, data: list.map(view), has_more: false };
+    return { object: 'list' as const, data: list.map((a) => view(a, deps.payment.publicUrl)), has_more: false };
   });
 
   app.put('/v1/connectors/:connector', { schema: PutConnectorSchema }, async (request) => {
@@ -95,7 +96,7 @@ export function registerConnectorRoutes(app: FastifyInstance, deps: AppDeps): vo
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
-    return view(saved);
+    return view(saved, deps.payment.publicUrl);
   });
 
   app.delete('/v1/connectors/:connector', { schema: DeleteConnectorSchema }, async (request) => {
