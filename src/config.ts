@@ -115,7 +115,8 @@ export const SETTINGS = {
   },
   runWorker: {
     name: 'BAWABA_WORKER',
-    description: '`on` runs the job worker (webhook deliveries, reconciliation) inside `serve`; `off` leaves it to `bawaba worker` processes.',
+    description:
+      '`on` runs the job worker (webhook deliveries, reconciliation) inside `serve`; `off` leaves it to `bawaba worker` processes.',
     fallback: 'on',
     parse: (raw: string, name: string) => oneOf('on', 'off')(raw, name) === 'on',
   },

@@ -234,10 +234,19 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
 }
 
 /** Runs a worker alone (`bawaba worker`): no HTTP API, no emulators. */
-export async function startWorker(config: Config, options: StartOptions = {}): Promise<{ worker: Worker; close(): Promise<void> }> {
+export async function startWorker(
+  config: Config,
+  options: StartOptions = {},
+): Promise<{ worker: Worker; close(): Promise<void> }> {
   const core = await openCore(config, options);
   const connectors = createConnectors(config, options.dispatcher);
-  const worker = createJobWorker(config, core, connectors, { value: config.publicUrl ?? `http://localhost:${config.port}` }, options.dispatcher);
+  const worker = createJobWorker(
+    config,
+    core,
+    connectors,
+    { value: config.publicUrl ?? `http://localhost:${config.port}` },
+    options.dispatcher,
+  );
   worker.start();
   return {
     worker,

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
 import type { IdGenerator } from './core/ids.ts';
-import type { Config } from './config.ts';
 import type { AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
@@ -123,7 +123,9 @@ export async function configureSandboxCheckout(
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
-    emulator.control.setWebhooks(entity.id, [{ url: `${publicUrl.replace(/\/+$/, '')}/hooks/checkout_com/${saved.id}` }]);
+    emulator.control.setWebhooks(entity.id, [
+      { url: `${publicUrl.replace(/\/+$/, '')}/hooks/checkout_com/${saved.id}` },
+    ]);
   }
 }
 

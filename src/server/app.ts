@@ -8,10 +8,10 @@ import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerReturnRoute } from './routes/customer-return.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
-import { registerProviderHookRoutes } from './routes/provider-hooks.ts';
-import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { registerPaymentRoutes } from './routes/payments.ts';
+import { registerProviderHookRoutes } from './routes/provider-hooks.ts';
 import { registerSandboxRoutes } from './routes/sandbox.ts';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import type { AppDeps } from './types.ts';
 
 /** Builds the HTTP app (no `listen`): tests use `inject()`, `main.ts` listens. */

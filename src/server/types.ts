@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
+import type {
+  EventRepo,
+  JobQueue,
+  ProviderNotificationRepo,
+  WebhookDeliveryRepo,
+  WebhookEndpointRepo,
+} from '../core/event-ports.ts';
 import type { IdGenerator } from '../core/ids.ts';
 import type {
   AccountRepo,
@@ -9,13 +16,6 @@ import type {
   PaymentRepo,
   Principal,
 } from '../core/ports.ts';
-import type {
-  EventRepo,
-  JobQueue,
-  ProviderNotificationRepo,
-  WebhookDeliveryRepo,
-  WebhookEndpointRepo,
-} from '../core/event-ports.ts';
 import type { NotificationDeps } from '../core/services/receive-notification.ts';
 import type { Metrics } from '../observability/metrics.ts';
 

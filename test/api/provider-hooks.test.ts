@@ -35,9 +35,17 @@ async function signed(type: string, providerPaymentId: string, eventId = `evt_te
     type,
     version: '1.0.29',
     created_on: new Date().toISOString(),
-    data: { id: providerPaymentId, amount: 1500, currency: 'QAR', reference: 'x', processed_on: new Date().toISOString() },
+    data: {
+      id: providerPaymentId,
+      amount: 1500,
+      currency: 'QAR',
+      reference: 'x',
+      processed_on: new Date().toISOString(),
+    },
   });
-  const signature = createHmac('sha256', ca.credentials.webhook_signature_key ?? '').update(body).digest('hex');
+  const signature = createHmac('sha256', ca.credentials.webhook_signature_key ?? '')
+    .update(body)
+    .digest('hex');
   return { ca, body, signature };
 }
 function post(caId: string, body: string, signature: string) {
@@ -55,7 +63,12 @@ describe('provider notifications', () => {
     const done = gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
     assert.ok(done.ok);
     await waitFor(async () => (await status(String(p.id))) === 'captured', 5000, 'captured by notification');
-    await waitFor(() => gw.emulator.control.notifications().filter((x) => x.payment_id === p.provider_payment_id).every((x) => x.delivered));
+    await waitFor(() =>
+      gw.emulator.control
+        .notifications()
+        .filter((x) => x.payment_id === p.provider_payment_id)
+        .every((x) => x.delivered),
+    );
     const types = await eventTypes(String(p.id));
     assert.equal(types.filter((t) => t === 'payment.captured').length, 1);
     assert.equal(types.at(-1), 'payment.captured');
@@ -65,9 +78,17 @@ describe('provider notifications', () => {
     const p = await gw.createPayment();
     const done = gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
     assert.ok(done.ok);
-    const back = await gw.app.inject({ method: 'GET', url: `/return/checkout_com/${p.id}?cko-session-id=${done.session_id}` });
+    const back = await gw.app.inject({
+      method: 'GET',
+      url: `/return/checkout_com/${p.id}?cko-session-id=${done.session_id}`,
+    });
     assert.equal(back.statusCode, 303);
-    await waitFor(() => gw.emulator.control.notifications().filter((x) => x.payment_id === p.provider_payment_id).every((x) => x.delivered));
+    await waitFor(() =>
+      gw.emulator.control
+        .notifications()
+        .filter((x) => x.payment_id === p.provider_payment_id)
+        .every((x) => x.delivered),
+    );
     assert.equal(await status(String(p.id)), 'captured');
     const types = await eventTypes(String(p.id));
     assert.equal(types.filter((t) => t === 'payment.captured').length, 1);
@@ -78,7 +99,12 @@ describe('provider notifications', () => {
     const p = await gw.createPayment();
     gw.emulator.control.completePayment(String(p.provider_payment_id), 'cancel');
     await waitFor(async () => (await status(String(p.id))) === 'canceled');
-    await waitFor(() => gw.emulator.control.notifications().filter((x) => x.payment_id === p.provider_payment_id).every((x) => x.delivered));
+    await waitFor(() =>
+      gw.emulator.control
+        .notifications()
+        .filter((x) => x.payment_id === p.provider_payment_id)
+        .every((x) => x.delivered),
+    );
     const types = await eventTypes(String(p.id));
     assert.deepEqual(types, ['payment.requires_action', 'payment.canceled']);
     gw.emulator.control.clearNotificationFaults();
@@ -91,7 +117,12 @@ describe('provider notifications', () => {
     const res = await post(ca.id, body, forged);
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().error.code, 'notification_unverified');
-    const missing = await gw.app.inject({ method: 'POST', url: `/hooks/checkout_com/${ca.id}`, payload: body, headers: { 'content-type': 'application/json' } });
+    const missing = await gw.app.inject({
+      method: 'POST',
+      url: `/hooks/checkout_com/${ca.id}`,
+      payload: body,
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(missing.statusCode, 401);
     assert.equal(await status(String(p.id)), 'requires_action');
     const stored = await gw.core.database.db
@@ -119,7 +150,11 @@ describe('provider notifications', () => {
     const res = await post(ca.id, body, signature);
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().result, 'unmatched');
-    const jobs = await gw.core.database.db.selectFrom('jobs').select(['queue', 'payload']).where('queue', '=', 'process_notification').execute();
+    const jobs = await gw.core.database.db
+      .selectFrom('jobs')
+      .select(['queue', 'payload'])
+      .where('queue', '=', 'process_notification')
+      .execute();
     assert.equal(jobs.length, 1);
   });
 
@@ -137,9 +172,15 @@ describe('provider notifications', () => {
       payment_expired: 'expired',
       payment_capture_declined: 'failed',
     };
-    const scenario = fc.constantFrom(...HISTORIES).chain((h) =>
-      fc.tuple(fc.constant(h), fc.shuffledSubarray([...h, ...h, ...h.slice(1)], { minLength: 2 * h.length + h.length - 1 }), fc.boolean()),
-    );
+    const scenario = fc
+      .constantFrom(...HISTORIES)
+      .chain((h) =>
+        fc.tuple(
+          fc.constant(h),
+          fc.shuffledSubarray([...h, ...h, ...h.slice(1)], { minLength: 2 * h.length + h.length - 1 }),
+          fc.boolean(),
+        ),
+      );
     await fc.assert(
       fc.asyncProperty(scenario, async ([history, deliveries, concurrent]) => {
         const p = await gw.createPayment();

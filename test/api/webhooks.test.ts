@@ -30,9 +30,19 @@ async function createEndpoint(path: string, events: string[] = ['*'], key = gw.m
   return res.json() as { id: string; secret: string; url: string };
 }
 async function deliveries(endpointId: string) {
-  const res = await gw.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${endpointId}/deliveries`, headers: auth() });
+  const res = await gw.app.inject({
+    method: 'GET',
+    url: `/v1/webhook_endpoints/${endpointId}/deliveries`,
+    headers: auth(),
+  });
   assert.equal(res.statusCode, 200, res.body);
-  return res.json().data as { id: string; status: string; attempt_count: number; attempts: { status_code: number | null }[]; event_type: string }[];
+  return res.json().data as {
+    id: string;
+    status: string;
+    attempt_count: number;
+    attempts: { status_code: number | null }[];
+    event_type: string;
+  }[];
 }
 const from = (path: string) => rx.received.filter((r) => r.path === path);
 
@@ -44,7 +54,11 @@ describe('webhook endpoints', () => {
     assert.equal(got.json().secret, undefined);
     const list = await gw.app.inject({ method: 'GET', url: '/v1/webhook_endpoints', headers: auth() });
     assert.ok(list.json().data.some((x: { id: string }) => x.id === e.id));
-    const theirs = await gw.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${e.id}`, headers: auth(gw.other.key) });
+    const theirs = await gw.app.inject({
+      method: 'GET',
+      url: `/v1/webhook_endpoints/${e.id}`,
+      headers: auth(gw.other.key),
+    });
     assert.equal(theirs.statusCode, 404);
     const del = await gw.app.inject({ method: 'DELETE', url: `/v1/webhook_endpoints/${e.id}`, headers: auth() });
     assert.equal(del.json().deleted, true);
@@ -103,7 +117,11 @@ describe('deliveries', () => {
     })) as { type: string; data: { object: { id: string } } };
     assert.equal(event.type, 'payment.requires_action');
     assert.equal(event.data.object.id, p.id);
-    assert.equal(new Set(from('/flaky').map((r) => r.headers['webhook-id'])).size, 1, 'same webhook-id on every attempt');
+    assert.equal(
+      new Set(from('/flaky').map((r) => r.headers['webhook-id'])).size,
+      1,
+      'same webhook-id on every attempt',
+    );
     rx.respond = (_r, _i, res) => {
       res.writeHead(200).end('ok');
     };
@@ -169,7 +187,9 @@ describe('deliveries', () => {
     const later = from('/rotate').at(-1);
     assert.ok(later && later !== req);
     assert.equal((later.headers['webhook-signature'] as string).split(' ').length, 1);
-    await assert.rejects(verifyWebhook(later.body, later.headers as Record<string, string>, e.secret, { now: () => clock.now() }));
+    await assert.rejects(
+      verifyWebhook(later.body, later.headers as Record<string, string>, e.secret, { now: () => clock.now() }),
+    );
   });
 
   test('events are listed and fetched per account', async () => {
@@ -194,7 +214,8 @@ describe('a slow endpoint does not hold up the others', () => {
     const slowRx = await startReceiver();
     const fastRx = await startReceiver();
     const release: (() => void)[] = [];
-    slowRx.respond = (_r, _i, res) => new Promise<void>((resolve) => release.push(() => resolve(void res.writeHead(200).end())));
+    slowRx.respond = (_r, _i, res) =>
+      new Promise<void>((resolve) => release.push(() => resolve(void res.writeHead(200).end())));
     try {
       for (const [r, path] of [
         [slowRx, '/slow'],

@@ -14,7 +14,12 @@ let n = 0;
 const auth = { authorization: '' };
 async function create() {
   auth.authorization = `Bearer ${gw.merchant.key}`;
-  return gw.app.inject({ method: 'POST', url: '/v1/payments', headers: { ...auth, 'idempotency-key': `r-${++n}` }, payload: PAYMENT_BODY });
+  return gw.app.inject({
+    method: 'POST',
+    url: '/v1/payments',
+    headers: { ...auth, 'idempotency-key': `r-${++n}` },
+    payload: PAYMENT_BODY,
+  });
 }
 async function get(id: string) {
   return (await gw.app.inject({ method: 'GET', url: `/v1/payments/${id}`, headers: auth })).json();
@@ -55,7 +60,8 @@ describe('reconciliation', () => {
     const res = await create();
     const p = res.json();
     // No notification will tell: only polling can find out.
-    const key = (await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'checkout_com'))?.credentials.secret_key;
+    const key = (await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'checkout_com'))?.credentials
+      .secret_key;
     const hooks = gw.emulator.control.listEntities().find((e) => e.secretKey === key)?.webhooks ?? [];
     gw.emulator.control.setWebhooks(key ?? '', []);
     gw.emulator.control.addFault({ kind: 'server_error', count: 2, match: 'retrieve' });

@@ -10,7 +10,8 @@ forEachDatabase((kind) => {
     const db = await shared.open();
     const rx = await startReceiver();
     // Slow answers, so the worker holds claimed jobs when it is killed.
-    rx.respond = (_r, _i, res) => new Promise<void>((resolve) => setTimeout(() => resolve(void res.writeHead(200).end()), 300));
+    rx.respond = (_r, _i, res) =>
+      new Promise<void>((resolve) => setTimeout(() => resolve(void res.writeHead(200).end()), 300));
     try {
       const { eventIds } = await seedDeliveries(db, `${rx.url}/hook`, 40);
       const first = spawnWorker(shared.url);
@@ -32,7 +33,9 @@ forEachDatabase((kind) => {
     }
   });
 
-  test('two worker processes on one database: every job runs, none twice at once', { skip: kind.name === 'sqlite' ? 'several worker processes need PostgreSQL' : false }, async () => {
+  test('two worker processes on one database: every job runs, none twice at once', {
+    skip: kind.name === 'sqlite' ? 'several worker processes need PostgreSQL' : false,
+  }, async () => {
     const shared = await kind.openShared();
     const db = await shared.open();
     const rx = await startReceiver();

@@ -28,8 +28,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
-import { adminDeps, type Gateway, startGateway } from '../../src/main.ts';
 import type { RunningEmulator } from '../../src/emulators/registry.ts';
+import { adminDeps, type Gateway, startGateway } from '../../src/main.ts';
 import { configureSandboxCheckout, createAccountWithKey } from '../../src/sandbox.ts';
 
 // autocannon ships no type declarations: the part of its API used here.

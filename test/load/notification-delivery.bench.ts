@@ -69,7 +69,12 @@ async function main(): Promise<number> {
       const res = await fetch(`${gateway.url}/v1/payments`, {
         method: 'POST',
         headers: { ...headers, 'idempotency-key': `bench-${i}` },
-        body: JSON.stringify({ amount: 1500 + i, currency: 'QAR', payment_method: 'qpay', return_url: `${gateway.url}/sandbox/return` }),
+        body: JSON.stringify({
+          amount: 1500 + i,
+          currency: 'QAR',
+          payment_method: 'qpay',
+          return_url: `${gateway.url}/sandbox/return`,
+        }),
       });
       const p = (await res.json()) as { id: string; provider_payment_id: string };
       if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(p)}`);
@@ -93,9 +98,13 @@ async function main(): Promise<number> {
     if (arrived.size < PAYMENTS) throw new Error(`only ${arrived.size} of ${PAYMENTS} events arrived`);
     const latencies = payments.map((p) => (arrived.get(p.id) ?? 0) - (started.get(p.id) ?? 0)).sort((a, b) => a - b);
     const f = (n: number) => n.toFixed(1).padStart(8);
-    console.log(`\nprovider notification → merchant webhook, ${PAYMENTS} payments at ${RATE}/s, database: ${gateway.core.database.dialect}`);
+    console.log(
+      `\nprovider notification → merchant webhook, ${PAYMENTS} payments at ${RATE}/s, database: ${gateway.core.database.dialect}`,
+    );
     console.log('      p50      p90      p99      max  (ms)');
-    console.log(`${f(percentile(latencies, 50))} ${f(percentile(latencies, 90))} ${f(percentile(latencies, 99))} ${f(latencies.at(-1) ?? 0)}`);
+    console.log(
+      `${f(percentile(latencies, 50))} ${f(percentile(latencies, 90))} ${f(percentile(latencies, 99))} ${f(latencies.at(-1) ?? 0)}`,
+    );
     return 0;
   } finally {
     await gateway.close();

@@ -85,7 +85,10 @@ export async function createTestGateway(
   options: { database?: Database; config?: Partial<Config>; start?: StartOptions } = {},
 ): Promise<TestGateway> {
   const config = testConfig(options.config);
-  const core = await openCore(config, { ...options.start, ...(options.database ? { database: options.database } : {}) });
+  const core = await openCore(config, {
+    ...options.start,
+    ...(options.database ? { database: options.database } : {}),
+  });
   const emulator = await startEmulator('checkout_com', { port: 0 });
   const deps = adminDeps(core);
   const a = await createAccountWithKey(deps, 'Merchant A', 'test');

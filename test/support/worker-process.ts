@@ -40,7 +40,11 @@ export function exited(child: ChildProcess): Promise<number | string> {
  * Fills a database with `count` captured payments whose `payment.captured` events go to one
  * webhook endpoint at `url`: `count` deliveries waiting for a worker.
  */
-export async function seedDeliveries(database: Database, url: string, count: number): Promise<{ repos: Repos; eventIds: string[] }> {
+export async function seedDeliveries(
+  database: Database,
+  url: string,
+  count: number,
+): Promise<{ repos: Repos; eventIds: string[] }> {
   const clock = createManualClock(Date.now());
   const ids = createIdGenerator(clock);
   const repos = createRepos(database, createSecretBox(parseEncryptionKey(TEST_ENCRYPTION_KEY)), ids);

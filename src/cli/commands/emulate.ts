@@ -21,7 +21,10 @@ export function registerEmulateCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--public-url <url>', 'base URL clients use, if not http://host:port')
     .option('--secret-key <key>', 'secret key to accept (default: a new one)')
-    .option('--webhook-url <url>', 'send signed notifications here (e.g. http://localhost:4000/hooks/checkout_com/ca_...)')
+    .option(
+      '--webhook-url <url>',
+      'send signed notifications here (e.g. http://localhost:4000/hooks/checkout_com/ca_...)',
+    )
     .option('--webhook-authorization <value>', 'static Authorization header sent with each notification')
     .action(async (provider: string, opts: EmulateOptions) => {
       if (!(EMULATORS as readonly string[]).includes(provider)) {
@@ -37,7 +40,10 @@ export function registerEmulateCommand(program: Command): void {
         ...(opts.webhookUrl
           ? {
               webhooks: [
-                { url: opts.webhookUrl, ...(opts.webhookAuthorization ? { authorization: opts.webhookAuthorization } : {}) },
+                {
+                  url: opts.webhookUrl,
+                  ...(opts.webhookAuthorization ? { authorization: opts.webhookAuthorization } : {}),
+                },
               ],
             }
           : {}),

@@ -9,7 +9,9 @@ export function registerWorkerCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const { close } = await startWorker(config);
-      process.stdout.write(`bawaba worker running (concurrency ${config.workerConcurrency}); SIGTERM stops it gracefully\n`);
+      process.stdout.write(
+        `bawaba worker running (concurrency ${config.workerConcurrency}); SIGTERM stops it gracefully\n`,
+      );
       const stop = async (signal: string) => {
         process.stdout.write(`${signal}: finishing running jobs, releasing the rest\n`);
         await close();

@@ -8,8 +8,8 @@ import type {
 } from '../../core/ports.ts';
 import { type HttpAnswer, type HttpFailure, parseJson } from '../http.ts';
 import { type CheckoutClientConfig, getPayment, postPayment } from './client.ts';
-import { parseCheckoutNotification } from './webhook.ts';
 import { buildCreateBody, MAX_AMOUNT_MINOR, parseErrorBody, parsePayment, translateError } from './mapper.ts';
+import { parseCheckoutNotification } from './webhook.ts';
 
 /** Options of the Checkout.com connector. */
 export interface CheckoutComConnectorOptions {

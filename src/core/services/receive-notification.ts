@@ -53,7 +53,10 @@ export async function receiveNotification(
   };
   const { duplicateOf } = await deps.notifications.insert(record);
   if (!verified) {
-    deps.log.warn({ notificationId: record.id, connector: connectorId, reason: outcome.reason }, 'unverified notification');
+    deps.log.warn(
+      { notificationId: record.id, connector: connectorId, reason: outcome.reason },
+      'unverified notification',
+    );
     return { status: 'unverified', reason: outcome.reason };
   }
   if (duplicateOf) {
@@ -91,7 +94,7 @@ export async function processNotification(
   attempt = 0,
 ): Promise<NotificationResult> {
   const now = () => deps.clock.now();
-  if (!outcome || outcome.kind !== 'verified' || outcome.snapshot === null) {
+  if (outcome?.kind !== 'verified' || outcome.snapshot === null) {
     await deps.notifications.markProcessed(record.id, 'ignored', null, now());
     return { status: 'ignored' };
   }

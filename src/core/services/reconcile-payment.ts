@@ -26,7 +26,11 @@ export function reconcileBackoffMs(attempt: number): number {
  * provider fault; only a creation that could not be confirmed for 24 hours — when no customer
  * ever got a payment link — is marked failed with `provider_unavailable`.
  */
-export async function reconcilePayment(deps: PaymentDeps, paymentId: string, attempt: number): Promise<ReconcileResult> {
+export async function reconcilePayment(
+  deps: PaymentDeps,
+  paymentId: string,
+  attempt: number,
+): Promise<ReconcileResult> {
   const payment = await deps.payments.getById(paymentId);
   if (!payment) return { done: true };
   const now = deps.clock.now();
@@ -69,6 +73,9 @@ async function poll(deps: PaymentDeps, payment: Payment, attempt: number): Promi
   if (!connector || !account || payment.providerPaymentId === null || isTerminal(payment.status)) return payment;
   const found = await connector.retrievePayment(account, payment.providerPaymentId);
   if (found.kind === 'found') return applyProviderUpdate(deps, payment, found.snapshot, 'poll');
-  deps.log.warn({ paymentId: payment.id, outcome: found.kind, attempt }, 'reconciliation got no answer from the provider');
+  deps.log.warn(
+    { paymentId: payment.id, outcome: found.kind, attempt },
+    'reconciliation got no answer from the provider',
+  );
   return 'no_answer';
 }

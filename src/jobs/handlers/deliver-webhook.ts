@@ -42,7 +42,12 @@ export function signingSecrets(endpoint: WebhookEndpoint, now: number): string[]
   return overlap && endpoint.previousSecret ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
 }
 
-async function post(deps: DeliverDeps, url: string, headers: Record<string, string>, body: string): Promise<AttemptOutcome> {
+async function post(
+  deps: DeliverDeps,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<AttemptOutcome> {
   const started = performance.now();
   const timeoutMs = deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   try {
@@ -76,19 +81,29 @@ async function post(deps: DeliverDeps, url: string, headers: Record<string, stri
  */
 export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<HandlerResult> {
   const delivery = await deps.deliveries.get(job.payload.delivery_id ?? '');
-  if (!delivery || delivery.status !== 'pending') return undefined;
+  if (delivery?.status !== 'pending') return undefined;
   const now = deps.clock.now();
   const attemptNo = delivery.attempts + 1;
   const endpoint = await deps.endpoints.getById(delivery.endpointId);
   const event = await deps.events.getById(delivery.eventId);
-  if (!endpoint || endpoint.status !== 'enabled' || !event) {
+  if (endpoint?.status !== 'enabled' || !event) {
     const why = !event ? 'event not found' : !endpoint ? 'endpoint deleted' : 'endpoint disabled';
     await record(deps, delivery, { statusCode: null, error: why, excerpt: null, latencyMs: 0 }, 'failed', null, now);
     return undefined;
   }
   const body = JSON.stringify(eventView(event));
-  const signed = signWebhook({ id: event.id, timestamp: Math.floor(now / 1000), body, secrets: signingSecrets(endpoint, now) });
-  const outcome = await post(deps, endpoint.url, { 'content-type': 'application/json', 'user-agent': 'Bawaba-Webhooks/1', ...signed }, body);
+  const signed = signWebhook({
+    id: event.id,
+    timestamp: Math.floor(now / 1000),
+    body,
+    secrets: signingSecrets(endpoint, now),
+  });
+  const outcome = await post(
+    deps,
+    endpoint.url,
+    { 'content-type': 'application/json', 'user-agent': 'Bawaba-Webhooks/1', ...signed },
+    body,
+  );
   const code = outcome.statusCode;
   const log = { deliveryId: delivery.id, endpointId: endpoint.id, eventId: event.id, attempt: attemptNo, status: code };
   if (code !== null && code >= 200 && code < 300) {

@@ -1,9 +1,5 @@
 import type { Job } from '../../core/event-ports.ts';
-import {
-  type NotificationDeps,
-  processNotification,
-  reparseStored,
-} from '../../core/services/receive-notification.ts';
+import { type NotificationDeps, processNotification, reparseStored } from '../../core/services/receive-notification.ts';
 import type { HandlerResult } from '../worker.ts';
 
 /**

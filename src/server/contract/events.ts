@@ -46,7 +46,11 @@ export const GetEventSchema = {
   response: { 200: EventObject, ...ERROR_RESPONSES },
 } as const;
 
-const EnabledEvents = Type.Array(Type.String({ enum: ['*', ...EVENT_TYPES] }), { minItems: 1, maxItems: 20, uniqueItems: true });
+const EnabledEvents = Type.Array(Type.String({ enum: ['*', ...EVENT_TYPES] }), {
+  minItems: 1,
+  maxItems: 20,
+  uniqueItems: true,
+});
 const Url = Type.String({ format: 'uri', pattern: '^https?://[^\\s]+$', maxLength: 2048 });
 
 export const WebhookEndpointObject = Type.Object({
@@ -113,7 +117,10 @@ export const ListWebhookEndpointsSchema = {
 
 export const DeleteWebhookEndpointSchema = {
   params: EndpointParams,
-  response: { 200: Type.Object({ id: Type.String(), object: Type.Literal('webhook_endpoint'), deleted: Type.Boolean() }), ...ERROR_RESPONSES },
+  response: {
+    200: Type.Object({ id: Type.String(), object: Type.Literal('webhook_endpoint'), deleted: Type.Boolean() }),
+    ...ERROR_RESPONSES,
+  },
 } as const;
 
 const AttemptObject = Type.Object({
@@ -142,7 +149,11 @@ export const DeliveryObject = Type.Object({
 export const ListDeliveriesSchema = {
   params: EndpointParams,
   querystring: Type.Object(
-    { limit: Type.Optional(Limit), starting_after: Type.Optional(Cursor('whd')), ending_before: Type.Optional(Cursor('whd')) },
+    {
+      limit: Type.Optional(Limit),
+      starting_after: Type.Optional(Cursor('whd')),
+      ending_before: Type.Optional(Cursor('whd')),
+    },
     { additionalProperties: false },
   ),
   response: { 200: ListOf(DeliveryObject), ...ERROR_RESPONSES },

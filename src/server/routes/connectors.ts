@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
-import type { Connector, ConnectorAccount, Principal } from '../../core/ports.ts';
+import type { Connector, ConnectorAccount } from '../../core/ports.ts';
 import {
   DeleteConnectorSchema,
   ListConnectorsSchema,
@@ -32,7 +32,6 @@ function view(a: ConnectorAccount, publicUrl: string) {
     updated_at: iso(a.updatedAt),
   };
 }
-
 
 function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>): void {
   const spec = connector.configuration;

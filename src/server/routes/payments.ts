@@ -1,17 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
 import type { Customer, PaymentMethod } from '../../core/payment/payment.ts';
 import type { PaymentStatus } from '../../core/payment/status.ts';
-import type { Principal } from '../../core/ports.ts';
+import { paymentView } from '../../core/payment/view.ts';
 import { type CreatePaymentInput, createPayment } from '../../core/services/create-payment.ts';
 import type { CreatePaymentBody, ListPaymentsQuery } from '../contract/payments.ts';
 import { CreatePaymentSchema, GetPaymentSchema, ListPaymentsSchema } from '../contract/payments.ts';
 import { attachIdempotentResource } from '../plugins/idempotency.ts';
 import type { AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
-import { paymentView } from '../../core/payment/view.ts';
-
 
 function toInput(body: Static<typeof CreatePaymentBody>): CreatePaymentInput {
   const c = body.customer;

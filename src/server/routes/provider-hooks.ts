@@ -12,11 +12,14 @@ import type { AppDeps } from '../types.ts';
 export async function registerProviderHookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
     scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true } }, async (request, reply) => {
       const { connector, connectorAccountId } = request.params as { connector: string; connectorAccountId: string };
       const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(request.headers))
+        headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       const rawBody = typeof request.body === 'string' ? request.body : '';
       const result = await receiveNotification(deps.payment, connector, connectorAccountId, { headers, rawBody });
       if (result.status === 'unverified') {

@@ -181,7 +181,11 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
       ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
       ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
     });
-    return { object: 'list' as const, data: await Promise.all(page.data.map((d) => deliveryView(deps, d))), has_more: page.hasMore };
+    return {
+      object: 'list' as const,
+      data: await Promise.all(page.data.map((d) => deliveryView(deps, d))),
+      has_more: page.hasMore,
+    };
   });
 
   app.post(
