@@ -92,6 +92,7 @@ export function paymentDeps(core: Core, connectors: ConnectorRegistry, publicUrl
   const { repos, clock, ids, logger } = core;
   return {
     payments: repos.payments,
+    refunds: repos.refunds,
     connectorAccounts: repos.connectorAccounts,
     notifications: repos.notifications,
     jobs: repos.jobs,

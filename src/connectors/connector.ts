@@ -16,6 +16,10 @@ export type {
   ProviderPaymentRequest,
   ProviderPaymentSnapshot,
   ProviderPaymentStatus,
+  ProviderRefundNews,
+  ProviderRefundRequest,
+  RefundLookup,
+  RefundOutcome,
   RetrieveOutcome,
   UnknownReason,
 } from '../core/ports.ts';

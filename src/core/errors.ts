@@ -127,6 +127,31 @@ export const ERROR_CODES = {
     status: 404,
     message: 'No such route.',
   },
+  payment_not_refundable: {
+    type: 'invalid_request_error',
+    status: 409,
+    message: 'Only a captured payment can be refunded.',
+  },
+  refund_amount_too_large: {
+    type: 'invalid_request_error',
+    status: 400,
+    message: 'The refund is larger than what is left to refund.',
+  },
+  refund_not_supported: {
+    type: 'invalid_request_error',
+    status: 400,
+    message: 'The connector cannot make this refund.',
+  },
+  payment_not_cancelable: {
+    type: 'invalid_request_error',
+    status: 409,
+    message: 'The payment can no longer be canceled.',
+  },
+  cancel_not_supported: {
+    type: 'invalid_request_error',
+    status: 400,
+    message: 'The connector cannot cancel payments.',
+  },
   provider_declined: {
     type: 'provider_error',
     status: 402,

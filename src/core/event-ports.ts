@@ -2,8 +2,9 @@
  * Ports for durable events: the outbox written with each state change, merchant webhook
  * endpoints and their deliveries, the job queue, and provider notifications received.
  */
-import type { Mode } from './payment/payment.ts';
+import type { Mode, Payment } from './payment/payment.ts';
 import type { Page } from './ports.ts';
+import type { Refund } from './refund/refund.ts';
 
 /** Something that happened to an object, as merchants see it (`evt_...`). */
 export interface DomainEvent {
@@ -20,7 +21,7 @@ export interface DomainEvent {
 }
 
 /** Names of the job queues; each has one handler. */
-export type JobQueueName = 'deliver_webhook' | 'reconcile_payment' | 'process_notification';
+export type JobQueueName = 'deliver_webhook' | 'reconcile_payment' | 'reconcile_refund' | 'process_notification';
 
 /** A job to run at or after `runAt`. */
 export interface NewJob {
@@ -193,4 +194,24 @@ export interface ProviderNotificationRepo {
   get(id: string): Promise<ProviderNotification | undefined>;
   /** Records what applying it did. */
   markProcessed(id: string, result: string, paymentId: string | null, now: number): Promise<void>;
+}
+
+/** A guarded write of a refund together with its payment, in one transaction. */
+export interface RefundWrite {
+  /** `expectedVersion` null inserts the refund; otherwise its stored version must match. */
+  readonly refund: { readonly next: Refund; readonly expectedVersion: number | null };
+  /** The payment's stored version must match too (this is what keeps refunds within the amount). */
+  readonly payment?: { readonly next: Payment; readonly expectedVersion: number };
+  readonly outbox?: Outbox;
+}
+
+/** Refunds. */
+export interface RefundRepo {
+  /** Writes all of it or nothing: false when either version guard failed. */
+  write(change: RefundWrite): Promise<boolean>;
+  get(accountId: string, mode: Mode, id: string): Promise<Refund | undefined>;
+  getById(id: string): Promise<Refund | undefined>;
+  /** A payment's refunds, oldest first. */
+  listForPayment(paymentId: string): Promise<Refund[]>;
+  findByProviderId(paymentId: string, providerRefundId: string): Promise<Refund | undefined>;
 }

@@ -156,6 +156,13 @@ export interface ConnectorCapabilities {
   readonly amountStep?: Readonly<Record<string, number>>;
   /** How long the customer has to pay, in milliseconds, as the provider enforces it. */
   readonly paymentWindowMs: number;
+  /** Refunds: whether less than the whole amount, and more than one, may be refunded; null when none. */
+  readonly refunds: { readonly partial: boolean; readonly multiple: boolean } | null;
+  /**
+   * Cancellation of a payment not yet paid: in which statuses, and whether the provider is told
+   * (`provider`) or, having no such call, simply left to expire it (`local`); null when none.
+   */
+  readonly cancel: { readonly statuses: readonly PaymentStatus[]; readonly at: 'provider' | 'local' } | null;
 }
 
 /** The configuration a connector account of this connector takes. */
@@ -227,6 +234,40 @@ export interface ProviderPaymentSnapshot {
   readonly failureMessage: string | null;
 }
 
+/** A refund as a connector sends it to its provider. */
+export interface ProviderRefundRequest {
+  readonly refundId: string;
+  readonly providerPaymentId: string;
+  readonly money: Money;
+  /** Derived from the refund id: a retried refund call cannot refund twice. */
+  readonly idempotencyKey: string;
+}
+
+/** Outcome of asking the provider for a refund. */
+export type RefundOutcome =
+  | { readonly kind: 'accepted'; readonly providerRefundId: string }
+  | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+/** The provider's view of one refund. */
+export type RefundLookup =
+  | {
+      readonly kind: 'found';
+      readonly status: 'pending' | 'succeeded' | 'failed';
+      readonly failureMessage: string | null;
+    }
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+/** What a notification says about a refund. */
+export interface ProviderRefundNews {
+  readonly providerPaymentId: string;
+  readonly providerRefundId: string;
+  readonly status: 'pending' | 'succeeded' | 'failed';
+  readonly failureMessage: string | null;
+}
+
 /** Outcome of asking the provider to create a payment. */
 export type CreateOutcome =
   | { readonly kind: 'created'; readonly snapshot: ProviderPaymentSnapshot }
@@ -266,6 +307,8 @@ export type NotificationOutcome =
       readonly eventId: string;
       readonly eventType: string;
       readonly snapshot: ProviderPaymentSnapshot | null;
+      /** Set when the event is about a refund. */
+      readonly refund?: ProviderRefundNews;
     };
 
 /**
@@ -284,6 +327,10 @@ export interface Connector {
   retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome>;
   /** The provider reference carried by the customer's return to Bawaba, if any. */
   returnReference(query: Readonly<Record<string, string | undefined>>): string | undefined;
+  /** Asks the provider to refund (part of) a captured payment. */
+  refundPayment(account: ConnectorAccount, request: ProviderRefundRequest): Promise<RefundOutcome>;
+  /** Asks the provider where a refund stands. */
+  retrieveRefund(account: ConnectorAccount, providerPaymentId: string, providerRefundId: string): Promise<RefundLookup>;
   /** Verifies a notification with the account's credentials and maps it to a status, if any. */
   parseNotification(account: ConnectorAccount, notification: InboundNotification): NotificationOutcome;
 }

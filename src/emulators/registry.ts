@@ -95,13 +95,14 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
     control: emulator.control,
     describe: () => [
       `Checkout.com QPay emulator: ${resolvedBase}`,
-      `  API:            POST ${resolvedBase}/payments, GET ${resolvedBase}/payments/{pay_|sid_}`,
+      `  API:            POST ${resolvedBase}/payments, GET ${resolvedBase}/payments/{pay_|sid_}, POST .../payments/{pay_}/refunds`,
+      `  Refunds:        pending until approved or declined over the control API (or refund_approval_delay_ms)`,
       `  Secret key:     ${credentials.secretKey}  (Authorization: Bearer <key>)`,
       `  Public key:     ${credentials.publicKey}`,
       ...entityLines(emulator.control.listEntities(), defaultId),
       `  Test card:      ${TEST_CARD} (any Luhn-valid 16 to 19 digit card), any future expiry, any 6-digit OTP`,
       `  PIN ${APPROVING_PIN} approves; any other PIN declines`,
-      `  Control API:    ${resolvedBase}/__control/ (clock, faults, payments, settings, reset, entities, notifications)`,
+      `  Control API:    ${resolvedBase}/__control/ (clock, faults, payments, refunds, settings, reset, entities, notifications)`,
     ],
     close: () => emulator.app.close(),
   };

@@ -10,6 +10,7 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPaymentRoutes } from './routes/payments.ts';
 import { registerProviderHookRoutes } from './routes/provider-hooks.ts';
+import { registerRefundRoutes } from './routes/refunds.ts';
 import { registerSandboxRoutes } from './routes/sandbox.ts';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import type { AppDeps } from './types.ts';
@@ -54,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIdempotency(app, deps.idempotency, deps.clock);
   registerPaymentRoutes(app, deps);
   registerConnectorRoutes(app, deps);
+  registerRefundRoutes(app, deps);
   registerReturnRoute(app, deps);
   registerEventRoutes(app, deps);
   registerWebhookEndpointRoutes(app, deps);

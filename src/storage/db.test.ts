@@ -84,6 +84,7 @@ forEachDatabase((kind) => {
           'kysely_migration_lock',
           'payments',
           'provider_notifications',
+          'refunds',
           'webhook_attempts',
           'webhook_deliveries',
           'webhook_endpoints',

@@ -58,6 +58,29 @@ export interface PaymentsTable {
   failure_code: string | null;
   failure_message: string | null;
   expires_at: number | null;
+  amount_refunded: number;
+  amount_refund_pending: number;
+  canceled_by: string | null;
+  captured_after_cancel: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface RefundsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  payment_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string | null;
+  /** JSON object of strings. */
+  metadata: string;
+  provider_refund_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
   created_at: number;
   updated_at: number;
   version: number;
@@ -177,6 +200,7 @@ export interface DB {
   api_keys: ApiKeysTable;
   connector_accounts: ConnectorAccountsTable;
   payments: PaymentsTable;
+  refunds: RefundsTable;
   idempotency_keys: IdempotencyKeysTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;

@@ -239,6 +239,38 @@ describe('Checkout.com QPay: the customer pays in a real browser', { skip }, () 
     assert.equal(stored.failure_code, null);
   });
 
+  test('paid in the browser, then refunded through the API once QPay approves the refund', async () => {
+    const payment = await createPayment('1005');
+    const { context, page } = await openPage();
+    try {
+      await page.goto(payment.next_action!.url);
+      await fillCard(page, { pin: APPROVING_PIN });
+      await page.locator('#pay').click();
+      await expectMerchantResult(page, payment, '1005', 'captured');
+    } finally {
+      await context.close();
+    }
+    const created = await api('POST', `/v1/payments/${payment.id}/refunds`, {
+      amount: 500,
+      reason: 'one item returned',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const refund = created.json as { id: string; status: string; provider_refund_id: string };
+    assert.equal(refund.status, 'pending');
+    const control = gateway.emulators[0]?.control as CheckoutComControl;
+    assert.ok(control.approveRefund(refund.provider_refund_id).ok);
+    const deadline = Date.now() + TIMEOUT_MS;
+    let stored = await getPayment(payment.id);
+    while (stored.status !== 'partially_refunded' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      stored = await getPayment(payment.id);
+    }
+    assert.equal(stored.status, 'partially_refunded');
+    assert.equal((stored as ApiPayment & { amount_refunded: number }).amount_refunded, 500);
+    const after = (await api('GET', `/v1/refunds/${refund.id}`)).json as { status: string };
+    assert.equal(after.status, 'succeeded');
+  });
+
   test('a wrong PIN fails the payment with provider_declined', async () => {
     const payment = await createPayment('1002');
     const { context, page, navigations } = await openPage();

@@ -43,3 +43,31 @@ export function getPayment(cfg: CheckoutClientConfig, reference: string): Promis
     dispatcher: cfg.dispatcher,
   });
 }
+
+/** `POST /payments/{id}/refunds` with `Cko-Idempotency-Key` (providers.md §1.7). */
+export function postRefund(
+  cfg: CheckoutClientConfig,
+  paymentId: string,
+  body: Record<string, unknown>,
+  idempotencyKey: string,
+): Promise<HttpAnswer | HttpFailure> {
+  return sendHttp({
+    method: 'POST',
+    url: url(cfg, `/payments/${encodeURIComponent(paymentId)}/refunds`),
+    headers: headers(cfg, { 'content-type': 'application/json', 'cko-idempotency-key': idempotencyKey }),
+    body: JSON.stringify(body),
+    timeoutMs: cfg.timeoutMs,
+    dispatcher: cfg.dispatcher,
+  });
+}
+
+/** `GET /payments/{id}/actions` (providers.md §1.5). */
+export function getActions(cfg: CheckoutClientConfig, paymentId: string): Promise<HttpAnswer | HttpFailure> {
+  return sendHttp({
+    method: 'GET',
+    url: url(cfg, `/payments/${encodeURIComponent(paymentId)}/actions`),
+    headers: headers(cfg),
+    timeoutMs: cfg.timeoutMs,
+    dispatcher: cfg.dispatcher,
+  });
+}

@@ -4,11 +4,22 @@ import type {
   ConnectorAccount,
   CreateOutcome,
   ProviderPaymentRequest,
+  ProviderRefundRequest,
+  RefundLookup,
+  RefundOutcome,
   RetrieveOutcome,
 } from '../../core/ports.ts';
-import { type HttpAnswer, type HttpFailure, parseJson } from '../http.ts';
-import { type CheckoutClientConfig, getPayment, postPayment } from './client.ts';
-import { buildCreateBody, MAX_AMOUNT_MINOR, parseErrorBody, parsePayment, translateError } from './mapper.ts';
+import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
+import { type CheckoutClientConfig, getActions, getPayment, postPayment, postRefund } from './client.ts';
+import {
+  buildCreateBody,
+  buildRefundBody,
+  MAX_AMOUNT_MINOR,
+  parseErrorBody,
+  parsePayment,
+  refundStatusFromActions,
+  translateError,
+} from './mapper.ts';
 import { parseCheckoutNotification } from './webhook.ts';
 
 /** Options of the Checkout.com connector. */
@@ -43,6 +54,10 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
       methods: { qpay: ['QAR'] },
       maxAmountMinor: MAX_AMOUNT_MINOR,
       paymentWindowMs: 15 * 60_000,
+      refunds: { partial: true, multiple: true },
+      // QPay payments cannot be voided (providers.md §1.7): a cancel is recorded here and the
+      // provider's session is left to expire; a capture after it is caught and flagged.
+      cancel: { statuses: ['requires_action'], at: 'local' },
     },
     configuration: {
       credentials: { required: ['secret_key'], optional: ['webhook_signature_key', 'webhook_authorization'] },
@@ -61,6 +76,38 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
     },
 
     parseNotification: parseCheckoutNotification,
+
+    async refundPayment(account: ConnectorAccount, req: ProviderRefundRequest): Promise<RefundOutcome> {
+      const body = buildRefundBody(req.refundId, req.money.amount);
+      const res = await postRefund(config(account), req.providerPaymentId, body, req.idempotencyKey);
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status === 202 || res.status === 201 || res.status === 200) {
+        const parsed = parseJson(res.text);
+        const actionId = isObject(parsed) && typeof parsed.action_id === 'string' ? parsed.action_id : undefined;
+        if (!actionId) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+        return { kind: 'accepted', providerRefundId: actionId };
+      }
+      if (res.status >= 400)
+        return { kind: 'rejected', failure: translateError(res.status, parseErrorBody(parseJson(res.text))) };
+      return { kind: 'unknown', reason: 'unexpected_response', detail: `HTTP ${res.status}` };
+    },
+
+    async retrieveRefund(
+      account: ConnectorAccount,
+      providerPaymentId: string,
+      providerRefundId: string,
+    ): Promise<RefundLookup> {
+      const res = await getActions(config(account), providerPaymentId);
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status === 404) return { kind: 'not_found' };
+      if (res.status >= 400)
+        return { kind: 'rejected', failure: translateError(res.status, parseErrorBody(parseJson(res.text))) };
+      const found = refundStatusFromActions(parseJson(res.text), providerRefundId);
+      if (!found) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      return { kind: 'found', ...found };
+    },
 
     returnReference(query) {
       const sid = query['cko-session-id'];

@@ -149,3 +149,27 @@ export function translateError(status: number, err: CheckoutErrorBody): Provider
     providerCodes,
   };
 }
+
+/** The refund body: an amount in minor units and our refund id as the reference. */
+export function buildRefundBody(refundId: string, amount: number): Record<string, unknown> {
+  return { amount, reference: refundId, metadata: { bawaba_refund_id: refundId } };
+}
+
+/**
+ * Where a refund stands, from the payment's action list: a `Refund` action with the refund's
+ * `action_id` is its outcome; none yet means QPay has not decided (it approves refunds by hand).
+ */
+export function refundStatusFromActions(
+  body: unknown,
+  actionId: string,
+): { status: 'pending' | 'succeeded' | 'failed'; failureMessage: string | null } | undefined {
+  if (!Array.isArray(body)) return undefined;
+  const action = body.find((a) => isObject(a) && a.id === actionId && a.type === 'Refund');
+  if (!isObject(action)) return { status: 'pending', failureMessage: null };
+  if (action.approved === true) return { status: 'succeeded', failureMessage: null };
+  if (action.approved === false) {
+    const summary = typeof action.response_summary === 'string' ? action.response_summary : 'The refund was declined.';
+    return { status: 'failed', failureMessage: summary };
+  }
+  return { status: 'pending', failureMessage: null };
+}

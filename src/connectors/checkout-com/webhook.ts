@@ -24,6 +24,13 @@ export const CHECKOUT_EVENT_STATUS: Readonly<Record<string, ProviderPaymentStatu
   payment_refund_declined: null,
 };
 
+/** Refund notifications (providers.md §1.7, §1.9): about the refund whose `action_id` they carry. */
+export const REFUND_EVENT_STATUS: Readonly<Record<string, 'pending' | 'succeeded' | 'failed'>> = {
+  payment_refund_pending: 'pending',
+  payment_refunded: 'succeeded',
+  payment_refund_declined: 'failed',
+};
+
 function constantTimeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -53,6 +60,21 @@ export function parseCheckoutNotification(account: ConnectorAccount, n: InboundN
     return { kind: 'unverified', reason: 'signed body is not a Checkout.com event' };
   }
   const data = isObject(body.data) ? body.data : {};
+  const refund = REFUND_EVENT_STATUS[body.type];
+  if (refund && typeof data.id === 'string' && typeof data.action_id === 'string') {
+    return {
+      kind: 'verified',
+      eventId: body.id,
+      eventType: body.type,
+      snapshot: null,
+      refund: {
+        providerPaymentId: data.id,
+        providerRefundId: data.action_id,
+        status: refund,
+        failureMessage: typeof data.response_summary === 'string' ? data.response_summary : null,
+      },
+    };
+  }
   const status = CHECKOUT_EVENT_STATUS[body.type];
   if (!status || typeof data.id !== 'string' || !data.id.startsWith('pay_')) {
     return { kind: 'verified', eventId: body.id, eventType: body.type, snapshot: null };

@@ -44,6 +44,14 @@ export interface Payment {
   readonly failureCode: string | null;
   readonly failureMessage: string | null;
   readonly expiresAt: number | null;
+  /** Minor units refunded (refunds that succeeded). */
+  readonly amountRefunded: number;
+  /** Minor units held by refunds still pending: refunded + pending never exceeds `amount`. */
+  readonly amountRefundPending: number;
+  /** Set when the merchant canceled it; the provider may still capture it (then see below). */
+  readonly canceledBy: 'merchant' | null;
+  /** The provider captured it after the merchant canceled it: the money must be refunded. */
+  readonly capturedAfterCancel: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Optimistic-concurrency counter, incremented on every update. */

@@ -77,12 +77,30 @@ export type Transition =
     };
 
 /**
+ * A merchant's cancel stops nothing at a provider that cannot void (QPay): the customer may
+ * still pay. So a payment the merchant canceled can still learn it was captured, and records it.
+ */
+export const AFTER_MERCHANT_CANCEL: readonly PaymentStatus[] = ['captured'];
+
+/**
  * The one pure transition function: `moved` when the table allows `current → offered`,
  * otherwise `stale` (a duplicate, a late notification, or news about a finished payment),
  * which callers log and ignore.
  */
-export function transition(current: PaymentStatus, offered: PaymentStatus): Transition {
+export function transition(
+  current: PaymentStatus,
+  offered: PaymentStatus,
+  context: { readonly canceledByMerchant?: boolean } = {},
+): Transition {
+  if (current === 'canceled' && context.canceledByMerchant && AFTER_MERCHANT_CANCEL.includes(offered)) {
+    return { kind: 'moved', from: current, to: offered };
+  }
   return PAYMENT_TRANSITIONS[current].includes(offered)
     ? { kind: 'moved', from: current, to: offered }
     : { kind: 'stale', from: current, offered };
+}
+
+/** True while news from the provider can still change the payment (see {@link AFTER_MERCHANT_CANCEL}). */
+export function stillWatched(status: PaymentStatus, canceledBy: 'merchant' | null): boolean {
+  return !isTerminal(status) || (status === 'canceled' && canceledBy === 'merchant');
 }

@@ -19,6 +19,7 @@ export function paymentView(p: Payment) {
     object: 'payment' as const,
     status: p.status,
     amount: p.amount,
+    amount_refunded: p.amountRefunded,
     currency: p.currency,
     payment_method: p.paymentMethod,
     connector: p.connector,
@@ -31,6 +32,8 @@ export function paymentView(p: Payment) {
     next_action:
       p.status === 'requires_action' && p.nextActionUrl ? { type: 'redirect' as const, url: p.nextActionUrl } : null,
     provider_payment_id: p.providerPaymentId,
+    canceled_by: p.canceledBy,
+    captured_after_cancel: p.capturedAfterCancel,
     failure_code: p.failureCode,
     failure_message: p.failureMessage,
     expires_at: p.expiresAt === null ? null : iso(p.expiresAt),

@@ -9,6 +9,8 @@ export type UpdateSource = 'create' | 'customer_return' | 'poll' | 'notification
 
 /** What the provider's `pending` means for us, given where the news came from. */
 export function offeredStatus(snapshot: ProviderPaymentSnapshot, source: UpdateSource): PaymentStatus {
+  // Refunded amounts come from refund objects, never from the payment's own status word.
+  if (snapshot.status === 'refunded' || snapshot.status === 'partially_refunded') return 'captured';
   if (snapshot.status !== 'pending') return snapshot.status;
   // The customer came back (or the provider says capture is pending): no action left for them.
   return source === 'customer_return' ? 'processing' : 'requires_action';
@@ -35,7 +37,7 @@ export async function applyProviderUpdate(
     return payment;
   }
   return updatePayment(deps, payment, (fresh) => {
-    const t = transition(fresh.status, offered);
+    const t = transition(fresh.status, offered, { canceledByMerchant: fresh.canceledBy === 'merchant' });
     if (t.kind === 'stale') {
       deps.log.debug(
         {
@@ -60,8 +62,15 @@ export async function applyProviderUpdate(
       'payment status changed',
     );
     const failed = t.to === 'failed';
+    if (t.from === 'canceled') {
+      deps.log.error(
+        { paymentId: fresh.id, providerStatus: snapshot.providerStatus },
+        'captured after the merchant canceled: refund it',
+      );
+    }
     return {
       ...fresh,
+      capturedAfterCancel: fresh.capturedAfterCancel || t.from === 'canceled',
       status: t.to,
       providerStatus: snapshot.providerStatus,
       nextActionUrl: t.to === 'requires_action' ? fresh.nextActionUrl : null,

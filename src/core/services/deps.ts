@@ -1,10 +1,12 @@
 import type { Clock } from '../clock.ts';
+import type { RefundRepo } from '../event-ports.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { ConnectorAccountRepo, ConnectorRegistry, Logger, PaymentRepo } from '../ports.ts';
 
 /** What the payment use cases need, wired by `main.ts`. */
 export interface PaymentDeps {
   readonly payments: PaymentRepo;
+  readonly refunds: RefundRepo;
   readonly connectorAccounts: ConnectorAccountRepo;
   readonly connectors: ConnectorRegistry;
   readonly clock: Clock;

@@ -1,6 +1,6 @@
 import { BawabaError } from '../errors.ts';
 import type { Payment } from '../payment/payment.ts';
-import { isTerminal } from '../payment/status.ts';
+import { stillWatched } from '../payment/status.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
 
@@ -26,7 +26,7 @@ export async function handleCustomerReturn(
   const connector = deps.connectors.get(payment.connector);
   const account = await deps.connectorAccounts.get(payment.connectorAccountId);
   const providerId = payment.providerPaymentId;
-  if (connector && account && providerId && !isTerminal(payment.status)) {
+  if (connector && account && providerId && stillWatched(payment.status, payment.canceledBy)) {
     const log = { paymentId: payment.id, connector: connector.id };
     const reference = connector.returnReference(query);
     let verified = false;
@@ -40,7 +40,7 @@ export async function handleCustomerReturn(
         deps.log.warn({ ...log, outcome: found.kind, other }, 'return reference does not prove this payment');
       }
     }
-    if (!verified && !isTerminal(payment.status)) {
+    if (!verified && stillWatched(payment.status, payment.canceledBy)) {
       const own = await connector.retrievePayment(account, providerId);
       if (own.kind === 'found' && own.snapshot.status !== 'pending') {
         payment = await applyProviderUpdate(deps, payment, own.snapshot, 'poll');

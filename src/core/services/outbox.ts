@@ -12,12 +12,18 @@ export const PROCESSING_RECHECK_MS = 30_000;
 export const CREATION_RECHECK_MS = 30_000;
 
 /** The `payment.<status>` event of a payment that just entered its status. */
-export function paymentEvent(deps: Pick<PaymentDeps, 'ids' | 'clock'>, payment: Payment): DomainEvent {
+export function paymentEvent(
+  deps: Pick<PaymentDeps, 'ids' | 'clock'>,
+  payment: Payment,
+  before?: Payment,
+): DomainEvent {
+  // A capture after the merchant's cancel is not an order to fulfil but money to give back.
+  const afterCancel = before?.status === 'canceled' && payment.status === 'captured';
   return {
     id: deps.ids.next('evt'),
     accountId: payment.accountId,
     mode: payment.mode,
-    type: `payment.${payment.status}`,
+    type: afterCancel ? 'payment.captured_after_cancel' : `payment.${payment.status}`,
     objectId: payment.id,
     data: paymentView(payment),
     createdAt: deps.clock.now(),
@@ -29,6 +35,11 @@ export function paymentEvent(deps: Pick<PaymentDeps, 'ids' | 'clock'>, payment: 
  * when nothing is left to find out (terminal, or captured: refunds bring their own news).
  */
 export function nextCheckAt(payment: Payment, now: number): number | undefined {
+  if (payment.status === 'canceled' && payment.canceledBy === 'merchant' && payment.expiresAt !== null) {
+    // Watch it until the provider's session is over: the customer may still pay.
+    const end = payment.expiresAt + EXPIRY_GRACE_MS;
+    return now < end ? end : undefined;
+  }
   if (isTerminal(payment.status) || payment.status === 'captured' || payment.status === 'partially_refunded') {
     return undefined;
   }
@@ -55,7 +66,7 @@ export function paymentOutbox(
   before: Payment | undefined,
   next: Payment,
 ): Outbox {
-  const events = before !== undefined && before.status !== next.status ? [paymentEvent(deps, next)] : [];
+  const events = before !== undefined && before.status !== next.status ? [paymentEvent(deps, next, before)] : [];
   const checkAt = nextCheckAt(next, deps.clock.now());
   const jobs = checkAt === undefined ? [] : [reconcileJob(deps, next, checkAt)];
   return { events, jobs };

@@ -1,8 +1,9 @@
 import { BawabaError } from '../errors.ts';
 import type { JobQueue, ProviderNotification, ProviderNotificationRepo } from '../event-ports.ts';
-import type { ConnectorAccount, InboundNotification, NotificationOutcome } from '../ports.ts';
+import type { ConnectorAccount, InboundNotification, NotificationOutcome, ProviderRefundNews } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
+import { settleRefund } from './refunds.ts';
 
 /** What notifications need beyond the payment use cases. */
 export interface NotificationDeps extends PaymentDeps {
@@ -66,6 +67,21 @@ export async function receiveNotification(
   return processNotification(deps, record, account, outcome);
 }
 
+function enqueueRetry(deps: NotificationDeps, record: ProviderNotification): Promise<void> {
+  const now = deps.clock.now();
+  return deps.jobs.enqueue(
+    {
+      id: deps.ids.next('job'),
+      queue: 'process_notification',
+      payload: { notification_id: record.id },
+      runAt: now + UNMATCHED_RETRY_MS,
+      maxAttempts: UNMATCHED_ATTEMPTS,
+      dedupeKey: `notification:${record.id}`,
+    },
+    now,
+  );
+}
+
 /**
  * Reads a stored notification again (for a retry). It was verified when it arrived; the static
  * Authorization header, which is not stored, is taken as the one that was checked then.
@@ -94,25 +110,16 @@ export async function processNotification(
   attempt = 0,
 ): Promise<NotificationResult> {
   const now = () => deps.clock.now();
+  if (outcome?.kind === 'verified' && outcome.refund) {
+    return processRefundNews(deps, record, account, outcome.refund, attempt);
+  }
   if (outcome?.kind !== 'verified' || outcome.snapshot === null) {
     await deps.notifications.markProcessed(record.id, 'ignored', null, now());
     return { status: 'ignored' };
   }
   const payment = await deps.payments.findByProviderId(account.id, outcome.snapshot.providerPaymentId);
   if (!payment) {
-    if (attempt === 0) {
-      await deps.jobs.enqueue(
-        {
-          id: deps.ids.next('job'),
-          queue: 'process_notification',
-          payload: { notification_id: record.id },
-          runAt: now() + UNMATCHED_RETRY_MS,
-          maxAttempts: UNMATCHED_ATTEMPTS,
-          dedupeKey: `notification:${record.id}`,
-        },
-        now(),
-      );
-    }
+    if (attempt === 0) await enqueueRetry(deps, record);
     await deps.notifications.markProcessed(record.id, 'unmatched', null, now());
     return { status: 'unmatched' };
   }
@@ -120,4 +127,35 @@ export async function processNotification(
   const status = after.version === payment.version ? 'stale' : 'applied';
   await deps.notifications.markProcessed(record.id, status, payment.id, now());
   return { status, paymentId: payment.id };
+}
+
+/**
+ * A refund's news: settles it when the provider has decided. A refund Bawaba does not know by
+ * that provider id yet (its refund call has not returned) is retried like an unmatched payment.
+ */
+async function processRefundNews(
+  deps: NotificationDeps,
+  record: ProviderNotification,
+  account: ConnectorAccount,
+  news: ProviderRefundNews,
+  attempt: number,
+): Promise<NotificationResult> {
+  const now = () => deps.clock.now();
+  const payment = await deps.payments.findByProviderId(account.id, news.providerPaymentId);
+  const refund = payment ? await deps.refunds.findByProviderId(payment.id, news.providerRefundId) : undefined;
+  if (!payment || !refund) {
+    if (attempt === 0) await enqueueRetry(deps, record);
+    await deps.notifications.markProcessed(record.id, 'unmatched', payment?.id ?? null, now());
+    return { status: 'unmatched' };
+  }
+  if (news.status === 'pending' || refund.status !== 'pending') {
+    await deps.notifications.markProcessed(record.id, 'stale', payment.id, now());
+    return { status: 'stale', paymentId: payment.id };
+  }
+  const failure = news.failureMessage
+    ? { code: 'provider_declined' as const, message: news.failureMessage }
+    : undefined;
+  await settleRefund(deps, refund.id, news.status, failure);
+  await deps.notifications.markProcessed(record.id, 'applied', payment.id, now());
+  return { status: 'applied', paymentId: payment.id };
 }

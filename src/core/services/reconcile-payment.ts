@@ -1,5 +1,5 @@
 import type { Payment } from '../payment/payment.ts';
-import { isTerminal } from '../payment/status.ts';
+import { stillWatched } from '../payment/status.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import { resumeCreation } from './create-payment.ts';
 import type { PaymentDeps } from './deps.ts';
@@ -36,7 +36,9 @@ export async function reconcilePayment(
   const now = deps.clock.now();
   const due = nextCheckAt(payment, now);
   if (due === undefined) return { done: true };
-  if (payment.status === 'requires_action' && due > now) return { done: false, retryAt: due };
+  if ((payment.status === 'requires_action' || payment.status === 'canceled') && due > now) {
+    return { done: false, retryAt: due };
+  }
   const after =
     payment.providerPaymentId === null ? await retryCreation(deps, payment) : await poll(deps, payment, attempt);
   if (after === 'no_answer') return { done: false, retryAt: now + reconcileBackoffMs(attempt) };
@@ -70,7 +72,14 @@ async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payme
 async function poll(deps: PaymentDeps, payment: Payment, attempt: number): Promise<Payment | 'no_answer'> {
   const connector = deps.connectors.get(payment.connector);
   const account = await deps.connectorAccounts.get(payment.connectorAccountId);
-  if (!connector || !account || payment.providerPaymentId === null || isTerminal(payment.status)) return payment;
+  if (
+    !connector ||
+    !account ||
+    payment.providerPaymentId === null ||
+    !stillWatched(payment.status, payment.canceledBy)
+  ) {
+    return payment;
+  }
   const found = await connector.retrievePayment(account, payment.providerPaymentId);
   if (found.kind === 'found') return applyProviderUpdate(deps, payment, found.snapshot, 'poll');
   deps.log.warn(

@@ -1,8 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { idempotencyKey, invalid, MALFORMED_BODY } from './api-common.ts';
 import type { Entity } from './entities.ts';
 import { qpaySource } from './payment-source.ts';
-import type { CheckoutComState, Payment } from './state.ts';
+import { refundRoutes } from './refund-api.ts';
+import { paymentBalances, REFUNDABLE_STATUSES } from './refunds.ts';
+import type { CheckoutComState, Payment, PaymentStatus } from './state.ts';
 import { validateCreatePayment } from './validate.ts';
 
 export const CKO_VERSION = '3.41.0';
@@ -15,9 +18,6 @@ export type ApiOptions = {
   event(id: string): { entityId: string; body: Buffer } | undefined;
   baseUrl(request: FastifyRequest): string;
 };
-
-/** Marks a body that was not valid JSON; the route answers `request_body_malformed`. */
-export const MALFORMED_BODY: unique symbol = Symbol('malformed-body');
 
 function keyMatches(presented: Buffer, secretKey: string): boolean {
   const expected = Buffer.from(secretKey);
@@ -47,9 +47,14 @@ function paymentLinks(base: string, payment: Payment): Record<string, { href: st
   const links: Record<string, { href: string }> = { self: { href: self } };
   if (payment.status === 'Pending') links.redirect = { href: redirectHref(base, payment) };
   links.actions = { href: `${self}/actions` };
-  if (payment.status === 'Captured') links.refund = { href: `${self}/refunds` };
+  // While a refund can be asked for: the status allows it and pending refunds do not hold everything.
+  if (REFUNDABLE_STATUSES.includes(payment.status) && paymentBalances(payment).available_to_refund > 0) {
+    links.refund = { href: `${self}/refunds` };
+  }
   return links;
 }
+
+const APPROVED_STATUSES: readonly PaymentStatus[] = ['Captured', 'Partially Refunded', 'Refunded'];
 
 // Checkout.com lists actions newest first.
 function actionList(payment: Payment): Record<string, unknown>[] {
@@ -66,7 +71,8 @@ export function paymentDetails(base: string, payment: Payment, withActions: bool
     payment_type: 'Regular',
     ...(payment.reference !== undefined && { reference: payment.reference }),
     status: payment.status,
-    approved: payment.status === 'Captured',
+    approved: APPROVED_STATUSES.includes(payment.status),
+    balances: paymentBalances(payment),
     risk: { flagged: false },
     customer: { id: payment.customerId },
     ...(payment.metadata !== undefined && { metadata: payment.metadata }),
@@ -86,16 +92,6 @@ function createdBody(base: string, payment: Payment): Record<string, unknown> {
       redirect: { href: redirectHref(base, payment) },
     },
   };
-}
-
-function invalid(request: FastifyRequest, reply: FastifyReply, codes: string[]): FastifyReply {
-  return reply.code(422).send({ request_id: request.id, error_type: 'request_invalid', error_codes: codes });
-}
-
-function idempotencyKey(request: FastifyRequest): string | undefined {
-  const value = request.headers['cko-idempotency-key'];
-  const key = Array.isArray(value) ? value[0] : value;
-  return key === undefined || key === '' ? undefined : key;
 }
 
 /** The authenticated Checkout.com API, scoped to the entity whose secret key is presented. */
@@ -144,6 +140,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     if (!payment) return reply.code(404).send();
     return actionList(payment);
   });
+
+  app.register(refundRoutes, { state, baseUrl: options.baseUrl, owner, owned });
 
   // Where a webhook's `_links.self` points: the event as it was sent.
   app.get<{ Params: { id: string } }>('/workflows/events/:id', async (request, reply) => {

@@ -215,7 +215,8 @@ export function renderNotPayable(payment: Payment, lang: Lang): string {
 /** The page shown after paying when the merchant gave no success/failure URL. */
 export function renderResult(payment: Payment, sessionId: string, lang: Lang): string {
   const t = TEXT[lang];
-  const status = payment.status as Exclude<PaymentStatus, 'Pending' | 'Expired'>;
+  // Shown right after completion, before any refund can change the status.
+  const status = payment.status as Extract<PaymentStatus, 'Captured' | 'Declined' | 'Canceled'>;
   const heading = t.resultTitle[status];
   const extra = html`<p class="muted">${t.sessionLabel}: <code class="ltr" id="session-id">${sessionId}</code></p>`;
   return messagePage(lang, heading, formatAmount(payment.amount, payment.currency), undefined, extra);

@@ -1,7 +1,22 @@
 import type { EmulatorClock } from '../kit/clock.ts';
 import { DIGITS, LOWER_ALNUM, prefixedId } from '../kit/ids.ts';
+import {
+  type Balances,
+  createRefundBook,
+  type Refund,
+  type RefundInput,
+  type RefundOutcome,
+  type RefundRequestResult,
+} from './refunds.ts';
 
-export type PaymentStatus = 'Pending' | 'Captured' | 'Declined' | 'Canceled' | 'Expired';
+export type PaymentStatus =
+  | 'Pending'
+  | 'Captured'
+  | 'Declined'
+  | 'Canceled'
+  | 'Expired'
+  | 'Partially Refunded'
+  | 'Refunded';
 export type Outcome = 'approve' | 'decline' | 'cancel';
 export const OUTCOMES: readonly Outcome[] = ['approve', 'decline', 'cancel'];
 
@@ -12,12 +27,15 @@ export const APPROVING_PIN = '677';
 
 export type PaymentAction = {
   id: string;
-  type: 'Capture' | 'Void';
+  type: 'Capture' | 'Void' | 'Refund';
   processed_on: string;
   amount: number;
   approved: boolean;
   response_code: string;
   response_summary: string;
+  /** Refunds only: what the refund request gave. */
+  reference?: string;
+  metadata?: Record<string, unknown>;
 };
 
 export type NotificationType =
@@ -26,7 +44,10 @@ export type NotificationType =
   | 'payment_captured'
   | 'payment_capture_declined'
   | 'payment_canceled'
-  | 'payment_expired';
+  | 'payment_expired'
+  | 'payment_refund_pending'
+  | 'payment_refunded'
+  | 'payment_refund_declined';
 
 /** Shaped like the `data` of a Checkout.com webhook so a sender can wrap it unchanged. */
 export type NotificationEvent = {
@@ -43,6 +64,8 @@ export type NotificationEvent = {
     response_code?: string;
     response_summary?: string;
     metadata?: Record<string, unknown>;
+    /** Refund events only: the payment's balances once the event happened. */
+    balances?: Balances;
   };
 };
 
@@ -79,9 +102,16 @@ export type Payment = CreatePaymentInput & {
   actions: PaymentAction[];
   events: NotificationEvent[];
   sessions: Session[];
+  /** In the order they were requested. */
+  refunds: Refund[];
 };
 
-export type Settings = { paymentWindowMs: number; requireProcessingChannelId: boolean };
+export type Settings = {
+  paymentWindowMs: number;
+  requireProcessingChannelId: boolean;
+  /** Emulator time after which a pending refund approves by itself; null (the default) never. */
+  refundApprovalDelayMs: number | null;
+};
 
 export type CachedAnswer = { statusCode: number; body: unknown; storedAt: number };
 
@@ -89,6 +119,11 @@ export type Completion =
   | { ok: true; payment: Payment; session: Session; redirectUrl: string | null }
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'not_pending'; payment: Payment };
+
+export type RefundSettlement =
+  | { ok: true; refund: Refund }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'not_pending'; refund: Refund };
 
 export type EventListener = (event: NotificationEvent, payment: Payment) => void;
 
@@ -130,6 +165,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
   const defaults: Settings = {
     paymentWindowMs: DEFAULT_PAYMENT_WINDOW_MS,
     requireProcessingChannelId: false,
+    refundApprovalDelayMs: null,
     ...initialSettings,
   };
   let settings: Settings = { ...defaults };
@@ -139,7 +175,14 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
   const idempotency = new Map<string, CachedAnswer>();
   const listeners = new Set<EventListener>();
 
-  function emit(payment: Payment, type: NotificationType, at: number, action?: PaymentAction): void {
+  /** `extra` overrides the payment's own fields, as refund events do with the refund's. */
+  function emit(
+    payment: Payment,
+    type: NotificationType,
+    at: number,
+    action?: PaymentAction,
+    extra: Partial<NotificationEvent['data']> = {},
+  ): void {
     const iso = new Date(at).toISOString();
     const event: NotificationEvent = {
       id: base32Id('evt_'),
@@ -157,6 +200,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
         }),
         ...(payment.reference !== undefined && { reference: payment.reference }),
         ...(payment.metadata !== undefined && { metadata: payment.metadata }),
+        ...extra,
       },
     };
     payment.events.push(event);
@@ -187,8 +231,14 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     return full;
   }
 
-  /** Applies expiry lazily; the expiry is dated when the window closed, not when it was noticed. */
+  const refundBook = createRefundBook({ clock, approvalDelayMs: () => settings.refundApprovalDelayMs, emit });
+
+  /**
+   * Applies expiry and due refund approvals lazily; each is dated when it fell due, not when it
+   * was noticed.
+   */
   function refresh(payment: Payment): Payment {
+    refundBook.approveDue(payment);
     if (payment.status !== 'Pending' || clock.now() < payment.expiresAt) return payment;
     payment.status = 'Expired';
     payment.completedAt = payment.expiresAt;
@@ -216,6 +266,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
       actions: [],
       events: [],
       sessions: [],
+      refunds: [],
     };
     payments.set(payment.id, payment);
     byPun.set(payment.pun, payment.id);
@@ -276,6 +327,34 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     return expired;
   }
 
+  function requestRefund(paymentId: string, input: RefundInput): RefundRequestResult | undefined {
+    const payment = getPayment(paymentId);
+    return payment && refundBook.request(payment, input);
+  }
+
+  function settleRefund(actionId: string, outcome: RefundOutcome): RefundSettlement {
+    const refund = refundBook.get(actionId);
+    const payment = refund && payments.get(refund.paymentId);
+    if (!refund || !payment) return { ok: false, reason: 'not_found' };
+    // A refund whose delay has passed was approved then, before anyone could settle it by hand.
+    refresh(payment);
+    if (refund.status !== 'pending') return { ok: false, reason: 'not_pending', refund };
+    refundBook.settle(payment, refund, outcome, clock.now());
+    return { ok: true, refund };
+  }
+
+  /** Approves every refund whose delay has passed; returns them. */
+  function sweepRefunds(): Refund[] {
+    const approved: Refund[] = [];
+    for (const payment of payments.values()) approved.push(...refundBook.approveDue(payment));
+    return approved;
+  }
+
+  function listRefunds(): Refund[] {
+    for (const payment of payments.values()) refresh(payment);
+    return refundBook.list();
+  }
+
   function cachedAnswer(key: string): CachedAnswer | undefined {
     const hit = idempotency.get(key);
     if (hit && clock.now() - hit.storedAt >= IDEMPOTENCY_TTL_MS) {
@@ -294,7 +373,9 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     clock,
     settings: () => ({ ...settings }),
     updateSettings(patch: Partial<Settings>): Settings {
-      settings = { ...settings, ...patch };
+      // An explicit undefined leaves a setting alone; null is a value (refundApprovalDelayMs).
+      const given = Object.entries(patch).filter(([, value]) => value !== undefined);
+      settings = { ...settings, ...(Object.fromEntries(given) as Partial<Settings>) };
       return { ...settings };
     },
     createPayment,
@@ -303,6 +384,10 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     getByPun,
     complete,
     sweepExpired,
+    requestRefund,
+    settleRefund,
+    sweepRefunds,
+    listRefunds,
     listPayments: (): Payment[] => [...payments.values()].map(refresh),
     cachedAnswer,
     cacheAnswer,
@@ -315,6 +400,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
       byPun.clear();
       sessions.clear();
       idempotency.clear();
+      refundBook.clear();
       settings = { ...defaults };
     },
   };

@@ -1,3 +1,4 @@
+import type { RefundInput } from './refunds.ts';
 import type { CreatePaymentInput, Settings } from './state.ts';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; codes: string[] };
@@ -106,6 +107,30 @@ export function validateCreatePayment(body: unknown, settings: Settings): Valida
     ...optionalFieldCodes(body, settings),
   ];
   return codes.length > 0 ? { ok: false, codes } : { ok: true, value: toInput(body) };
+}
+
+/**
+ * Validates a `POST /payments/{id}/refunds` body (optional: undefined or null is an empty one).
+ * Whether the amount fits the payment's balance is the state's business.
+ */
+export function validateRefund(body: unknown): Validation<RefundInput> {
+  if (absent(body)) return { ok: true, value: {} };
+  if (!isObject(body)) return { ok: false, codes: ['request_body_malformed'] };
+  const { amount, reference, metadata } = body;
+  const codes: string[] = [];
+  if (!absent(amount) && !(typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0)) {
+    codes.push('amount_invalid');
+  }
+  if (!absent(reference) && (typeof reference !== 'string' || reference.length > MAX_REFERENCE_LENGTH)) {
+    codes.push('reference_invalid');
+  }
+  if (!absent(metadata) && !isObject(metadata)) codes.push('metadata_invalid');
+  if (codes.length > 0) return { ok: false, codes };
+  const input: RefundInput = {};
+  if (typeof amount === 'number') input.amount = amount;
+  if (typeof reference === 'string') input.reference = reference;
+  if (isObject(metadata)) input.metadata = metadata;
+  return { ok: true, value: input };
 }
 
 export type CardFormField = 'card_number' | 'expiry' | 'pin' | 'otp';

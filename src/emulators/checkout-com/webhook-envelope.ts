@@ -37,7 +37,7 @@ export function webhookEnvelope(base: string, event: NotificationEvent, payment:
       processed_on: data.processed_on,
       ...(data.response_code !== undefined && { response_code: data.response_code }),
       ...(data.response_summary !== undefined && { response_summary: data.response_summary }),
-      balances: balances(event.type, data.amount),
+      balances: data.balances ?? balances(event.type, data.amount),
       ...(data.metadata !== undefined && { metadata: data.metadata }),
       source: qpaySource(payment),
       event_links: { payment: paymentHref, payment_actions: actionsHref },

@@ -3,7 +3,7 @@ import type { NotificationDeps } from '../../core/services/receive-notification.
 import type { JobHandler } from '../worker.ts';
 import { type DeliverDeps, deliverWebhook } from './deliver-webhook.ts';
 import { processNotificationJob } from './process-notification.ts';
-import { reconcilePaymentJob } from './reconcile-payment.ts';
+import { reconcilePaymentJob, reconcileRefundJob } from './reconcile-payment.ts';
 
 /** The handler of every queue. */
 export function createHandlers(deps: {
@@ -13,6 +13,7 @@ export function createHandlers(deps: {
   return {
     deliver_webhook: (job) => deliverWebhook(deps.deliver, job),
     reconcile_payment: (job) => reconcilePaymentJob(deps.notifications, job),
+    reconcile_refund: (job) => reconcileRefundJob(deps.notifications, job),
     process_notification: (job) => processNotificationJob(deps.notifications, job),
   };
 }

@@ -9,6 +9,7 @@ export const ErrorBody = Type.Object(
       message: Type.String(),
       param: Type.Optional(Type.String()),
       payment_id: Type.Optional(Type.String()),
+      refund_id: Type.Optional(Type.String()),
       request_id: Type.String(),
     }),
   },

@@ -13,6 +13,10 @@ export const EVENT_TYPES = [
   'payment.failed',
   'payment.canceled',
   'payment.expired',
+  'payment.captured_after_cancel',
+  'refund.created',
+  'refund.succeeded',
+  'refund.failed',
 ] as const;
 
 const Cursor = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-z]{26}$` });

@@ -48,6 +48,8 @@ export const PaymentObject = Type.Object(
     object: Type.Literal('payment'),
     status: Type.String({ enum: [...PAYMENT_STATUSES] }),
     amount: Type.Integer(),
+    /** Refunds that succeeded, in minor units. */
+    amount_refunded: Type.Integer(),
     currency: Type.String(),
     payment_method: Type.String(),
     connector: Type.String(),
@@ -59,6 +61,10 @@ export const PaymentObject = Type.Object(
     return_url: Type.String(),
     next_action: Nullable(Type.Object({ type: Type.Literal('redirect'), url: Type.String() })),
     provider_payment_id: Nullable(Type.String()),
+    /** `merchant` when canceled through the API. */
+    canceled_by: Nullable(Type.String()),
+    /** The customer paid after the merchant canceled: refund it. */
+    captured_after_cancel: Type.Boolean(),
     failure_code: Nullable(Type.String()),
     failure_message: Nullable(Type.String()),
     expires_at: Nullable(Type.String()),

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as init from './0001-init.ts';
 import * as eventsJobs from './0002-events-jobs.ts';
+import * as refunds from './0003-refunds.ts';
 
 /** Every migration, in order. Listed by hand so nothing depends on scanning the filesystem. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-init': init,
   '0002-events-jobs': eventsJobs,
+  '0003-refunds': refunds,
 };
 
 /** A provider for Kysely's `Migrator` serving {@link MIGRATIONS}. */

@@ -2,6 +2,7 @@ import type {
   EventRepo,
   JobQueue,
   ProviderNotificationRepo,
+  RefundRepo,
   WebhookDeliveryRepo,
   WebhookEndpointRepo,
 } from '../../core/event-ports.ts';
@@ -16,6 +17,7 @@ import { createIdempotencyRepo } from './idempotency-repo.ts';
 import { createJobQueue } from './job-queue.ts';
 import { createPaymentRepo } from './payment-repo.ts';
 import { createProviderNotificationRepo } from './provider-notification-repo.ts';
+import { createRefundRepo } from './refund-repo.ts';
 import { createWebhookDeliveryRepo } from './webhook-delivery-repo.ts';
 import { createWebhookEndpointRepo } from './webhook-endpoint-repo.ts';
 
@@ -30,6 +32,7 @@ export interface Repos {
   readonly webhookDeliveries: WebhookDeliveryRepo;
   readonly jobs: JobQueue;
   readonly notifications: ProviderNotificationRepo;
+  readonly refunds: RefundRepo;
 }
 
 /**
@@ -47,5 +50,6 @@ export function createRepos(database: Database, box: SecretBox, ids: IdGenerator
     webhookDeliveries: createWebhookDeliveryRepo(database),
     jobs: createJobQueue(database),
     notifications: createProviderNotificationRepo(database.db),
+    refunds: createRefundRepo(database, box, ids),
   };
 }

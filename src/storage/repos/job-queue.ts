@@ -12,6 +12,7 @@ type JobRow = Selectable<JobsTable>;
 const QUEUES: Readonly<Record<JobQueueName, true>> = {
   deliver_webhook: true,
   reconcile_payment: true,
+  reconcile_refund: true,
   process_notification: true,
 };
 

@@ -34,15 +34,8 @@ export function createPaymentRepo(database: Database, box: SecretBox, ids: IdGen
         ...mutableColumns(payment, box),
       })
       .execute();
-  const update = async (trx: Kysely<DB>, next: Payment, expectedVersion: number) => {
-    const result = await trx
-      .updateTable('payments')
-      .set({ ...mutableColumns(next, box), version: expectedVersion + 1 })
-      .where('id', '=', next.id)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
-  };
+  const update = (trx: Kysely<DB>, next: Payment, expectedVersion: number) =>
+    updatePaymentRow(trx, box, next, expectedVersion);
 
   return {
     async insert(payment, outbox) {
@@ -101,6 +94,22 @@ function filtered(db: Kysely<DB>, query: PaymentListQuery): SelectQueryBuilder<D
   return q;
 }
 
+/** The guarded payment UPDATE, for writers that change a payment inside their own transaction. */
+export async function updatePaymentRow(
+  trx: Kysely<DB>,
+  box: SecretBox,
+  next: Payment,
+  expectedVersion: number,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('payments')
+    .set({ ...mutableColumns(next, box), version: expectedVersion + 1 })
+    .where('id', '=', next.id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
 function mutableColumns(p: Payment, box: SecretBox): Mutable {
   return {
     status: p.status,
@@ -120,6 +129,10 @@ function mutableColumns(p: Payment, box: SecretBox): Mutable {
     failure_code: p.failureCode,
     failure_message: p.failureMessage,
     expires_at: p.expiresAt,
+    amount_refunded: p.amountRefunded,
+    amount_refund_pending: p.amountRefundPending,
+    canceled_by: p.canceledBy,
+    captured_after_cancel: p.capturedAfterCancel ? 1 : 0,
     updated_at: p.updatedAt,
   };
 }
@@ -158,6 +171,10 @@ function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
     failureCode: row.failure_code,
     failureMessage: row.failure_message,
     expiresAt: toSafeIntegerOrNull(row.expires_at, 'payments.expires_at'),
+    amountRefunded: toSafeInteger(row.amount_refunded, 'payments.amount_refunded'),
+    amountRefundPending: toSafeInteger(row.amount_refund_pending, 'payments.amount_refund_pending'),
+    canceledBy: row.canceled_by === 'merchant' ? 'merchant' : null,
+    capturedAfterCancel: Number(row.captured_after_cancel) === 1,
     createdAt: toSafeInteger(row.created_at, 'payments.created_at'),
     updatedAt: toSafeInteger(row.updated_at, 'payments.updated_at'),
     version: toSafeInteger(row.version, 'payments.version'),

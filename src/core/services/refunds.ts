@@ -1,0 +1,269 @@
+import { BawabaError } from '../errors.ts';
+import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
+import type { Payment } from '../payment/payment.ts';
+import type { Principal, ProviderFailure, RefundOutcome } from '../ports.ts';
+import { type Refund, refundView } from '../refund/refund.ts';
+import type { PaymentDeps } from './deps.ts';
+import { paymentOutbox } from './outbox.ts';
+
+/** A validated refund request. */
+export interface CreateRefundInput {
+  /** Minor units; omitted = everything left to refund. */
+  readonly amount?: number;
+  readonly reason?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** The refund as stored, plus the provider's refusal when there was one. */
+export interface CreateRefundResult {
+  readonly refund: Refund;
+  readonly rejection?: BawabaError;
+}
+
+const MAX_RACES = 8;
+/** First look at a pending refund; QPay approves by hand, within days. */
+export const REFUND_FIRST_CHECK_MS = 60_000;
+
+/** Back-off between looks at a pending refund: 1 min doubling, capped at 1 hour. */
+export function refundBackoffMs(attempt: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 60 * 60_000);
+}
+
+function refundEvent(deps: Pick<PaymentDeps, 'ids' | 'clock'>, type: string, refund: Refund): DomainEvent {
+  return {
+    id: deps.ids.next('evt'),
+    accountId: refund.accountId,
+    mode: refund.mode,
+    type,
+    objectId: refund.id,
+    data: refundView(refund),
+    createdAt: deps.clock.now(),
+  };
+}
+
+/** The job that watches a pending refund (one per refund). */
+export function reconcileRefundJob(deps: Pick<PaymentDeps, 'ids'>, refund: Refund, runAt: number): NewJob {
+  return {
+    id: deps.ids.next('job'),
+    queue: 'reconcile_refund',
+    payload: { refund_id: refund.id },
+    runAt,
+    maxAttempts: 1000,
+    dedupeKey: `reconcile_refund:${refund.id}`,
+  };
+}
+
+function refundable(p: Payment): number {
+  return p.amount - p.amountRefunded - p.amountRefundPending;
+}
+
+/**
+ * Creates a refund: checks it against what the connector can do and what is left, reserves its
+ * amount on the payment under the payment's version guard (so concurrent refunds, in any number
+ * of processes, can never together exceed the captured amount), then asks the provider.
+ */
+export async function createRefund(
+  deps: PaymentDeps,
+  principal: Principal,
+  paymentId: string,
+  input: CreateRefundInput,
+  onReserved?: (refundId: string) => Promise<void>,
+): Promise<CreateRefundResult> {
+  let payment = await deps.payments.get(principal.accountId, principal.mode, paymentId);
+  if (!payment) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
+  const connector = deps.connectors.get(payment.connector);
+  const caps = connector?.capabilities.refunds;
+  if (!connector || !caps) throw new BawabaError('refund_not_supported', `${payment.connector} cannot refund.`);
+  for (let race = 0; race < MAX_RACES; race++) {
+    if (payment.status !== 'captured' && payment.status !== 'partially_refunded') {
+      throw new BawabaError(
+        'payment_not_refundable',
+        `The payment is ${payment.status}; only captured payments are refunded.`,
+        'id',
+      );
+    }
+    const left = refundable(payment);
+    const amount = input.amount ?? left;
+    if (amount <= 0 || amount > left) {
+      throw new BawabaError('refund_amount_too_large', `At most ${left} can be refunded.`, 'amount');
+    }
+    if (!caps.partial && amount !== payment.amount) {
+      throw new BawabaError('refund_not_supported', `${connector.id} refunds only the whole amount.`, 'amount');
+    }
+    if (!caps.multiple && payment.amountRefunded + payment.amountRefundPending > 0) {
+      throw new BawabaError('refund_not_supported', `${connector.id} allows one refund per payment.`, 'amount');
+    }
+    const now = deps.clock.now();
+    const refund: Refund = {
+      id: deps.ids.next('re'),
+      accountId: payment.accountId,
+      mode: payment.mode,
+      paymentId: payment.id,
+      amount,
+      currency: payment.currency,
+      status: 'pending',
+      reason: input.reason ?? null,
+      metadata: input.metadata ?? {},
+      providerRefundId: null,
+      failureCode: null,
+      failureMessage: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 0,
+    };
+    const next = {
+      ...payment,
+      amountRefundPending: payment.amountRefundPending + amount,
+      updatedAt: now,
+      version: payment.version + 1,
+    };
+    const written = await deps.refunds.write({
+      refund: { next: refund, expectedVersion: null },
+      payment: { next, expectedVersion: payment.version },
+      outbox: {
+        events: [refundEvent(deps, 'refund.created', refund)],
+        jobs: [reconcileRefundJob(deps, refund, now + REFUND_FIRST_CHECK_MS)],
+      },
+    });
+    if (written) {
+      await onReserved?.(refund.id);
+      return askProvider(deps, refund, next);
+    }
+    const fresh = await deps.payments.getById(payment.id);
+    if (!fresh) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
+    payment = fresh;
+  }
+  throw new BawabaError('internal_error', `payment ${paymentId} kept changing while refunding`);
+}
+
+/** Asks the provider for a refund stored as pending (again, with the same key, if need be). */
+export async function askProvider(deps: PaymentDeps, refund: Refund, payment: Payment): Promise<CreateRefundResult> {
+  const connector = deps.connectors.get(payment.connector);
+  const account = await deps.connectorAccounts.get(payment.connectorAccountId);
+  if (!connector || !account || payment.providerPaymentId === null) return { refund };
+  const outcome: RefundOutcome = await connector.refundPayment(account, {
+    refundId: refund.id,
+    providerPaymentId: payment.providerPaymentId,
+    money: { amount: refund.amount, currency: refund.currency },
+    idempotencyKey: `${refund.id}:refund`,
+  });
+  const log = { refundId: refund.id, paymentId: payment.id };
+  if (outcome.kind === 'unknown') {
+    deps.log.warn({ ...log, reason: outcome.reason }, 'refund outcome unknown; reconciliation will ask again');
+    return { refund };
+  }
+  if (outcome.kind === 'rejected') {
+    const settled = await settleRefund(deps, refund.id, 'failed', outcome.failure);
+    const f = outcome.failure;
+    return {
+      refund: settled ?? refund,
+      rejection: new BawabaError(f.code, f.message, f.param, { refund_id: refund.id }),
+    };
+  }
+  return { refund: (await recordProviderRefundId(deps, refund.id, outcome.providerRefundId)) ?? refund };
+}
+
+async function recordProviderRefundId(
+  deps: PaymentDeps,
+  refundId: string,
+  providerRefundId: string,
+): Promise<Refund | undefined> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const r = await deps.refunds.getById(refundId);
+    if (!r || r.providerRefundId !== null) return r;
+    const next = { ...r, providerRefundId, updatedAt: deps.clock.now(), version: r.version + 1 };
+    if (await deps.refunds.write({ refund: { next, expectedVersion: r.version } })) return next;
+  }
+  return deps.refunds.getById(refundId);
+}
+
+/**
+ * Settles a pending refund and the payment it belongs to, in one guarded write: a success
+ * moves its amount from pending to refunded (the payment becomes partially refunded or
+ * refunded), a failure gives its amount back. A refund already settled is left as it is.
+ */
+export async function settleRefund(
+  deps: PaymentDeps,
+  refundId: string,
+  status: 'succeeded' | 'failed',
+  failure?: Pick<ProviderFailure, 'code' | 'message'>,
+  providerRefundId?: string,
+): Promise<Refund | undefined> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const r = await deps.refunds.getById(refundId);
+    if (r?.status !== 'pending') return r;
+    const p = await deps.payments.getById(r.paymentId);
+    if (!p) return r;
+    const now = deps.clock.now();
+    const refunded = status === 'succeeded' ? p.amountRefunded + r.amount : p.amountRefunded;
+    const paymentStatus =
+      status === 'succeeded' && (p.status === 'captured' || p.status === 'partially_refunded')
+        ? refunded === p.amount
+          ? 'refunded'
+          : 'partially_refunded'
+        : p.status;
+    const nextPayment: Payment = {
+      ...p,
+      status: paymentStatus,
+      amountRefunded: refunded,
+      amountRefundPending: p.amountRefundPending - r.amount,
+      updatedAt: now,
+      version: p.version + 1,
+    };
+    const next: Refund = {
+      ...r,
+      status,
+      providerRefundId: r.providerRefundId ?? providerRefundId ?? null,
+      failureCode: status === 'failed' ? (failure?.code ?? 'provider_declined') : null,
+      failureMessage: status === 'failed' ? (failure?.message ?? 'The provider declined the refund.') : null,
+      updatedAt: now,
+      version: r.version + 1,
+    };
+    const po = paymentOutbox(deps, p, nextPayment);
+    const outbox: Outbox = {
+      events: [refundEvent(deps, `refund.${status}`, next), ...(po.events ?? [])],
+      jobs: po.jobs ?? [],
+    };
+    if (
+      await deps.refunds.write({
+        refund: { next, expectedVersion: r.version },
+        payment: { next: nextPayment, expectedVersion: p.version },
+        outbox,
+      })
+    ) {
+      deps.log.info({ refundId, paymentId: p.id, status, paymentStatus }, 'refund settled');
+      return next;
+    }
+  }
+  throw new BawabaError('internal_error', `refund ${refundId} kept changing while settling`);
+}
+
+/** What a reconciliation run decided about a refund. */
+export type RefundCheck = { readonly done: true } | { readonly done: false; readonly retryAt: number };
+
+/**
+ * Finds out where a pending refund stands: asks again (same key) when the provider's answer to
+ * the refund call is unknown, otherwise looks it up; settles it when the provider has decided.
+ */
+export async function reconcileRefund(deps: PaymentDeps, refundId: string, attempt: number): Promise<RefundCheck> {
+  const refund = await deps.refunds.getById(refundId);
+  if (refund?.status !== 'pending') return { done: true };
+  const payment = await deps.payments.getById(refund.paymentId);
+  const connector = payment ? deps.connectors.get(payment.connector) : undefined;
+  const account = payment ? await deps.connectorAccounts.get(payment.connectorAccountId) : undefined;
+  const later: RefundCheck = { done: false, retryAt: deps.clock.now() + refundBackoffMs(attempt) };
+  if (!payment || !connector || !account || payment.providerPaymentId === null) return later;
+  if (refund.providerRefundId === null) {
+    const again = await askProvider(deps, refund, payment);
+    return again.refund.status === 'pending' ? later : { done: true };
+  }
+  const found = await connector.retrieveRefund(account, payment.providerPaymentId, refund.providerRefundId);
+  if (found.kind !== 'found' || found.status === 'pending') return later;
+  await settleRefund(
+    deps,
+    refund.id,
+    found.status,
+    found.failureMessage ? { code: 'provider_declined', message: found.failureMessage } : undefined,
+  );
+  return { done: true };
+}

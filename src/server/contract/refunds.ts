@@ -1,0 +1,52 @@
+import { Type } from 'typebox';
+import { ERROR_RESPONSES, ErrorRef, ListOf, Nullable } from './common.ts';
+import { Metadata, PaymentIdParams, PaymentObject } from './payments.ts';
+
+/** The refund object of the API. */
+export const RefundObject = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('refund'),
+  payment_id: Type.String(),
+  amount: Type.Integer(),
+  currency: Type.String(),
+  status: Type.String({ enum: ['pending', 'succeeded', 'failed'] }),
+  reason: Nullable(Type.String()),
+  metadata: Type.Record(Type.String(), Type.String()),
+  livemode: Type.Boolean(),
+  provider_refund_id: Nullable(Type.String()),
+  failure_code: Nullable(Type.String()),
+  failure_message: Nullable(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+/** `POST /v1/payments/{id}/refunds` body: all optional; no amount refunds what is left. */
+export const CreateRefundBody = Type.Object(
+  {
+    amount: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateRefundSchema = {
+  params: PaymentIdParams,
+  body: CreateRefundBody,
+  response: { 201: RefundObject, 402: ErrorRef, ...ERROR_RESPONSES },
+} as const;
+
+export const GetRefundSchema = {
+  params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+  response: { 200: RefundObject, ...ERROR_RESPONSES },
+} as const;
+
+export const ListPaymentRefundsSchema = {
+  params: PaymentIdParams,
+  response: { 200: ListOf(RefundObject), ...ERROR_RESPONSES },
+} as const;
+
+export const CancelPaymentSchema = {
+  params: PaymentIdParams,
+  response: { 200: PaymentObject, ...ERROR_RESPONSES },
+} as const;

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
+import { BawabaError } from '../../core/errors.ts';
+import { paymentView } from '../../core/payment/view.ts';
+import { refundView } from '../../core/refund/refund.ts';
+import { cancelPayment } from '../../core/services/cancel-payment.ts';
+import { createRefund } from '../../core/services/refunds.ts';
+import {
+  CancelPaymentSchema,
+  type CreateRefundBody,
+  CreateRefundSchema,
+  GetRefundSchema,
+  ListPaymentRefundsSchema,
+} from '../contract/refunds.ts';
+import { attachIdempotentResource } from '../plugins/idempotency.ts';
+import type { AppDeps } from '../types.ts';
+import { principalOf } from './principal.ts';
+
+/** Refunds (asynchronous: `pending` until the provider decides) and cancels. */
+export function registerRefundRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post(
+    '/v1/payments/:id/refunds',
+    {
+      schema: CreateRefundSchema,
+      config: { idempotency: 'required' },
+      // Every field is optional, so no body at all means an empty one.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Static<typeof CreateRefundBody>;
+      const result = await createRefund(
+        deps.payment,
+        p,
+        id,
+        {
+          ...(body.amount !== undefined ? { amount: body.amount } : {}),
+          ...(body.reason !== undefined ? { reason: body.reason } : {}),
+          ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+        },
+        (refundId) => attachIdempotentResource(deps.idempotency, request, refundId),
+      );
+      if (result.rejection) throw result.rejection;
+      deps.nudgeWorker();
+      return reply.code(201).send(refundView(result.refund));
+    },
+  );
+
+  app.get('/v1/refunds/:id', { schema: GetRefundSchema }, async (request) => {
+    const p = principalOf(request);
+    const { id } = request.params as { id: string };
+    const refund = await deps.payment.refunds.get(p.accountId, p.mode, id);
+    if (!refund) throw new BawabaError('resource_not_found', `No such refund: ${id}.`, 'id');
+    return refundView(refund);
+  });
+
+  app.get('/v1/payments/:id/refunds', { schema: ListPaymentRefundsSchema }, async (request) => {
+    const p = principalOf(request);
+    const { id } = request.params as { id: string };
+    const payment = await deps.payments.get(p.accountId, p.mode, id);
+    if (!payment) throw new BawabaError('resource_not_found', `No such payment: ${id}.`, 'id');
+    const refunds = await deps.payment.refunds.listForPayment(id);
+    return { object: 'list' as const, data: refunds.map(refundView), has_more: false };
+  });
+
+  app.post(
+    '/v1/payments/:id/cancel',
+    { schema: CancelPaymentSchema, config: { idempotency: 'required' } },
+    async (request) => {
+      const p = principalOf(request);
+      const { id } = request.params as { id: string };
+      return paymentView(await cancelPayment(deps.payment, p, id));
+    },
+  );
+}

@@ -1,0 +1,134 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { RefundRepo, RefundWrite } from '../../core/event-ports.ts';
+import type { IdGenerator } from '../../core/ids.ts';
+import { isRefundStatus, type Refund } from '../../core/refund/refund.ts';
+import type { Database } from '../db.ts';
+import { toSafeInteger } from '../safe-integer.ts';
+import type { DB, RefundsTable } from '../schema.ts';
+import type { SecretBox } from '../secret-box.ts';
+import { parseStringRecord } from './json.ts';
+import { isEmptyOutbox, writeOutbox } from './outbox.ts';
+import { updatePaymentRow } from './payment-repo.ts';
+
+type RefundRow = Selectable<RefundsTable>;
+
+/**
+ * Refunds. Every write goes with the payment it changes, in one transaction guarded by both
+ * versions: two refunds racing on one payment (in any number of processes) cannot both pass
+ * the check of the refundable amount, because only one of them can move the payment's version.
+ */
+export function createRefundRepo(database: Database, box: SecretBox, ids: IdGenerator): RefundRepo {
+  const { db, dialect } = database;
+  const byId = (id: string) => db.selectFrom('refunds').selectAll().where('id', '=', id);
+  return {
+    async write(change: RefundWrite) {
+      return db
+        .transaction()
+        .execute(async (trx) => {
+          if (
+            change.payment &&
+            !(await updatePaymentRow(trx, box, change.payment.next, change.payment.expectedVersion))
+          ) {
+            return false;
+          }
+          if (!(await writeRefund(trx, change.refund.next, change.refund.expectedVersion))) {
+            // Undo the payment update: a failed guard must leave nothing written.
+            throw new LostRace();
+          }
+          if (change.outbox && !isEmptyOutbox(change.outbox)) {
+            await writeOutbox(trx, dialect, ids, change.outbox, change.refund.next.updatedAt);
+          }
+          return true;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof LostRace) return false;
+          throw err;
+        });
+    },
+    async get(accountId, mode, id) {
+      const row = await byId(id).where('account_id', '=', accountId).where('mode', '=', mode).executeTakeFirst();
+      return row === undefined ? undefined : toRefund(row);
+    },
+    async getById(id) {
+      const row = await byId(id).executeTakeFirst();
+      return row === undefined ? undefined : toRefund(row);
+    },
+    async listForPayment(paymentId) {
+      const rows = await db
+        .selectFrom('refunds')
+        .selectAll()
+        .where('payment_id', '=', paymentId)
+        .orderBy('id')
+        .execute();
+      return rows.map(toRefund);
+    },
+    async findByProviderId(paymentId, providerRefundId) {
+      const row = await db
+        .selectFrom('refunds')
+        .selectAll()
+        .where('payment_id', '=', paymentId)
+        .where('provider_refund_id', '=', providerRefundId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRefund(row);
+    },
+  };
+}
+
+class LostRace extends Error {}
+
+async function writeRefund(trx: Kysely<DB>, r: Refund, expectedVersion: number | null): Promise<boolean> {
+  const columns = {
+    status: r.status,
+    reason: r.reason,
+    metadata: JSON.stringify(r.metadata),
+    provider_refund_id: r.providerRefundId,
+    failure_code: r.failureCode,
+    failure_message: r.failureMessage,
+    updated_at: r.updatedAt,
+  };
+  if (expectedVersion === null) {
+    await trx
+      .insertInto('refunds')
+      .values({
+        id: r.id,
+        account_id: r.accountId,
+        mode: r.mode,
+        payment_id: r.paymentId,
+        amount: r.amount,
+        currency: r.currency,
+        created_at: r.createdAt,
+        version: r.version,
+        ...columns,
+      })
+      .execute();
+    return true;
+  }
+  const result = await trx
+    .updateTable('refunds')
+    .set({ ...columns, version: expectedVersion + 1 })
+    .where('id', '=', r.id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+function toRefund(row: RefundRow): Refund {
+  if (!isRefundStatus(row.status)) throw new Error(`refunds.status holds an unknown status: ${row.status}`);
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    mode: row.mode,
+    paymentId: row.payment_id,
+    amount: toSafeInteger(row.amount, 'refunds.amount'),
+    currency: row.currency,
+    status: row.status,
+    reason: row.reason,
+    metadata: parseStringRecord(row.metadata, 'refunds.metadata'),
+    providerRefundId: row.provider_refund_id,
+    failureCode: row.failure_code,
+    failureMessage: row.failure_message,
+    createdAt: toSafeInteger(row.created_at, 'refunds.created_at'),
+    updatedAt: toSafeInteger(row.updated_at, 'refunds.updated_at'),
+    version: toSafeInteger(row.version, 'refunds.version'),
+  };
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createApp, createConnectors, openCore } from '../../src/main.ts';
+import { forEachDatabase } from '../support/databases.ts';
+import { createTestGateway } from '../support/gateway.ts';
+import { waitFor } from '../support/receiver.ts';
+
+forEachDatabase((kind) => {
+  test('refunds racing through two gateway nodes on one database never exceed the captured amount', {
+    skip: kind.name === 'sqlite' ? 'several gateway nodes need PostgreSQL' : false,
+  }, async () => {
+    const shared = await kind.openShared();
+    const gw = await createTestGateway({ database: await shared.open() });
+    const core2 = await openCore(gw.config, { database: await shared.open() });
+    const app2 = await createApp(gw.config, core2, createConnectors(gw.config), { value: gw.url });
+    try {
+      const p = await gw.createPayment();
+      gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
+      const auth = { authorization: `Bearer ${gw.merchant.key}` };
+      await waitFor(async () => {
+        const res = await gw.app.inject({ method: 'GET', url: `/v1/payments/${p.id}`, headers: auth });
+        return res.json().status === 'captured';
+      });
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 === 0 ? gw.app : app2).inject({
+            method: 'POST',
+            url: `/v1/payments/${p.id}/refunds`,
+            headers: { ...auth, 'idempotency-key': `race-${i}` },
+            payload: { amount: 400 },
+          }),
+        ),
+      );
+      const codes = results.map((r) => r.statusCode);
+      assert.equal(codes.filter((c) => c === 201).length, 3, codes.join(','));
+      assert.ok(
+        codes.every((c) => c === 201 || c === 400),
+        codes.join(','),
+      );
+      const stored = await gw.core.repos.payments.getById(String(p.id));
+      assert.equal(stored?.amountRefundPending, 1200);
+      const refunds = await gw.core.repos.refunds.listForPayment(String(p.id));
+      assert.equal(
+        refunds.reduce((s, r) => s + r.amount, 0),
+        1200,
+      );
+      assert.equal(gw.emulator.control.listRefunds().filter((r) => r.payment_id === p.provider_payment_id).length, 3);
+    } finally {
+      await app2.close();
+      await core2.database.close();
+      await gw.close();
+      await shared.dispose();
+    }
+  });
+});
