@@ -199,4 +199,57 @@ describe('Checkout.com connector against the emulator', () => {
     assert.equal(connector.returnReference({ 'cko-session-id': 'sid_../../x' }), undefined);
     assert.equal(connector.returnReference({}), undefined);
   });
+
+  test('refunds: accepted pending, then found succeeded or failed through the action list', async () => {
+    for (const [decision, status] of [
+      ['approve', 'succeeded'],
+      ['decline', 'failed'],
+    ] as const) {
+      const s = await created();
+      assert.ok(emulator.control.completePayment(s.providerPaymentId, 'approve').ok);
+      const out = await connector.refundPayment(account, {
+        refundId: `re_${decision}`,
+        providerPaymentId: s.providerPaymentId,
+        money: { amount: 40, currency: 'QAR' },
+        idempotencyKey: `re_${decision}:${s.providerPaymentId}`,
+      });
+      assert.equal(out.kind, 'accepted', JSON.stringify(out));
+      if (out.kind !== 'accepted') continue;
+      assert.match(out.providerRefundId, /^act_/);
+      const pending = await connector.retrieveRefund(account, s.providerPaymentId, out.providerRefundId);
+      assert.equal(pending.kind === 'found' && pending.status, 'pending');
+      const decided =
+        decision === 'approve'
+          ? emulator.control.approveRefund(out.providerRefundId)
+          : emulator.control.declineRefund(out.providerRefundId);
+      assert.ok(decided.ok);
+      const after = await connector.retrieveRefund(account, s.providerPaymentId, out.providerRefundId);
+      assert.equal(after.kind === 'found' && after.status, status);
+    }
+  });
+
+  test('refunds: over the balance is rejected naming no merchant field; faults are unknown; a retry is one refund', async () => {
+    const s = await created();
+    assert.ok(emulator.control.completePayment(s.providerPaymentId, 'approve').ok);
+    const req = (amount: number, key: string) => ({
+      refundId: key,
+      providerPaymentId: s.providerPaymentId,
+      money: { amount, currency: 'QAR' },
+      idempotencyKey: key,
+    });
+    const over = await connector.refundPayment(account, req(101, 'over'));
+    assert.equal(over.kind, 'rejected');
+    assert.ok(over.kind === 'rejected' && over.failure.providerCodes.includes('refund_amount_exceeds_balance'));
+    emulator.control.addFault({ kind: 'timeout', count: 1, match: 'refund' });
+    const lost = await connector.refundPayment(account, req(30, 'same'));
+    assert.equal(lost.kind === 'unknown' && lost.reason, 'timeout');
+    const again = await connector.refundPayment(account, req(30, 'same'));
+    assert.equal(again.kind, 'accepted');
+    const atQpay = emulator.control.listRefunds().filter((r) => r.payment_id === s.providerPaymentId);
+    assert.equal(atQpay.length, 1, 'the retry with the same key made no second refund');
+    const notPaid = await created();
+    const refused = await connector.refundPayment(account, { ...req(10, 'np'), providerPaymentId: notPaid.providerPaymentId });
+    assert.equal(refused.kind, 'rejected');
+  });
 });
+
