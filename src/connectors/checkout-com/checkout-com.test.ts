@@ -248,8 +248,10 @@ describe('Checkout.com connector against the emulator', () => {
     const atQpay = emulator.control.listRefunds().filter((r) => r.payment_id === s.providerPaymentId);
     assert.equal(atQpay.length, 1, 'the retry with the same key made no second refund');
     const notPaid = await created();
-    const refused = await connector.refundPayment(account, { ...req(10, 'np'), providerPaymentId: notPaid.providerPaymentId });
+    const refused = await connector.refundPayment(account, {
+      ...req(10, 'np'),
+      providerPaymentId: notPaid.providerPaymentId,
+    });
     assert.equal(refused.kind, 'rejected');
   });
 });
-
