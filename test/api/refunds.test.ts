@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createManualClock } from '../../src/core/clock.ts';
+import { createRefund } from '../../src/core/services/refunds.ts';
+import { createConnectors, paymentDeps } from '../../src/main.ts';
 import { createTestGateway, type TestGateway } from '../support/gateway.ts';
 import { waitFor } from '../support/receiver.ts';
 
@@ -172,6 +174,16 @@ describe('refunds', () => {
       gw.emulator.control.setWebhooks(key, hooks);
     }
   });
+});
+
+test('a retried request that died after reserving resumes its refund, never makes a second one', async () => {
+  const p = await captured();
+  const first = (await refund(p.id, { amount: 300 })).json();
+  const deps = paymentDeps(gw.core, createConnectors(gw.config), { value: gw.url });
+  const again = await createRefund(deps, gw.merchant.principal, p.id, { amount: 300 }, undefined, first.id);
+  assert.equal(again.refund.id, first.id);
+  assert.equal((await get(`/v1/payments/${p.id}/refunds`)).data.length, 1);
+  assert.equal(gw.emulator.control.listRefunds().filter((r) => r.payment_id === p.provider).length, 1);
 });
 
 describe('cancel', () => {

@@ -68,7 +68,18 @@ export async function createRefund(
   paymentId: string,
   input: CreateRefundInput,
   onReserved?: (refundId: string) => Promise<void>,
+  resumeRefundId?: string | null,
 ): Promise<CreateRefundResult> {
+  if (resumeRefundId) {
+    // A retry of a request that died after reserving: never a second refund, ask again instead.
+    const earlier = await deps.refunds.get(principal.accountId, principal.mode, resumeRefundId);
+    const owner = earlier ? await deps.payments.getById(earlier.paymentId) : undefined;
+    if (earlier && owner) {
+      return earlier.status === 'pending' && earlier.providerRefundId === null
+        ? askProvider(deps, earlier, owner)
+        : { refund: earlier };
+    }
+  }
   let payment = await deps.payments.get(principal.accountId, principal.mode, paymentId);
   if (!payment) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
   const connector = deps.connectors.get(payment.connector);

@@ -42,6 +42,7 @@ export function registerRefundRoutes(app: FastifyInstance, deps: AppDeps): void 
           ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
         },
         (refundId) => attachIdempotentResource(deps.idempotency, request, refundId),
+        request.idempotency?.resourceId ?? null,
       );
       if (result.rejection) throw result.rejection;
       deps.nudgeWorker();
