@@ -163,6 +163,13 @@ export interface ConnectorCapabilities {
    * (`provider`) or, having no such call, simply left to expire it (`local`); null when none.
    */
   readonly cancel: { readonly statuses: readonly PaymentStatus[]; readonly at: 'provider' | 'local' } | null;
+  /**
+   * Whether the provider honours an idempotency key on create and refund calls. Without it a
+   * call whose answer was lost is never sent again (it could charge or refund twice).
+   */
+  readonly idempotentCalls: boolean;
+  /** The provider needs the customer's name and an email or phone number. */
+  readonly requiresCustomerContact: boolean;
 }
 
 /** The configuration a connector account of this connector takes. */
@@ -187,6 +194,8 @@ export interface ProviderPaymentRequest {
   /** Derived from the payment id, so a retried create cannot make a second provider payment. */
   readonly idempotencyKey: string;
   readonly locale: 'en' | 'ar';
+  /** Where the provider posts its notifications for this payment (Bawaba's hook route). */
+  readonly notificationUrl: string;
 }
 
 /**
@@ -239,8 +248,10 @@ export interface ProviderRefundRequest {
   readonly refundId: string;
   readonly providerPaymentId: string;
   readonly money: Money;
-  /** Derived from the refund id: a retried refund call cannot refund twice. */
+  /** Derived from the refund id: a retried refund call cannot refund twice (where honoured). */
   readonly idempotencyKey: string;
+  /** Where the provider posts its notifications about this refund. */
+  readonly notificationUrl: string;
 }
 
 /** Outcome of asking the provider for a refund. */

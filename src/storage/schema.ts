@@ -62,6 +62,8 @@ export interface PaymentsTable {
   amount_refund_pending: number;
   canceled_by: string | null;
   captured_after_cancel: number;
+  /** JSON array of connector attempts. */
+  connector_attempts: string;
   created_at: number;
   updated_at: number;
   version: number;

@@ -88,6 +88,7 @@ forEachDatabase((kind) => {
             amountRefundPending: 0,
             canceledBy: null,
             capturedAfterCancel: false,
+            connectorAttempts: [],
             createdAt: clock.now(),
             updatedAt: clock.now(),
             version: 0,

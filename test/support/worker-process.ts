@@ -92,6 +92,7 @@ export async function seedDeliveries(
       amountRefundPending: 0,
       canceledBy: null,
       capturedAfterCancel: false,
+      connectorAttempts: [],
       createdAt: clock.now(),
       updatedAt: clock.now(),
       version: 0,

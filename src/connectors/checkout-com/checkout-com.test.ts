@@ -45,6 +45,7 @@ function request(overrides: Partial<ProviderPaymentRequest> = {}): ProviderPayme
     returnUrl: `http://bawaba.test/return/checkout_com/${paymentId}`,
     idempotencyKey: `${paymentId}:create`,
     locale: 'en',
+    notificationUrl: 'http://bawaba.test/hooks/checkout_com/ca_test',
     ...overrides,
   };
 }
@@ -212,6 +213,7 @@ describe('Checkout.com connector against the emulator', () => {
         providerPaymentId: s.providerPaymentId,
         money: { amount: 40, currency: 'QAR' },
         idempotencyKey: `re_${decision}:${s.providerPaymentId}`,
+        notificationUrl: 'http://bawaba.test/hooks/checkout_com/ca_test',
       });
       assert.equal(out.kind, 'accepted', JSON.stringify(out));
       if (out.kind !== 'accepted') continue;
@@ -236,6 +238,7 @@ describe('Checkout.com connector against the emulator', () => {
       providerPaymentId: s.providerPaymentId,
       money: { amount, currency: 'QAR' },
       idempotencyKey: key,
+      notificationUrl: 'http://bawaba.test/hooks/checkout_com/ca_test',
     });
     const over = await connector.refundPayment(account, req(101, 'over'));
     assert.equal(over.kind, 'rejected');

@@ -58,6 +58,8 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
       // QPay payments cannot be voided (providers.md §1.7): a cancel is recorded here and the
       // provider's session is left to expire; a capture after it is caught and flagged.
       cancel: { statuses: ['requires_action'], at: 'local' },
+      idempotentCalls: true,
+      requiresCustomerContact: false,
     },
     configuration: {
       credentials: { required: ['secret_key'], optional: ['webhook_signature_key', 'webhook_authorization'] },

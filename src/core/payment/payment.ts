@@ -17,6 +17,16 @@ export interface Customer {
   readonly nationalId?: string;
 }
 
+/** One connector's try at creating the payment, kept when routing moved on to another. */
+export interface ConnectorAttempt {
+  readonly connector: string;
+  /** e.g. `unavailable`. */
+  readonly outcome: string;
+  /** Why, e.g. `timeout`, `connection_refused`, `server_error`. */
+  readonly reason: string;
+  readonly at: number;
+}
+
 /** A payment, as Bawaba keeps it. Times are epoch milliseconds. */
 export interface Payment {
   readonly id: string;
@@ -52,6 +62,8 @@ export interface Payment {
   readonly canceledBy: 'merchant' | null;
   /** The provider captured it after the merchant canceled it: the money must be refunded. */
   readonly capturedAfterCancel: boolean;
+  /** Connectors tried before the current one, and why each was left. */
+  readonly connectorAttempts: readonly ConnectorAttempt[];
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Optimistic-concurrency counter, incremented on every update. */

@@ -34,6 +34,12 @@ export function paymentView(p: Payment) {
     provider_payment_id: p.providerPaymentId,
     canceled_by: p.canceledBy,
     captured_after_cancel: p.capturedAfterCancel,
+    connector_attempts: p.connectorAttempts.map((a) => ({
+      connector: a.connector,
+      outcome: a.outcome,
+      reason: a.reason,
+      at: iso(a.at),
+    })),
     failure_code: p.failureCode,
     failure_message: p.failureMessage,
     expires_at: p.expiresAt === null ? null : iso(p.expiresAt),

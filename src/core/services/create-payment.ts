@@ -1,7 +1,7 @@
 import { BawabaError } from '../errors.ts';
 import { isKnownCurrency } from '../money.ts';
 import type { Customer, Payment, PaymentMethod } from '../payment/payment.ts';
-import type { Connector, ConnectorAccount, CreateOutcome, Principal } from '../ports.ts';
+import type { Connector, ConnectorAccount, CreateOutcome, Principal, UnknownReason } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
 import { paymentOutbox } from './outbox.ts';
@@ -54,8 +54,10 @@ export async function createPayment(
     if (earlier) return resume(deps, earlier, input);
   }
   checkCurrency(input);
-  const { connector, account } = await chooseConnector(deps, principal, input);
-  checkAmount(connector, input);
+  const candidates = (await chooseConnectors(deps, principal, input)).filter((c) => fitsAmount(c.connector, input));
+  const first = candidates[0];
+  if (!first) throw amountError(input, (await chooseConnectors(deps, principal, input))[0]?.connector);
+  const { connector, account } = first;
   const now = deps.clock.now();
   const payment: Payment = {
     id: deps.ids.next('pay'),
@@ -82,13 +84,52 @@ export async function createPayment(
     amountRefundPending: 0,
     canceledBy: null,
     capturedAfterCancel: false,
+    connectorAttempts: [],
     createdAt: now,
     updatedAt: now,
     version: 0,
   };
   await deps.payments.insert(payment, paymentOutbox(deps, undefined, payment));
   await hooks.onReserved?.(payment.id);
-  return callProvider(deps, payment, connector, account, input.locale ?? 'en', true);
+  const locale = input.locale ?? 'en';
+  const lastChance = candidates.length === 1;
+  let result = await callProvider(deps, payment, connector, account, locale, true, lastChance);
+  // Routing: when no connector was named, one that is unavailable before any redirect link was
+  // handed out gives way to the next. Its own payment, if it made one, was never shown to anyone.
+  for (const [i, next] of candidates.slice(1).entries()) {
+    if (input.connector !== undefined || !result.unavailable) break;
+    const moved = await moveToConnector(deps, result.payment, next, result.unavailable);
+    if (!moved) break;
+    result = await callProvider(deps, moved, next.connector, next.account, locale, true, i === candidates.length - 2);
+  }
+  return result;
+}
+
+/** Reasons a connector is taken as unavailable at creation (failover), per the routing rules. */
+const UNAVAILABLE: ReadonlySet<UnknownReason> = new Set(['connection_refused', 'timeout', 'server_error']);
+
+async function moveToConnector(
+  deps: PaymentDeps,
+  payment: Payment,
+  next: { connector: Connector; account: ConnectorAccount },
+  reason: UnknownReason,
+): Promise<Payment | undefined> {
+  deps.log.warn({ paymentId: payment.id, from: payment.connector, to: next.connector.id, reason }, 'failing over');
+  const moved = await updatePayment(deps, payment, (fresh) =>
+    fresh.status !== 'processing' || fresh.providerPaymentId !== null
+      ? undefined
+      : {
+          ...fresh,
+          connector: next.connector.id,
+          connectorAccountId: next.account.id,
+          connectorAttempts: [
+            ...fresh.connectorAttempts,
+            { connector: fresh.connector, outcome: 'unavailable', reason, at: deps.clock.now() },
+          ],
+          updatedAt: deps.clock.now(),
+        },
+  );
+  return moved.connector === next.connector.id ? moved : undefined;
 }
 
 function resume(deps: PaymentDeps, payment: Payment, input: CreatePaymentInput): Promise<CreatePaymentResult> {
@@ -107,7 +148,8 @@ export async function resumeCreation(
   if (payment.providerPaymentId !== null || payment.status !== 'processing') return { payment };
   const connector = deps.connectors.get(payment.connector);
   const account = await deps.connectorAccounts.get(payment.connectorAccountId);
-  if (!connector || !account) return { payment };
+  // Without an idempotency key a second create could make a second provider payment.
+  if (!connector || !account || !connector.capabilities.idempotentCalls) return { payment };
   deps.log.info({ paymentId: payment.id }, 'resuming payment creation with the same provider idempotency key');
   return callProvider(deps, payment, connector, account, locale, false);
 }
@@ -126,24 +168,39 @@ function checkCurrency(input: CreatePaymentInput): void {
   }
 }
 
-function checkAmount(connector: Connector, input: CreatePaymentInput): void {
-  const max = connector.capabilities.maxAmountMinor;
-  if (input.amount > max) {
-    throw new BawabaError('amount_too_large', `amount must be at most ${max} for ${connector.id}.`, 'amount');
-  }
+function fitsAmount(connector: Connector, input: CreatePaymentInput): boolean {
   const step = connector.capabilities.amountStep?.[input.currency];
-  if (step !== undefined && input.amount % step !== 0) {
-    throw new BawabaError('amount_invalid', `amount must be a multiple of ${step} for ${connector.id}.`, 'amount');
-  }
+  return input.amount <= connector.capabilities.maxAmountMinor && (step === undefined || input.amount % step === 0);
 }
 
-/** Picks the merchant's named connector, or the first configured one that can take the payment. */
-async function chooseConnector(
+function amountError(input: CreatePaymentInput, connector: Connector | undefined): BawabaError {
+  if (!connector) return new BawabaError('connector_not_available', undefined, 'payment_method');
+  const max = connector.capabilities.maxAmountMinor;
+  if (input.amount > max) {
+    return new BawabaError('amount_too_large', `amount must be at most ${max} for ${connector.id}.`, 'amount');
+  }
+  const step = connector.capabilities.amountStep?.[input.currency];
+  return new BawabaError('amount_invalid', `amount must be a multiple of ${step} for ${connector.id}.`, 'amount');
+}
+
+/** The merchant's named connector, or every configured one that can take the payment, by priority. */
+async function chooseConnectors(
   deps: PaymentDeps,
   principal: Principal,
   input: CreatePaymentInput,
-): Promise<{ connector: Connector; account: ConnectorAccount }> {
-  const accepts = (c: Connector) => c.capabilities.methods[input.paymentMethod]?.includes(input.currency) === true;
+): Promise<{ connector: Connector; account: ConnectorAccount }[]> {
+  const contact = !!input.customer?.name && !!(input.customer.email || input.customer.phone);
+  const accepts = (c: Connector) =>
+    c.capabilities.methods[input.paymentMethod]?.includes(input.currency) === true &&
+    (contact || !c.capabilities.requiresCustomerContact);
+  const named = input.connector === undefined ? undefined : deps.connectors.get(input.connector);
+  if (named?.capabilities.requiresCustomerContact && !contact) {
+    throw new BawabaError(
+      'parameter_missing',
+      `${named.id} needs customer.name and customer.email or customer.phone.`,
+      'customer',
+    );
+  }
   if (input.connector !== undefined && !deps.connectors.get(input.connector)) {
     throw new BawabaError('connector_unknown', `connector ${input.connector} does not exist.`, 'connector');
   }
@@ -165,7 +222,7 @@ async function chooseConnector(
       input.connector ? 'connector' : 'payment_method',
     );
   }
-  return first;
+  return candidates;
 }
 
 async function callProvider(
@@ -175,7 +232,8 @@ async function callProvider(
   account: ConnectorAccount,
   locale: 'en' | 'ar',
   firstAttempt: boolean,
-): Promise<CreatePaymentResult> {
+  lastChance = true,
+): Promise<CreatePaymentResult & { unavailable?: UnknownReason }> {
   const outcome = await connector.createPayment(account, {
     paymentId: payment.id,
     money: { amount: payment.amount, currency: payment.currency },
@@ -187,7 +245,12 @@ async function callProvider(
     returnUrl: `${deps.publicUrl.replace(/\/+$/, '')}/return/${connector.id}/${payment.id}`,
     idempotencyKey: `${payment.id}:create`,
     locale,
+    notificationUrl: `${deps.publicUrl.replace(/\/+$/, '')}/hooks/${connector.id}/${account.id}`,
   });
+  if (firstAttempt && !lastChance && outcome.kind === 'unknown' && UNAVAILABLE.has(outcome.reason)) {
+    const current = (await deps.payments.getById(payment.id)) ?? payment;
+    return { payment: current, unavailable: outcome.reason };
+  }
   // Refused before any byte reached the provider on the very first try: nothing exists there.
   if (firstAttempt && outcome.kind === 'unknown' && outcome.reason === 'connection_refused') {
     return recordOutcome(deps, payment, connector, {

@@ -49,7 +49,11 @@ export async function reconcilePayment(
 }
 
 async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payment | 'no_answer'> {
-  if (deps.clock.now() - payment.createdAt > CREATION_RETRY_LIMIT_MS) {
+  const caps = deps.connectors.get(payment.connector)?.capabilities;
+  // Where a create cannot be sent again safely, wait out the window: no customer ever had a
+  // payment link, so whatever the provider may hold was never paid.
+  const limit = caps?.idempotentCalls === false ? caps.paymentWindowMs : CREATION_RETRY_LIMIT_MS;
+  if (deps.clock.now() - payment.createdAt > limit) {
     deps.log.warn({ paymentId: payment.id }, 'creation never confirmed by the provider: failing the payment');
     return updatePayment(deps, payment, (fresh) =>
       fresh.status !== 'processing' || fresh.providerPaymentId !== null
@@ -63,6 +67,7 @@ async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payme
           },
     );
   }
+  if (caps?.idempotentCalls === false) return 'no_answer';
   const result = await resumeCreation(deps, payment);
   return result.payment.providerPaymentId === null && result.payment.status === 'processing'
     ? 'no_answer'

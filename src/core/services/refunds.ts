@@ -157,6 +157,7 @@ export async function askProvider(deps: PaymentDeps, refund: Refund, payment: Pa
     providerPaymentId: payment.providerPaymentId,
     money: { amount: refund.amount, currency: refund.currency },
     idempotencyKey: `${refund.id}:refund`,
+    notificationUrl: `${deps.publicUrl.replace(/\/+$/, '')}/hooks/${connector.id}/${account.id}`,
   });
   const log = { refundId: refund.id, paymentId: payment.id };
   if (outcome.kind === 'unknown') {
@@ -265,6 +266,11 @@ export async function reconcileRefund(deps: PaymentDeps, refundId: string, attem
   const later: RefundCheck = { done: false, retryAt: deps.clock.now() + refundBackoffMs(attempt) };
   if (!payment || !connector || !account || payment.providerPaymentId === null) return later;
   if (refund.providerRefundId === null) {
+    if (!connector.capabilities.idempotentCalls) {
+      // Asking again could refund twice: the amount stays held until someone checks by hand.
+      deps.log.error({ refundId }, 'refund outcome unknown at a provider without idempotency: check it there');
+      return { done: true };
+    }
     const again = await askProvider(deps, refund, payment);
     return again.refund.status === 'pending' ? later : { done: true };
   }

@@ -65,6 +65,10 @@ export const PaymentObject = Type.Object(
     canceled_by: Nullable(Type.String()),
     /** The customer paid after the merchant canceled: refund it. */
     captured_after_cancel: Type.Boolean(),
+    /** Connectors tried before `connector`, and why each was left (routing failover). */
+    connector_attempts: Type.Array(
+      Type.Object({ connector: Type.String(), outcome: Type.String(), reason: Type.String(), at: Type.String() }),
+    ),
     failure_code: Nullable(Type.String()),
     failure_message: Nullable(Type.String()),
     expires_at: Nullable(Type.String()),

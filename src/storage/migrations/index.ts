@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as init from './0001-init.ts';
 import * as eventsJobs from './0002-events-jobs.ts';
 import * as refunds from './0003-refunds.ts';
+import * as connectorAttempts from './0004-connector-attempts.ts';
 
 /** Every migration, in order. Listed by hand so nothing depends on scanning the filesystem. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-init': init,
   '0002-events-jobs': eventsJobs,
   '0003-refunds': refunds,
+  '0004-connector-attempts': connectorAttempts,
 };
 
 /** A provider for Kysely's `Migrator` serving {@link MIGRATIONS}. */

@@ -39,6 +39,7 @@ function payment(overrides: Partial<Payment> = {}): Payment {
     amountRefundPending: 0,
     canceledBy: null,
     capturedAfterCancel: false,
+    connectorAttempts: [],
     createdAt: T0,
     updatedAt: T0,
     version: 0,

@@ -133,6 +133,7 @@ function mutableColumns(p: Payment, box: SecretBox): Mutable {
     amount_refund_pending: p.amountRefundPending,
     canceled_by: p.canceledBy,
     captured_after_cancel: p.capturedAfterCancel ? 1 : 0,
+    connector_attempts: JSON.stringify(p.connectorAttempts),
     updated_at: p.updatedAt,
   };
 }
@@ -175,6 +176,7 @@ function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
     amountRefundPending: toSafeInteger(row.amount_refund_pending, 'payments.amount_refund_pending'),
     canceledBy: row.canceled_by === 'merchant' ? 'merchant' : null,
     capturedAfterCancel: Number(row.captured_after_cancel) === 1,
+    connectorAttempts: parseAttempts(row.connector_attempts),
     createdAt: toSafeInteger(row.created_at, 'payments.created_at'),
     updatedAt: toSafeInteger(row.updated_at, 'payments.updated_at'),
     version: toSafeInteger(row.version, 'payments.version'),
@@ -197,4 +199,15 @@ function checkedMethod(method: string): PaymentMethod {
     throw new TypeError(`payments.payment_method: unknown method "${method}"`);
   }
   return method as PaymentMethod;
+}
+
+function parseAttempts(text: string): Payment['connectorAttempts'] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value)) throw new Error('payments.connector_attempts is not a JSON array');
+  return value.map((a: Record<string, unknown>) => ({
+    connector: String(a.connector),
+    outcome: String(a.outcome),
+    reason: String(a.reason),
+    at: toSafeInteger(a.at, 'payments.connector_attempts.at'),
+  }));
 }
