@@ -20,6 +20,7 @@ export interface Config {
   readonly logLevel: string;
   readonly emulatorHost: string;
   readonly checkoutComEmulatorPort: number;
+  readonly tapEmulatorPort: number;
   readonly runWorker: boolean;
   readonly workerConcurrency: number;
   readonly jobLeaseMs: number;
@@ -113,6 +114,12 @@ export const SETTINGS = {
     fallback: '4100',
     parse: int(0, 65535),
   },
+  tapEmulatorPort: {
+    name: 'BAWABA_EMULATOR_TAP_PORT',
+    description: 'Port of the Tap Payments emulator in sandbox mode.',
+    fallback: '4101',
+    parse: int(0, 65535),
+  },
   runWorker: {
     name: 'BAWABA_WORKER',
     description:
@@ -167,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: read(env, SETTINGS.logLevel) as string,
     emulatorHost: read(env, SETTINGS.emulatorHost) as string,
     checkoutComEmulatorPort: read(env, SETTINGS.checkoutComEmulatorPort) as number,
+    tapEmulatorPort: read(env, SETTINGS.tapEmulatorPort) as number,
     runWorker: read(env, SETTINGS.runWorker) as boolean,
     workerConcurrency: read(env, SETTINGS.workerConcurrency) as number,
     jobLeaseMs: read(env, SETTINGS.jobLeaseMs) as number,

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { type Config, ConfigError } from './config.ts';
 import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './connectors/checkout-com/index.ts';
 import { createConnectorRegistry } from './connectors/registry.ts';
+import { createTapConnector } from './connectors/tap/index.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { createIdGenerator, type IdGenerator } from './core/ids.ts';
 import type { ConnectorRegistry } from './core/ports.ts';
@@ -79,6 +80,7 @@ export function createConnectors(config: Config, dispatcher?: Dispatcher): Conne
       timeoutMs: config.providerTimeoutMs,
       ...(dispatcher ? { dispatcher } : {}),
     }),
+    createTapConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
   ]);
 }
 

@@ -7,6 +7,7 @@ import type { IdGenerator } from './core/ids.ts';
 import type { AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
+import type { TapControl } from './emulators/tap/control.ts';
 import type { Core } from './main.ts';
 import { displayPrefix, generateApiKey, hashApiKey } from './server/api-keys.ts';
 
@@ -129,6 +130,36 @@ export async function configureSandboxCheckout(
   }
 }
 
+/**
+ * Gives every account a test-mode Tap connector against the running Tap emulator, as its own
+ * merchant there, behind Checkout.com in routing order (Tap takes over when Checkout.com is
+ * unavailable). Tap posts notifications to the URL each charge names, so nothing else to set.
+ */
+export async function configureSandboxTap(
+  deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
+  emulator: RunningEmulator<TapControl>,
+): Promise<void> {
+  for (const account of await deps.accounts.listAccounts()) {
+    const existing = await deps.connectorAccounts.find(account.id, 'test', 'tap');
+    if (existing && !isEmulated(existing)) continue;
+    const merchant = emulator.control.createMerchant(
+      existing?.credentials.secret_key ? { secretKey: existing.credentials.secret_key } : {},
+    );
+    const now = deps.clock.now();
+    await deps.connectorAccounts.upsert({
+      id: existing?.id ?? deps.ids.next('ca'),
+      accountId: account.id,
+      mode: 'test',
+      connector: 'tap',
+      credentials: { secret_key: merchant.secretKey },
+      settings: { ...existing?.settings, base_url: emulator.baseUrl },
+      priority: existing?.priority ?? 200,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
+  }
+}
+
 /** Starts the sandbox: the sandbox account and key, the emulators, connectors pointed at them. */
 export async function startSandbox(
   config: Config,
@@ -141,5 +172,8 @@ export async function startSandbox(
   const cko = await startEmulator('checkout_com', { port: config.checkoutComEmulatorPort, host: config.emulatorHost });
   closers.push(() => cko.close());
   await configureSandboxCheckout(deps, cko, publicUrl);
-  return { emulators: [cko], key };
+  const tap = await startEmulator('tap', { port: config.tapEmulatorPort, host: config.emulatorHost });
+  closers.push(() => tap.close());
+  await configureSandboxTap(deps, tap);
+  return { emulators: [cko, tap], key };
 }

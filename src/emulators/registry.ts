@@ -4,8 +4,12 @@ import type { Entity, WebhookEndpoint } from './checkout-com/entities.ts';
 import { TEST_CARD } from './checkout-com/pages.ts';
 import { createCheckoutComEmulator } from './checkout-com/server.ts';
 import { APPROVING_PIN } from './checkout-com/state.ts';
+import type { TapControl } from './tap/control.ts';
+import { TEST_CARD as TAP_TEST_CARD } from './tap/page-text.ts';
+import { createTapEmulator } from './tap/server.ts';
+import { APPROVING_PIN as TAP_APPROVING_PIN } from './tap/state.ts';
 
-export type EmulatorName = 'checkout_com';
+export type EmulatorName = 'checkout_com' | 'tap';
 
 export type StartEmulatorOptions = {
   /** 0 (the default) picks a free port. */
@@ -14,9 +18,14 @@ export type StartEmulatorOptions = {
   /** Base URL as seen by clients (e.g. behind a proxy); defaults to http://host:port. */
   publicBaseUrl?: string;
   secretKey?: string;
+  /** Tap only; Checkout.com generates its own. */
+  publicKey?: string;
+  /** Checkout.com only: for Tap the secret key signs notifications. */
   webhookSignatureKey?: string;
   /** Where the default entity's webhooks are sent, each with an optional static Authorization header. */
   webhooks?: WebhookEndpoint[];
+  /** Tap only: emulator time after which a PENDING refund is REFUNDED by itself (default: never). */
+  refundApprovalDelayMs?: number | null;
   /** Waits before each webhook retry (default 2 s, 10 s, 1 min, 5 min, 30 min). */
   notificationRetryDelaysMs?: readonly number[];
   /** Limit on one webhook delivery attempt (default 10 s). */
@@ -108,14 +117,54 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
   };
 }
 
+async function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<TapControl>> {
+  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const emulator = createTapEmulator({
+    ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
+    ...(opts.publicKey !== undefined && { publicKey: opts.publicKey }),
+    ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
+    ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
+    ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
+    baseUrl: () => baseUrl,
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await emulator.app.listen({ port: opts.port ?? 0, host });
+  const { port } = emulator.app.server.address() as AddressInfo;
+  baseUrl ??= `http://${urlHost(host)}:${port}`;
+  const resolvedBase = baseUrl;
+  const { credentials } = emulator;
+  return {
+    name: 'tap',
+    baseUrl: resolvedBase,
+    credentials,
+    control: emulator.control,
+    describe: () => [
+      `Tap Payments NAPS/QPay emulator: ${resolvedBase}  (real host https://api.tap.company)`,
+      `  API:            POST ${resolvedBase}/v2/charges/ (source.id src_qa.qpay, QAR), GET .../v2/charges/{chg_}, POST .../v2/refunds, GET .../v2/refunds/{re_}`,
+      `  Secret key:     ${credentials.secretKey}  (Authorization: Bearer <key>; also the hashstring key)`,
+      `  Public key:     ${credentials.publicKey}  (refused by the API with error 2106)`,
+      `  Charges:        INITIATED with transaction.url; ABANDONED after the 30-minute expiry; notified to post.url with a hashstring header`,
+      `  Refunds:        PENDING until approved/declined/failed over the control API (or refund_approval_delay_ms)`,
+      `  Test card:      ${TAP_TEST_CARD} (any Luhn-valid 16 to 19 digit card), any future expiry, any OTP`,
+      `  PIN ${TAP_APPROVING_PIN} approves (CAPTURED); any other PIN declines (DECLINED)`,
+      `  Control API:    ${resolvedBase}/__control/ (clock, faults, charges, refunds, notifications, merchants, settings, reset)`,
+    ],
+    close: () => emulator.app.close(),
+  };
+}
+
 export function startEmulator(
   name: 'checkout_com',
   opts?: StartEmulatorOptions,
 ): Promise<RunningEmulator<CheckoutComControl>>;
+export function startEmulator(name: 'tap', opts?: StartEmulatorOptions): Promise<RunningEmulator<TapControl>>;
+export function startEmulator(name: EmulatorName, opts?: StartEmulatorOptions): Promise<RunningEmulator>;
 export function startEmulator(name: EmulatorName, opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   switch (name) {
     case 'checkout_com':
       return startCheckoutCom(opts);
+    case 'tap':
+      return startTap(opts);
     default:
       throw new Error(`unknown emulator: ${String(name satisfies never)}`);
   }

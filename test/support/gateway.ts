@@ -4,6 +4,7 @@ import type { Config } from '../../src/config.ts';
 import type { Principal } from '../../src/core/ports.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulators/registry.ts';
+import type { TapControl } from '../../src/emulators/tap/control.ts';
 import type { Worker } from '../../src/jobs/worker.ts';
 import {
   adminDeps,
@@ -15,7 +16,7 @@ import {
   type PublicUrl,
   type StartOptions,
 } from '../../src/main.ts';
-import { configureSandboxCheckout, createAccountWithKey } from '../../src/sandbox.ts';
+import { configureSandboxCheckout, configureSandboxTap, createAccountWithKey } from '../../src/sandbox.ts';
 import type { Database } from '../../src/storage/db.ts';
 
 /** A merchant of the test gateway: an account and its test key. */
@@ -36,6 +37,7 @@ export interface TestGateway {
   readonly core: Core;
   readonly config: Config;
   readonly emulator: RunningEmulator<CheckoutComControl>;
+  readonly tap: RunningEmulator<TapControl>;
   readonly worker: Worker;
   readonly merchant: TestMerchant;
   readonly other: TestMerchant;
@@ -59,6 +61,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     emulatorHost: '127.0.0.1',
     checkoutComEmulatorPort: 0,
+    tapEmulatorPort: 0,
     runWorker: false,
     workerConcurrency: 16,
     jobLeaseMs: 60_000,
@@ -80,9 +83,12 @@ export const PAYMENT_BODY = {
 
 let keyCounter = 0;
 
-/** Builds a gateway over an in-memory SQLite (or `database`) with a Checkout.com emulator. */
+/**
+ * Builds a gateway over an in-memory SQLite (or `database`) with a Checkout.com emulator, and a
+ * Tap emulator whose connector is configured only with `tap: true`.
+ */
 export async function createTestGateway(
-  options: { database?: Database; config?: Partial<Config>; start?: StartOptions } = {},
+  options: { database?: Database; config?: Partial<Config>; start?: StartOptions; tap?: boolean } = {},
 ): Promise<TestGateway> {
   const config = testConfig(options.config);
   const core = await openCore(config, {
@@ -90,6 +96,7 @@ export async function createTestGateway(
     ...(options.database ? { database: options.database } : {}),
   });
   const emulator = await startEmulator('checkout_com', { port: 0 });
+  const tap = await startEmulator('tap', { port: 0 });
   const deps = adminDeps(core);
   const a = await createAccountWithKey(deps, 'Merchant A', 'test');
   const b = await createAccountWithKey(deps, 'Merchant B', 'test');
@@ -100,6 +107,8 @@ export async function createTestGateway(
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   publicUrl.value = config.publicUrl ?? url;
   await configureSandboxCheckout(deps, emulator, publicUrl.value);
+  // Tap behind Checkout.com changes what a Checkout.com fault does (failover): only when asked.
+  if (options.tap) await configureSandboxTap(deps, tap);
   const worker = createJobWorker(config, core, connectors, publicUrl, options.start?.dispatcher);
   const merchant = (acc: { accountId: string; secret: string }): TestMerchant => ({
     accountId: acc.accountId,
@@ -112,6 +121,7 @@ export async function createTestGateway(
     core,
     config,
     emulator,
+    tap,
     worker,
     merchant: merchant(a),
     other: merchant(b),
@@ -129,6 +139,7 @@ export async function createTestGateway(
       await worker.stop(1000);
       await app.close();
       await emulator.close();
+      await tap.close();
       await core.database.close();
     },
   };

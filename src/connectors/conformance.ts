@@ -1,0 +1,197 @@
+/**
+ * The behaviour every connector must show against its provider's emulator, as one shared suite
+ * (Active Merchant's remote-test idea): each connector's test file supplies a harness over its
+ * emulator and calls {@link runConformanceSuite}. This file holds no provider knowledge.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type { PaymentStatus } from '../core/payment/status.ts';
+import type { Connector, ConnectorAccount, InboundNotification, ProviderPaymentRequest } from './connector.ts';
+
+/** Faults every emulator can script, and the reason a connector must report for each. */
+export const FAULT_REASONS = {
+  timeout: 'timeout',
+  server_error: 'server_error',
+  malformed: 'malformed_response',
+  reset: 'network',
+} as const;
+
+/** What a connector's test supplies: its connector, wired to a running emulator. */
+export interface ConformanceHarness {
+  readonly name: string;
+  /** Starts the emulator; `notificationUrl` is where it must send its notifications. */
+  start(notificationUrl: string): Promise<{ connector: Connector; account: ConnectorAccount; close(): Promise<void> }>;
+  /** A payment request the provider accepts. */
+  request(paymentId: string, notificationUrl: string): ProviderPaymentRequest;
+  /** The customer finishes on the hosted page; returns the query the provider sends back with. */
+  complete(providerPaymentId: string, outcome: 'approve' | 'decline' | 'cancel'): Record<string, string>;
+  /** Moves the emulator's clock. */
+  advanceClock(ms: number): void;
+  /** Scripts the next call of `match` to fail. */
+  addFault(kind: keyof typeof FAULT_REASONS, match: 'create' | 'retrieve' | 'refund'): void;
+  clearFaults(): void;
+  /** Decides a pending refund as the provider's staff would. */
+  settleRefund(providerRefundId: string, outcome: 'approve' | 'decline'): void;
+  /** What an approve, a decline, a cancel and an abandoned payment become. */
+  readonly outcomes: Readonly<Record<'approve' | 'decline' | 'cancel' | 'abandon', PaymentStatus>>;
+  readonly windowMs: number;
+}
+
+interface Received extends InboundNotification {}
+
+async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    let rawBody = '';
+    req.on('data', (c: Buffer) => {
+      rawBody += c.toString('utf8');
+    });
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+      received.push({ headers, rawBody });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function until<T>(get: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = get();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Registers the conformance tests of one connector. */
+export function runConformanceSuite(h: ConformanceHarness): void {
+  describe(`${h.name} connector conformance`, () => {
+    let rx: Awaited<ReturnType<typeof startReceiver>>;
+    let ctx: Awaited<ReturnType<ConformanceHarness['start']>>;
+    let seq = 0;
+    const req = () => h.request(`pay_conformance${String(++seq).padStart(13, '0')}`, rx.url);
+    const create = async () => {
+      const out = await ctx.connector.createPayment(ctx.account, req());
+      assert.equal(out.kind, 'created', JSON.stringify(out));
+      if (out.kind !== 'created') throw new Error('unreachable');
+      return out.snapshot;
+    };
+    before(async () => {
+      rx = await startReceiver();
+      ctx = await h.start(rx.url);
+    });
+    after(async () => {
+      await ctx.close();
+      await rx.close();
+    });
+    beforeEach(() => h.clearFaults());
+
+    test('create: the provider has it, pending, with a page for the customer', async () => {
+      const s = await create();
+      assert.equal(s.status, 'pending');
+      assert.match(s.redirectUrl ?? '', /^https?:\/\//);
+    });
+
+    for (const outcome of ['approve', 'decline', 'cancel'] as const) {
+      test(`${outcome} on the hosted page: the return names it and retrieval tells ${h.outcomes[outcome]}`, async () => {
+        const s = await create();
+        const query = h.complete(s.providerPaymentId, outcome);
+        const ref = ctx.connector.returnReference(query);
+        assert.ok(ref, `return query ${JSON.stringify(query)} carries a reference`);
+        const got = await ctx.connector.retrievePayment(ctx.account, ref);
+        assert.equal(got.kind, 'found');
+        assert.equal(got.kind === 'found' && got.snapshot.providerPaymentId, s.providerPaymentId);
+        assert.equal(got.kind === 'found' && got.snapshot.status, h.outcomes[outcome]);
+      });
+    }
+
+    test('a payment nobody completes is over once its window has passed', async () => {
+      const s = await create();
+      h.advanceClock(h.windowMs + 60_000);
+      const got = await ctx.connector.retrievePayment(ctx.account, s.providerPaymentId);
+      assert.equal(got.kind === 'found' && got.snapshot.status, h.outcomes.abandon);
+    });
+
+    test('notifications verify, say what happened, and a tampered one does not verify', async () => {
+      const s = await create();
+      const before = rx.received.length;
+      h.complete(s.providerPaymentId, 'approve');
+      const captured = await until(() => {
+        for (const n of rx.received.slice(before)) {
+          const out = ctx.connector.parseNotification(ctx.account, n);
+          if (
+            out.kind === 'verified' &&
+            out.snapshot?.providerPaymentId === s.providerPaymentId &&
+            out.snapshot.status === 'captured'
+          ) {
+            return n;
+          }
+        }
+        return undefined;
+      }, 'a verified capture notification');
+      const tampered = { ...captured, rawBody: captured.rawBody.replace(/"amount":\s*\d+(\.\d+)?/, '"amount": 999') };
+      assert.notEqual(tampered.rawBody, captured.rawBody);
+      assert.equal(ctx.connector.parseNotification(ctx.account, tampered).kind, 'unverified');
+      const unsigned = { headers: { 'content-type': 'application/json' }, rawBody: captured.rawBody };
+      assert.equal(ctx.connector.parseNotification(ctx.account, unsigned).kind, 'unverified');
+    });
+
+    for (const decision of ['approve', 'decline'] as const) {
+      test(`a refund stays pending until the provider decides (${decision})`, async () => {
+        const s = await create();
+        h.complete(s.providerPaymentId, 'approve');
+        const out = await ctx.connector.refundPayment(ctx.account, {
+          refundId: `re_conformance_${decision}_${seq}`,
+          providerPaymentId: s.providerPaymentId,
+          money: { amount: 100, currency: 'QAR' },
+          idempotencyKey: `re_conformance_${decision}_${seq}`,
+          notificationUrl: rx.url,
+        });
+        assert.equal(out.kind, 'accepted', JSON.stringify(out));
+        if (out.kind !== 'accepted') return;
+        const pending = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+        assert.equal(pending.kind === 'found' && pending.status, 'pending');
+        h.settleRefund(out.providerRefundId, decision);
+        const decided = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+        assert.equal(decided.kind === 'found' && decided.status, decision === 'approve' ? 'succeeded' : 'failed');
+      });
+    }
+
+    for (const [fault, reason] of Object.entries(FAULT_REASONS) as [keyof typeof FAULT_REASONS, string][]) {
+      test(`fault ${fault}: create and retrieve are unknown (${reason}), never a failure`, async () => {
+        h.addFault(fault, 'create');
+        const out = await ctx.connector.createPayment(ctx.account, req());
+        assert.equal(out.kind === 'unknown' && out.reason, reason, JSON.stringify(out));
+        const s = await create();
+        h.addFault(fault, 'retrieve');
+        const got = await ctx.connector.retrievePayment(ctx.account, s.providerPaymentId);
+        assert.equal(got.kind === 'unknown' && got.reason, reason, JSON.stringify(got));
+      });
+    }
+
+    test('a provider that is not listening is connection_refused', async () => {
+      const closed = { ...ctx.account, settings: { ...ctx.account.settings, base_url: 'http://127.0.0.1:9' } };
+      const out = await ctx.connector.createPayment(closed, req());
+      assert.equal(out.kind === 'unknown' && out.reason, 'connection_refused');
+    });
+
+    test('wrong credentials are provider_authentication_failed', async () => {
+      const wrong = {
+        ...ctx.account,
+        credentials: { ...ctx.account.credentials, secret_key: 'sk_test_wrongwrongwrongwrongwrong' },
+      };
+      const out = await ctx.connector.createPayment(wrong, req());
+      assert.equal(out.kind === 'rejected' && out.failure.code, 'provider_authentication_failed', JSON.stringify(out));
+    });
+  });
+}

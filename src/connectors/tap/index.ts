@@ -1,0 +1,124 @@
+import type { Dispatcher } from 'undici';
+import { toMajorNumber } from '../../core/money.ts';
+import type {
+  Connector,
+  ConnectorAccount,
+  CreateOutcome,
+  ProviderPaymentRequest,
+  ProviderRefundRequest,
+  RefundLookup,
+  RefundOutcome,
+  RetrieveOutcome,
+} from '../../core/ports.ts';
+import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
+import { getCharge, getRefund, postCharge, postRefund, type TapClientConfig } from './client.ts';
+import { buildChargeBody, parseCharge, parseErrors, TAP_REFUND_STATUS, translateTapError } from './mapper.ts';
+import { parseTapNotification } from './webhook.ts';
+
+/** Tap's API host: one for test and live, the key decides (providers.md §2.1). */
+export const TAP_BASE_URL = 'https://api.tap.company';
+
+/** Options of the Tap connector. */
+export interface TapConnectorOptions {
+  readonly timeoutMs: number;
+  readonly dispatcher?: Dispatcher;
+}
+
+const TAP_ID = /^chg_[A-Za-z0-9]{10,64}$/;
+
+function unknownOf(res: HttpAnswer | HttpFailure) {
+  if (res.kind === 'failure') return { kind: 'unknown' as const, reason: res.reason, detail: res.detail };
+  if (res.status >= 500)
+    return { kind: 'unknown' as const, reason: 'server_error' as const, detail: `HTTP ${res.status}` };
+  if (res.status === 429) return { kind: 'unknown' as const, reason: 'rate_limited' as const, detail: 'HTTP 429' };
+  return undefined;
+}
+
+function rejected(res: HttpAnswer) {
+  return { kind: 'rejected' as const, failure: translateTapError(res.status, parseErrors(parseJson(res.text))) };
+}
+
+/** The Tap Payments QPay connector (`src_qa.qpay`, providers.md §2). */
+export function createTapConnector(options: TapConnectorOptions): Connector {
+  const config = (account: ConnectorAccount): TapClientConfig => ({
+    baseUrl: account.settings.base_url ?? TAP_BASE_URL,
+    secretKey: account.credentials.secret_key ?? '',
+    timeoutMs: options.timeoutMs,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  return {
+    id: 'tap',
+    capabilities: {
+      methods: { qpay: ['QAR'] },
+      maxAmountMinor: 99_999_999_999,
+      paymentWindowMs: 30 * 60_000,
+      refunds: { partial: true, multiple: true },
+      cancel: { statuses: ['requires_action'], at: 'local' },
+      idempotentCalls: false,
+      requiresCustomerContact: true,
+    },
+    configuration: { credentials: { required: ['secret_key'], optional: [] }, settings: ['base_url'] },
+
+    async createPayment(account: ConnectorAccount, req: ProviderPaymentRequest): Promise<CreateOutcome> {
+      const res = await postCharge(config(account), buildChargeBody(req));
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status >= 400) return rejected(res);
+      const snapshot = parseCharge(parseJson(res.text));
+      return snapshot
+        ? { kind: 'created', snapshot }
+        : { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+    },
+
+    async retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome> {
+      const res = await getCharge(config(account), reference);
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status === 404) return { kind: 'not_found' };
+      if (res.status >= 400) return rejected(res);
+      const snapshot = parseCharge(parseJson(res.text));
+      return snapshot
+        ? { kind: 'found', snapshot }
+        : { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+    },
+
+    returnReference(query) {
+      const id = query.tap_id;
+      return id !== undefined && TAP_ID.test(id) ? id : undefined;
+    },
+
+    parseNotification: parseTapNotification,
+
+    async refundPayment(account: ConnectorAccount, req: ProviderRefundRequest): Promise<RefundOutcome> {
+      const res = await postRefund(config(account), {
+        charge_id: req.providerPaymentId,
+        amount: toMajorNumber(req.money),
+        currency: req.money.currency,
+        reason: 'requested_by_customer',
+        reference: { merchant: req.refundId },
+        metadata: { udf1: req.refundId },
+        post: { url: req.notificationUrl },
+      });
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status >= 400) return rejected(res);
+      const body = parseJson(res.text);
+      const id = isObject(body) && typeof body.id === 'string' ? body.id : undefined;
+      return id
+        ? { kind: 'accepted', providerRefundId: id }
+        : { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+    },
+
+    async retrieveRefund(account: ConnectorAccount, _chargeId: string, refundId: string): Promise<RefundLookup> {
+      const res = await getRefund(config(account), refundId);
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status === 404) return { kind: 'not_found' };
+      if (res.status >= 400) return rejected(res);
+      const body = parseJson(res.text);
+      const status = isObject(body) && typeof body.status === 'string' ? TAP_REFUND_STATUS[body.status] : undefined;
+      if (!status) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      return { kind: 'found', status, failureMessage: status === 'failed' ? 'Tap declined the refund.' : null };
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import type { EmulatorClock } from '../kit/clock.ts';
+import {
+  type ChargeStatus,
+  INITIATED_RESPONSE,
+  OUTCOME_SPECS,
+  type Outcome,
+  type OutcomeSpec,
+  type ResponseCode,
+} from './outcomes.ts';
+import { createRefundBook, type Refund, type RefundRequestResult, type RefundSettlement } from './refund-book.ts';
+import { gatewayReference, pageToken, paymentReference, receiptId, tapId } from './tap-ids.ts';
+import type { CreateChargeInput, RefundRequestInput } from './validate.ts';
+
+export const DEFAULT_PAYMENT_WINDOW_MS = 30 * 60 * 1000;
+/** Whatever the OTP (any OTP passes in test mode, as the seed says), this PIN approves; any other declines. */
+export const APPROVING_PIN = '677';
+
+export type Activity = {
+  id: string;
+  created: number;
+  status: ChargeStatus;
+  amount: number;
+  currency: string;
+  remarks: string;
+};
+
+export type CardDetails = { firstSix: string; lastFour: string; brand: string };
+
+export type Charge = CreateChargeInput & {
+  id: string;
+  merchantId: string;
+  status: ChargeStatus;
+  createdAt: number;
+  expiresAt: number;
+  /** The minutes shown in `transaction.expiry.period`, fixed when the charge was made. */
+  windowMinutes: number;
+  pageToken: string;
+  response: ResponseCode;
+  gatewayResponse?: ResponseCode;
+  track?: string;
+  paymentReference?: string;
+  gatewayReference?: string;
+  receiptId?: string;
+  customerId?: string;
+  card?: CardDetails;
+  /** `redirect.status`: SUCCESS once the customer was sent back. */
+  redirectStatus: 'PENDING' | 'SUCCESS';
+  /** `post.status`: how delivery of the latest notification went. */
+  postStatus: 'PENDING' | 'SUCCESS' | 'ERROR';
+  completedAt?: number;
+  activities: Activity[];
+  refunds: Refund[];
+};
+
+export type Settings = {
+  paymentWindowMs: number;
+  /** Emulator time after which a pending refund is refunded by itself; null (the default): never. */
+  refundApprovalDelayMs: number | null;
+};
+
+/** A status change worth a notification (everything after INITIATED). */
+export type TapEvent = { kind: 'charge'; charge: Charge; at: number } | { kind: 'refund'; refund: Refund; at: number };
+export type EventListener = (event: TapEvent) => void;
+
+export type Completion =
+  | { ok: true; charge: Charge; redirectUrl: string | null }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'not_initiated'; charge: Charge };
+
+export type TapState = ReturnType<typeof createTapState>;
+
+/** Appends `tap_id` and keeps the merchant's own query string and fragment as they were. */
+export function withTapId(url: string, chargeId: string): string {
+  const hashAt = url.indexOf('#');
+  const head = hashAt === -1 ? url : url.slice(0, hashAt);
+  const hash = hashAt === -1 ? '' : url.slice(hashAt);
+  const separator = !head.includes('?') ? '?' : head.endsWith('?') || head.endsWith('&') ? '' : '&';
+  return `${head}${separator}tap_id=${encodeURIComponent(chargeId)}${hash}`;
+}
+
+export function cardBrand(cardNumber: string): string {
+  if (cardNumber.startsWith('4')) return 'VISA';
+  if (/^(5[1-5]|2[2-7])/.test(cardNumber)) return 'MASTERCARD';
+  return 'NAPS';
+}
+
+export function createTapState(clock: EmulatorClock, initialSettings: Partial<Settings> = {}) {
+  const defaults: Settings = {
+    paymentWindowMs: DEFAULT_PAYMENT_WINDOW_MS,
+    refundApprovalDelayMs: null,
+    ...initialSettings,
+  };
+  let settings: Settings = { ...defaults };
+  const charges = new Map<string, Charge>();
+  const byToken = new Map<string, string>();
+  const listeners = new Set<EventListener>();
+
+  function emit(event: TapEvent): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A faulty listener must not corrupt the state transition.
+      }
+    }
+  }
+
+  const refundBook = createRefundBook({
+    clock,
+    approvalDelayMs: () => settings.refundApprovalDelayMs,
+    emit: (refund, at) => emit({ kind: 'refund', refund, at }),
+  });
+
+  function addActivity(charge: Charge, status: ChargeStatus, at: number, remarks: string): void {
+    charge.activities.push({
+      id: tapId('activity_', at),
+      created: at,
+      status,
+      amount: charge.amount,
+      currency: charge.currency,
+      remarks,
+    });
+  }
+
+  function finish(charge: Charge, spec: OutcomeSpec, at: number, card?: CardDetails): void {
+    charge.status = spec.status;
+    charge.response = spec.response;
+    charge.completedAt = at;
+    if (spec.gateway) charge.gatewayResponse = spec.gateway;
+    if (spec.status !== 'ABANDONED') charge.track = tapId('tck_', at);
+    if (spec.carded) {
+      charge.paymentReference = paymentReference();
+      charge.gatewayReference = gatewayReference();
+      charge.customerId ??= tapId('cus_', at);
+      if (card) charge.card = card;
+    }
+    if (spec.status === 'CAPTURED') charge.receiptId = receiptId();
+    addActivity(charge, spec.status, at, spec.remarks);
+    emit({ kind: 'charge', charge, at });
+  }
+
+  /** Applies expiry and due refund approvals lazily, each dated when it fell due. */
+  function refresh(charge: Charge): Charge {
+    refundBook.approveDue(charge);
+    if (charge.status === 'INITIATED' && clock.now() >= charge.expiresAt) {
+      finish(charge, OUTCOME_SPECS.expire, charge.expiresAt);
+    }
+    return charge;
+  }
+
+  function createCharge(input: CreateChargeInput, merchantId: string): Charge {
+    const now = clock.now();
+    const charge: Charge = {
+      ...input,
+      id: tapId('chg_', now),
+      merchantId,
+      status: 'INITIATED',
+      createdAt: now,
+      expiresAt: now + settings.paymentWindowMs,
+      windowMinutes: Math.ceil(settings.paymentWindowMs / 60_000),
+      pageToken: pageToken(),
+      response: INITIATED_RESPONSE,
+      redirectStatus: 'PENDING',
+      postStatus: 'PENDING',
+      activities: [],
+      refunds: [],
+    };
+    if (input.customer.id !== undefined) charge.customerId = input.customer.id;
+    addActivity(charge, 'INITIATED', now, 'charge - created');
+    charges.set(charge.id, charge);
+    byToken.set(charge.pageToken, charge.id);
+    return charge;
+  }
+
+  function getCharge(id: string): Charge | undefined {
+    const charge = charges.get(id);
+    return charge && refresh(charge);
+  }
+
+  function getByToken(token: string): Charge | undefined {
+    const id = byToken.get(token);
+    return id === undefined ? undefined : getCharge(id);
+  }
+
+  function complete(chargeId: string, outcome: Outcome, card?: CardDetails): Completion {
+    const charge = getCharge(chargeId);
+    if (!charge) return { ok: false, reason: 'not_found' };
+    if (charge.status !== 'INITIATED') return { ok: false, reason: 'not_initiated', charge };
+    // Set before the event so the notification shows the customer as sent back.
+    if (charge.redirectUrl !== undefined) charge.redirectStatus = 'SUCCESS';
+    finish(charge, OUTCOME_SPECS[outcome], clock.now(), card);
+    return { ok: true, charge, redirectUrl: charge.redirectUrl ? withTapId(charge.redirectUrl, charge.id) : null };
+  }
+
+  function sweepExpired(): Charge[] {
+    const expired: Charge[] = [];
+    for (const charge of charges.values()) {
+      if (charge.status === 'INITIATED' && refresh(charge).status === 'ABANDONED') expired.push(charge);
+    }
+    return expired;
+  }
+
+  return {
+    clock,
+    settings: (): Settings => ({ ...settings }),
+    updateSettings(patch: Partial<Settings>): Settings {
+      // An explicit undefined leaves a setting alone; null is a value (refundApprovalDelayMs).
+      const given = Object.entries(patch).filter(([, value]) => value !== undefined);
+      settings = { ...settings, ...(Object.fromEntries(given) as Partial<Settings>) };
+      return { ...settings };
+    },
+    createCharge,
+    getCharge,
+    getByToken,
+    complete,
+    sweepExpired,
+    listCharges: (): Charge[] => [...charges.values()].map(refresh),
+    requestRefund(input: RefundRequestInput, merchantId: string): RefundRequestResult {
+      const charge = charges.get(input.chargeId);
+      if (!charge || charge.merchantId !== merchantId) return { ok: false, reason: 'charge_not_found' };
+      return refundBook.request(refresh(charge), input);
+    },
+    getRefund(id: string): Refund | undefined {
+      const refund = refundBook.get(id);
+      const charge = refund && charges.get(refund.chargeId);
+      if (charge) refresh(charge);
+      return refund;
+    },
+    settleRefund(id: string, outcome: 'approve' | 'decline' | 'fail'): RefundSettlement {
+      const refund = refundBook.get(id);
+      const charge = refund && charges.get(refund.chargeId);
+      if (!refund || !charge) return { ok: false, reason: 'not_found' };
+      // A refund whose delay has passed was refunded then, before anyone could settle it by hand.
+      refresh(charge);
+      return refundBook.settle(refund, outcome, clock.now());
+    },
+    sweepRefunds(): Refund[] {
+      return [...charges.values()].flatMap((charge) => refundBook.approveDue(charge));
+    },
+    listRefunds(): Refund[] {
+      for (const charge of charges.values()) refresh(charge);
+      return refundBook.list();
+    },
+    onEvent(listener: EventListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    reset(): void {
+      charges.clear();
+      byToken.clear();
+      refundBook.clear();
+      settings = { ...defaults };
+    },
+  };
+}
