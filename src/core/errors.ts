@@ -147,6 +147,12 @@ export const ERROR_CODES = {
     status: 409,
     message: 'The payment can no longer be canceled.',
   },
+  void_window_closed: {
+    type: 'invalid_request_error',
+    status: 409,
+    message:
+      'A captured payment can be voided only on its capture day, before the provider’s cut-off; refund it instead.',
+  },
   cancel_not_supported: {
     type: 'invalid_request_error',
     status: 400,

@@ -157,7 +157,12 @@ export interface ConnectorCapabilities {
   /** How long the customer has to pay, in milliseconds, as the provider enforces it. */
   readonly paymentWindowMs: number;
   /** Refunds: whether less than the whole amount, and more than one, may be refunded; null when none. */
-  readonly refunds: { readonly partial: boolean; readonly multiple: boolean } | null;
+  readonly refunds: {
+    readonly partial: boolean;
+    readonly multiple: boolean;
+    /** The provider's refund news names no refund: only one may be pending at a time. */
+    readonly oneAtATime?: boolean;
+  } | null;
   /**
    * Cancellation of a payment not yet paid: in which statuses, and whether the provider is told
    * (`provider`) or, having no such call, simply left to expire it (`local`); null when none.
@@ -170,7 +175,23 @@ export interface ConnectorCapabilities {
   readonly idempotentCalls: boolean;
   /** The provider needs the customer's name and an email or phone number. */
   readonly requiresCustomerContact: boolean;
+  /**
+   * Voids of captured payments, if any: only on the capture's calendar day, in the provider's
+   * time zone (UTC offset in minutes), before `cutoffHour` o'clock there.
+   */
+  readonly void: { readonly utcOffsetMinutes: number; readonly cutoffHour: number } | null;
+  /**
+   * The provider never reports an abandoned payment: once the window has passed and it still
+   * has no payment, Bawaba marks it expired.
+   */
+  readonly expiresSilently: boolean;
 }
+
+/** Outcome of asking the provider to void a captured payment. */
+export type VoidOutcome =
+  | { readonly kind: 'voided' }
+  | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
 
 /** The configuration a connector account of this connector takes. */
 export interface ConnectorConfigSpec {
@@ -274,7 +295,8 @@ export type RefundLookup =
 /** What a notification says about a refund. */
 export interface ProviderRefundNews {
   readonly providerPaymentId: string;
-  readonly providerRefundId: string;
+  /** Null where the provider names no refund (Akurateco): the news is about the oldest pending one. */
+  readonly providerRefundId: string | null;
   readonly status: 'pending' | 'succeeded' | 'failed';
   readonly failureMessage: string | null;
 }
@@ -338,6 +360,8 @@ export interface Connector {
   retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome>;
   /** The provider reference carried by the customer's return to Bawaba, if any. */
   returnReference(query: Readonly<Record<string, string | undefined>>): string | undefined;
+  /** Voids a captured payment (only where `capabilities.void` is set). */
+  voidPayment?(account: ConnectorAccount, providerPaymentId: string): Promise<VoidOutcome>;
   /** Asks the provider to refund (part of) a captured payment. */
   refundPayment(account: ConnectorAccount, request: ProviderRefundRequest): Promise<RefundOutcome>;
   /** Asks the provider where a refund stands. */

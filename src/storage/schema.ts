@@ -64,6 +64,7 @@ export interface PaymentsTable {
   captured_after_cancel: number;
   /** JSON array of connector attempts. */
   connector_attempts: string;
+  captured_at: number | null;
   created_at: number;
   updated_at: number;
   version: number;

@@ -60,6 +60,8 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
       cancel: { statuses: ['requires_action'], at: 'local' },
       idempotentCalls: true,
       requiresCustomerContact: false,
+      void: null,
+      expiresSilently: false,
     },
     configuration: {
       credentials: { required: ['secret_key'], optional: ['webhook_signature_key', 'webhook_authorization'] },

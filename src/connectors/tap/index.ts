@@ -56,6 +56,8 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
       cancel: { statuses: ['requires_action'], at: 'local' },
       idempotentCalls: false,
       requiresCustomerContact: true,
+      void: null,
+      expiresSilently: false,
     },
     configuration: { credentials: { required: ['secret_key'], optional: [] }, settings: ['base_url'] },
 

@@ -4,7 +4,7 @@ import type { PaymentStatus } from './status.ts';
 export type Mode = 'test' | 'live';
 
 /** Payment methods Bawaba offers merchants. */
-export const PAYMENT_METHODS = ['qpay'] as const;
+export const PAYMENT_METHODS = ['qpay', 'card'] as const;
 
 /** A payment method. */
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -62,6 +62,8 @@ export interface Payment {
   readonly canceledBy: 'merchant' | null;
   /** The provider captured it after the merchant canceled it: the money must be refunded. */
   readonly capturedAfterCancel: boolean;
+  /** When the provider captured it (the start of a same-day void window). */
+  readonly capturedAt: number | null;
   /** Connectors tried before the current one, and why each was left. */
   readonly connectorAttempts: readonly ConnectorAttempt[];
   readonly createdAt: number;

@@ -39,7 +39,8 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   ],
   processing: ['authorized', 'captured', 'partially_refunded', 'refunded', 'disputed', 'failed', 'canceled', 'expired'],
   authorized: ['captured', 'partially_refunded', 'refunded', 'disputed', 'failed', 'canceled', 'expired'],
-  captured: ['partially_refunded', 'refunded', 'disputed'],
+  // A same-day void undoes a capture (Akurateco `void`, Checkout.com `Voided`).
+  captured: ['partially_refunded', 'refunded', 'disputed', 'canceled'],
   partially_refunded: ['refunded', 'disputed'],
   refunded: [],
   disputed: [],

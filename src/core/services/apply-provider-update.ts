@@ -71,6 +71,7 @@ export async function applyProviderUpdate(
     return {
       ...fresh,
       capturedAfterCancel: fresh.capturedAfterCancel || t.from === 'canceled',
+      capturedAt: t.to === 'captured' ? (fresh.capturedAt ?? deps.clock.now()) : fresh.capturedAt,
       status: t.to,
       providerStatus: snapshot.providerStatus,
       nextActionUrl: t.to === 'requires_action' ? fresh.nextActionUrl : null,

@@ -1,18 +1,21 @@
 import { BawabaError } from '../errors.ts';
 import type { Payment } from '../payment/payment.ts';
-import type { Principal } from '../ports.ts';
+import type { Connector, Principal } from '../ports.ts';
 import type { PaymentDeps } from './deps.ts';
 import { updatePayment } from './update-payment.ts';
 
 /**
- * Cancels a payment still waiting for the customer. Where the provider has no cancel call
- * (QPay), the cancel is recorded here and the provider's session left to expire; the payment
- * is still watched until then, and a capture that happens anyway is recorded, not lost.
+ * Cancels a payment. One still waiting for the customer is canceled here: where the provider
+ * has no cancel call (QPay), its session is left to expire, the payment is watched until then,
+ * and a capture that happens anyway is recorded, not lost. A captured one is voided at the
+ * provider, where the connector can, within the provider's same-day window (checked first).
  */
 export async function cancelPayment(deps: PaymentDeps, principal: Principal, paymentId: string): Promise<Payment> {
   const payment = await deps.payments.get(principal.accountId, principal.mode, paymentId);
   if (!payment) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
-  const cancel = deps.connectors.get(payment.connector)?.capabilities.cancel;
+  const connector = deps.connectors.get(payment.connector);
+  if (payment.status === 'captured' && connector?.capabilities.void) return voidCaptured(deps, connector, payment);
+  const cancel = connector?.capabilities.cancel;
   if (!cancel) throw new BawabaError('cancel_not_supported', `${payment.connector} cannot cancel payments.`);
   const after = await updatePayment(deps, payment, (fresh) =>
     cancel.statuses.includes(fresh.status)
@@ -28,4 +31,50 @@ export async function cancelPayment(deps: PaymentDeps, principal: Principal, pay
   }
   deps.log.info({ paymentId, at: cancel.at }, 'payment canceled by the merchant');
   return after;
+}
+
+/** True while `now` is on the capture's calendar day in the provider's zone and before the cut-off. */
+export function withinVoidWindow(
+  capturedAt: number,
+  now: number,
+  rule: { utcOffsetMinutes: number; cutoffHour: number },
+): boolean {
+  const local = (t: number) => new Date(t + rule.utcOffsetMinutes * 60_000);
+  const c = local(capturedAt);
+  const n = local(now);
+  const sameDay = c.toISOString().slice(0, 10) === n.toISOString().slice(0, 10);
+  return sameDay && n.getUTCHours() < rule.cutoffHour;
+}
+
+async function voidCaptured(deps: PaymentDeps, connector: Connector, payment: Payment): Promise<Payment> {
+  const rule = connector.capabilities.void;
+  const account = await deps.connectorAccounts.get(payment.connectorAccountId);
+  if (!rule || !connector.voidPayment || !account || payment.providerPaymentId === null) {
+    throw new BawabaError('cancel_not_supported', `${connector.id} cannot void this payment.`);
+  }
+  if (payment.amountRefunded + payment.amountRefundPending > 0) {
+    throw new BawabaError('payment_not_cancelable', 'A payment with refunds cannot be voided.', 'id');
+  }
+  if (!withinVoidWindow(payment.capturedAt ?? payment.updatedAt, deps.clock.now(), rule)) {
+    throw new BawabaError('void_window_closed', undefined, 'id');
+  }
+  const outcome = await connector.voidPayment(account, payment.providerPaymentId);
+  if (outcome.kind === 'rejected') {
+    throw new BawabaError('payment_not_cancelable', outcome.failure.message, 'id', { payment_id: payment.id });
+  }
+  if (outcome.kind === 'unknown') {
+    throw new BawabaError(
+      'provider_unavailable',
+      `The void's outcome is unknown (${outcome.reason}); the payment is unchanged.`,
+      undefined,
+      {
+        payment_id: payment.id,
+      },
+    );
+  }
+  return updatePayment(deps, payment, (fresh) =>
+    fresh.status === 'captured'
+      ? { ...fresh, status: 'canceled', canceledBy: 'merchant', updatedAt: deps.clock.now() }
+      : undefined,
+  );
 }

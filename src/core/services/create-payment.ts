@@ -22,7 +22,10 @@ export interface CreatePaymentInput {
 }
 
 /** Currencies each payment method exists in, whatever the connector. */
-export const METHOD_CURRENCIES: Readonly<Record<PaymentMethod, readonly string[]>> = { qpay: ['QAR'] };
+export const METHOD_CURRENCIES: Readonly<Record<PaymentMethod, readonly string[]>> = {
+  qpay: ['QAR'],
+  card: ['QAR', 'SAR', 'AED', 'KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'GBP', 'EGP'],
+};
 
 /** Links to an idempotent request, so a retry after a crash resumes the same payment. */
 export interface CreateHooks {
@@ -85,6 +88,7 @@ export async function createPayment(
     canceledBy: null,
     capturedAfterCancel: false,
     connectorAttempts: [],
+    capturedAt: null,
     createdAt: now,
     updatedAt: now,
     version: 0,

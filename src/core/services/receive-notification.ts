@@ -142,7 +142,11 @@ async function processRefundNews(
 ): Promise<NotificationResult> {
   const now = () => deps.clock.now();
   const payment = await deps.payments.findByProviderId(account.id, news.providerPaymentId);
-  const refund = payment ? await deps.refunds.findByProviderId(payment.id, news.providerRefundId) : undefined;
+  const refund = !payment
+    ? undefined
+    : news.providerRefundId === null
+      ? (await deps.refunds.listForPayment(payment.id)).find((r) => r.status === 'pending')
+      : await deps.refunds.findByProviderId(payment.id, news.providerRefundId);
   if (!payment || !refund) {
     if (attempt === 0) await enqueueRetry(deps, record);
     await deps.notifications.markProcessed(record.id, 'unmatched', payment?.id ?? null, now());

@@ -3,7 +3,7 @@ import { stillWatched } from '../payment/status.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import { resumeCreation } from './create-payment.ts';
 import type { PaymentDeps } from './deps.ts';
-import { nextCheckAt } from './outbox.ts';
+import { EXPIRY_GRACE_MS, nextCheckAt } from './outbox.ts';
 import { updatePayment } from './update-payment.ts';
 
 /**
@@ -48,6 +48,16 @@ export async function reconcilePayment(
   return { done: false, retryAt: Math.max(next, now + reconcileBackoffMs(attempt)) };
 }
 
+/** The provider never says a session ran out: past the window with no payment there, it did. */
+function expireLocally(deps: PaymentDeps, payment: Payment): Promise<Payment> {
+  deps.log.info({ paymentId: payment.id }, 'the provider session ran out with no payment: expired');
+  return updatePayment(deps, payment, (fresh) =>
+    fresh.status === 'requires_action' || (fresh.status === 'processing' && fresh.providerPaymentId !== null)
+      ? { ...fresh, status: 'expired', nextActionUrl: null, updatedAt: deps.clock.now() }
+      : undefined,
+  );
+}
+
 async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payment | 'no_answer'> {
   const caps = deps.connectors.get(payment.connector)?.capabilities;
   // Where a create cannot be sent again safely, wait out the window: no customer ever had a
@@ -86,6 +96,9 @@ async function poll(deps: PaymentDeps, payment: Payment, attempt: number): Promi
     return payment;
   }
   const found = await connector.retrievePayment(account, payment.providerPaymentId);
+  const overdue = payment.expiresAt !== null && deps.clock.now() > payment.expiresAt + EXPIRY_GRACE_MS;
+  const nothingThere = found.kind === 'not_found' || (found.kind === 'found' && found.snapshot.status === 'pending');
+  if (connector.capabilities.expiresSilently && overdue && nothingThere) return expireLocally(deps, payment);
   if (found.kind === 'found') return applyProviderUpdate(deps, payment, found.snapshot, 'poll');
   deps.log.warn(
     { paymentId: payment.id, outcome: found.kind, attempt },

@@ -101,6 +101,13 @@ export async function createRefund(
     if (!caps.partial && amount !== payment.amount) {
       throw new BawabaError('refund_not_supported', `${connector.id} refunds only the whole amount.`, 'amount');
     }
+    if (caps.oneAtATime && payment.amountRefundPending > 0) {
+      throw new BawabaError(
+        'refund_not_supported',
+        `${connector.id} takes one refund at a time; one is still pending.`,
+        'amount',
+      );
+    }
     if (!caps.multiple && payment.amountRefunded + payment.amountRefundPending > 0) {
       throw new BawabaError('refund_not_supported', `${connector.id} allows one refund per payment.`, 'amount');
     }

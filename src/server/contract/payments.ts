@@ -23,7 +23,7 @@ export const CreatePaymentBody = Type.Object(
   {
     amount: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-    payment_method: Type.String({ enum: ['qpay'] }),
+    payment_method: Type.String({ enum: ['qpay', 'card'] }),
     return_url: Type.String({ format: 'uri', pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
     connector: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' })),
     reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),

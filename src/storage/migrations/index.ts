@@ -3,6 +3,7 @@ import * as init from './0001-init.ts';
 import * as eventsJobs from './0002-events-jobs.ts';
 import * as refunds from './0003-refunds.ts';
 import * as connectorAttempts from './0004-connector-attempts.ts';
+import * as capturedAt from './0005-captured-at.ts';
 
 /** Every migration, in order. Listed by hand so nothing depends on scanning the filesystem. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -10,6 +11,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-events-jobs': eventsJobs,
   '0003-refunds': refunds,
   '0004-connector-attempts': connectorAttempts,
+  '0005-captured-at': capturedAt,
 };
 
 /** A provider for Kysely's `Migrator` serving {@link MIGRATIONS}. */

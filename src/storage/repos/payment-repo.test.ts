@@ -40,6 +40,7 @@ function payment(overrides: Partial<Payment> = {}): Payment {
     canceledBy: null,
     capturedAfterCancel: false,
     connectorAttempts: [],
+    capturedAt: null,
     createdAt: T0,
     updatedAt: T0,
     version: 0,

@@ -134,6 +134,7 @@ function mutableColumns(p: Payment, box: SecretBox): Mutable {
     canceled_by: p.canceledBy,
     captured_after_cancel: p.capturedAfterCancel ? 1 : 0,
     connector_attempts: JSON.stringify(p.connectorAttempts),
+    captured_at: p.capturedAt,
     updated_at: p.updatedAt,
   };
 }
@@ -177,6 +178,7 @@ function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
     canceledBy: row.canceled_by === 'merchant' ? 'merchant' : null,
     capturedAfterCancel: Number(row.captured_after_cancel) === 1,
     connectorAttempts: parseAttempts(row.connector_attempts),
+    capturedAt: toSafeIntegerOrNull(row.captured_at, 'payments.captured_at'),
     createdAt: toSafeInteger(row.created_at, 'payments.created_at'),
     updatedAt: toSafeInteger(row.updated_at, 'payments.updated_at'),
     version: toSafeInteger(row.version, 'payments.version'),

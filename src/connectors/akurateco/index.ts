@@ -1,0 +1,231 @@
+import type { Dispatcher } from 'undici';
+import { formatMajor } from '../../core/money.ts';
+import type {
+  Connector,
+  ConnectorAccount,
+  CreateOutcome,
+  ProviderPaymentRequest,
+  RefundLookup,
+  RefundOutcome,
+  RetrieveOutcome,
+  VoidOutcome,
+} from '../../core/ports.ts';
+import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
+import { type AkuratecoClientConfig, post } from './client.ts';
+import { idHash, refundHash, sessionHash } from './hash.ts';
+import { parseStatus, sessionOrder, translateAkuratecoError } from './mapper.ts';
+import { parseAkuratecoCallback } from './webhook.ts';
+
+/** Options of the Akurateco connector. */
+export interface AkuratecoConnectorOptions {
+  readonly timeoutMs: number;
+  readonly dispatcher?: Dispatcher;
+}
+
+/** Session lifetime asked for, in minutes (providers.md §4.2: 1–720, default 60). */
+export const SESSION_MINUTES = 60;
+
+function unknownOf(res: HttpAnswer | HttpFailure) {
+  if (res.kind === 'failure') return { kind: 'unknown' as const, reason: res.reason, detail: res.detail };
+  if (res.status >= 500)
+    return { kind: 'unknown' as const, reason: 'server_error' as const, detail: `HTTP ${res.status}` };
+  if (res.status === 429) return { kind: 'unknown' as const, reason: 'rate_limited' as const, detail: 'HTTP 429' };
+  return undefined;
+}
+
+/**
+ * The Akurateco "Checkout" connector (providers.md §4): a hosted card page behind a hash-signed
+ * session, white-labelled (TESS Payments in Qatar), so its host is the account's `base_url`.
+ * The platform knows each payment by our payment id as its order number.
+ */
+export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Connector {
+  const config = (account: ConnectorAccount): AkuratecoClientConfig => ({
+    baseUrl: account.settings.base_url ?? '',
+    timeoutMs: options.timeoutMs,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  const creds = (account: ConnectorAccount) => ({
+    key: account.credentials.merchant_key ?? '',
+    password: account.credentials.password ?? '',
+  });
+
+  async function status(account: ConnectorAccount, orderId: string) {
+    const { key, password } = creds(account);
+    const res = await post(config(account), 'payment/status', {
+      merchant_key: key,
+      order_id: orderId,
+      hash: idHash(orderId, password),
+    });
+    const unknown = unknownOf(res);
+    if (unknown || res.kind === 'failure')
+      return unknown ?? { kind: 'unknown' as const, reason: 'network' as const, detail: '' };
+    if (res.status === 404 || (res.status === 400 && /not found/i.test(res.text)))
+      return { kind: 'not_found' as const };
+    if (res.status >= 400)
+      return { kind: 'rejected' as const, failure: translateAkuratecoError(res.status, parseJson(res.text)) };
+    const snapshot = parseStatus(parseJson(res.text));
+    return snapshot
+      ? { kind: 'found' as const, snapshot }
+      : { kind: 'unknown' as const, reason: 'malformed_response' as const, detail: res.text.slice(0, 200) };
+  }
+
+  return {
+    id: 'akurateco',
+    capabilities: {
+      methods: { card: ['QAR', 'SAR', 'AED', 'KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'GBP', 'EGP'] },
+      maxAmountMinor: 99_999_999_999,
+      paymentWindowMs: SESSION_MINUTES * 60_000,
+      refunds: { partial: true, multiple: true, oneAtATime: true },
+      cancel: { statuses: ['requires_action'], at: 'local' },
+      // The platform documents no idempotency key; a session can be asked for again safely only
+      // because nothing is charged until the customer pays on the page.
+      idempotentCalls: false,
+      requiresCustomerContact: false,
+      // TESS: voids only on the settlement day, before 21:00 Qatar time (UTC+3), providers.md §4.5.
+      void: { utcOffsetMinutes: 180, cutoffHour: 21 },
+      expiresSilently: true,
+    },
+    configuration: { credentials: { required: ['merchant_key', 'password'], optional: [] }, settings: ['base_url'] },
+
+    async createPayment(account: ConnectorAccount, req: ProviderPaymentRequest): Promise<CreateOutcome> {
+      if (!account.settings.base_url) {
+        return {
+          kind: 'rejected',
+          failure: {
+            code: 'provider_request_rejected',
+            message: 'settings.base_url (the platform host) is not set.',
+            providerCodes: [],
+          },
+        };
+      }
+      const { key, password } = creds(account);
+      const order = sessionOrder(
+        req.paymentId,
+        req.money,
+        req.description ?? req.reference ?? `Payment ${req.paymentId}`,
+      );
+      const body: Record<string, unknown> = {
+        merchant_key: key,
+        operation: 'purchase',
+        order,
+        success_url: req.returnUrl,
+        cancel_url: `${req.returnUrl}?outcome=cancel`,
+        expiry_url: `${req.returnUrl}?outcome=expired`,
+        error_url: `${req.returnUrl}?outcome=error`,
+        session_expiry: SESSION_MINUTES,
+        checkout_language: req.locale,
+        hash: sessionHash(order, password),
+      };
+      const customer: Record<string, string> = {};
+      if (req.customer?.name) customer.name = req.customer.name;
+      if (req.customer?.email) customer.email = req.customer.email;
+      if (Object.keys(customer).length > 0) body.customer = customer;
+      const res = await post(config(account), 'session', body);
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status >= 400)
+        return { kind: 'rejected', failure: translateAkuratecoError(res.status, parseJson(res.text)) };
+      const parsed = parseJson(res.text);
+      const url = isObject(parsed) && typeof parsed.redirect_url === 'string' ? parsed.redirect_url : undefined;
+      if (!url) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      return {
+        kind: 'created',
+        snapshot: {
+          providerPaymentId: req.paymentId,
+          status: 'pending',
+          providerStatus: 'prepare',
+          money: req.money,
+          redirectUrl: url,
+          failureMessage: null,
+        },
+      };
+    },
+
+    async retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome> {
+      const out = await status(account, reference);
+      return out.kind === 'found' ? { kind: 'found', snapshot: out.snapshot } : out;
+    },
+
+    // The platform adds nothing to the URL it sends the customer back to: always ask it.
+    returnReference: () => undefined,
+
+    parseNotification: parseAkuratecoCallback,
+
+    async refundPayment(account, req): Promise<RefundOutcome> {
+      const found = await status(account, req.providerPaymentId);
+      if (found.kind !== 'found') {
+        return found.kind === 'not_found'
+          ? {
+              kind: 'rejected',
+              failure: {
+                code: 'provider_request_rejected',
+                message: 'The platform does not know this payment.',
+                providerCodes: [],
+              },
+            }
+          : found;
+      }
+      const { key, password } = creds(account);
+      const amount = formatMajor(req.money);
+      const res = await post(config(account), 'payment/refund', {
+        merchant_key: key,
+        payment_id: found.snapshot.publicId,
+        amount,
+        hash: refundHash(found.snapshot.publicId, amount, password),
+      });
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      if (res.status >= 400)
+        return { kind: 'rejected', failure: translateAkuratecoError(res.status, parseJson(res.text)) };
+      const parsed = parseJson(res.text);
+      if (!isObject(parsed) || parsed.result !== 'accepted') {
+        return { kind: 'unknown', reason: 'unexpected_response', detail: res.text.slice(0, 200) };
+      }
+      // The platform gives a refund no id of its own: ours names it.
+      return { kind: 'accepted', providerRefundId: `${found.snapshot.publicId}/${req.refundId}` };
+    },
+
+    async retrieveRefund(account, providerPaymentId): Promise<RefundLookup> {
+      const out = await status(account, providerPaymentId);
+      if (out.kind !== 'found') return out;
+      // Only a full refund shows in the payment's status; a partial one is known by its callback.
+      const full = out.snapshot.providerStatus.toLowerCase() === 'refund';
+      return { kind: 'found', status: full ? 'succeeded' : 'pending', failureMessage: null };
+    },
+
+    async voidPayment(account, providerPaymentId): Promise<VoidOutcome> {
+      const found = await status(account, providerPaymentId);
+      if (found.kind !== 'found') {
+        return found.kind === 'not_found'
+          ? {
+              kind: 'rejected',
+              failure: {
+                code: 'provider_request_rejected',
+                message: 'The platform does not know this payment.',
+                providerCodes: [],
+              },
+            }
+          : found;
+      }
+      const { key, password } = creds(account);
+      const id = found.snapshot.publicId;
+      const res = await post(config(account), 'payment/void', {
+        merchant_key: key,
+        payment_id: id,
+        hash: idHash(id, password),
+      });
+      const unknown = unknownOf(res);
+      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const parsed = parseJson(res.text);
+      if (res.status >= 400) return { kind: 'rejected', failure: translateAkuratecoError(res.status, parsed) };
+      const word = isObject(parsed) && typeof parsed.status === 'string' ? parsed.status.toUpperCase() : '';
+      if (word === 'VOID') return { kind: 'voided' };
+      const reason =
+        isObject(parsed) && typeof parsed.reason === 'string' ? parsed.reason : `status ${word || 'unknown'}`;
+      return {
+        kind: 'rejected',
+        failure: { code: 'provider_request_rejected', message: `The void was refused: ${reason}.`, providerCodes: [] },
+      };
+    },
+  };
+}

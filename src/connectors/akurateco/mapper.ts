@@ -1,0 +1,73 @@
+import { formatMajor, parseMajor } from '../../core/money.ts';
+import type { ProviderFailure, ProviderPaymentSnapshot, ProviderPaymentStatus } from '../../core/ports.ts';
+import { isObject } from '../http.ts';
+
+/** Akurateco payment statuses (providers.md §4.4) onto Bawaba's (§7.1). */
+export const AKURATECO_STATUS_MAP: Readonly<Record<string, ProviderPaymentStatus>> = {
+  prepare: 'pending',
+  redirect: 'pending',
+  '3ds': 'pending',
+  pending: 'authorized',
+  settled: 'captured',
+  decline: 'failed',
+  refund: 'refunded',
+  void: 'canceled',
+  reversal: 'refunded',
+  chargeback: 'disputed',
+};
+
+/** The `order` of a session: our payment id as its number, the amount as a decimal string. */
+export function sessionOrder(paymentId: string, money: { amount: number; currency: string }, description: string) {
+  return {
+    number: paymentId,
+    amount: formatMajor(money),
+    currency: money.currency,
+    description: description.slice(0, 1024),
+  };
+}
+
+/**
+ * Reads a status answer (the seed's shape) into a snapshot. The provider knows the payment by
+ * our order number; its own public payment id is what refunds and voids need.
+ */
+export function parseStatus(body: unknown): (ProviderPaymentSnapshot & { publicId: string }) | undefined {
+  if (!isObject(body) || typeof body.payment_id !== 'string' || typeof body.status !== 'string') return undefined;
+  const mapped = AKURATECO_STATUS_MAP[body.status.toLowerCase()];
+  const order = isObject(body.order) ? body.order : undefined;
+  if (mapped === undefined || !order || typeof order.number !== 'string') return undefined;
+  let money: ProviderPaymentSnapshot['money'] = null;
+  if (typeof order.amount === 'string' && typeof order.currency === 'string') {
+    try {
+      money = parseMajor(order.amount, order.currency);
+    } catch {
+      return undefined;
+    }
+  }
+  return {
+    providerPaymentId: order.number,
+    publicId: body.payment_id,
+    status: mapped,
+    providerStatus: body.status,
+    money,
+    redirectUrl: null,
+    failureMessage: typeof body.reason === 'string' ? body.reason : null,
+  };
+}
+
+/** The error body `{error_code, error_message, errors: [...]}` (providers.md §4.2). */
+export function translateAkuratecoError(status: number, body: unknown): ProviderFailure {
+  const code = isObject(body) && body.error_code !== undefined ? String(body.error_code) : String(status);
+  const message = isObject(body) && typeof body.error_message === 'string' ? body.error_message : `HTTP ${status}`;
+  if (status === 401) {
+    return {
+      code: 'provider_authentication_failed',
+      message: `The payment platform refused the merchant key or hash: ${message}.`,
+      providerCodes: [code],
+    };
+  }
+  return {
+    code: 'provider_request_rejected',
+    message: `The payment platform answered ${status}: ${message}.`,
+    providerCodes: [code],
+  };
+}
