@@ -21,6 +21,7 @@ export interface Config {
   readonly emulatorHost: string;
   readonly checkoutComEmulatorPort: number;
   readonly tapEmulatorPort: number;
+  readonly akuratecoEmulatorPort: number;
   readonly runWorker: boolean;
   readonly workerConcurrency: number;
   readonly jobLeaseMs: number;
@@ -120,6 +121,12 @@ export const SETTINGS = {
     fallback: '4101',
     parse: int(0, 65535),
   },
+  akuratecoEmulatorPort: {
+    name: 'BAWABA_EMULATOR_AKURATECO_PORT',
+    description: 'Port of the Akurateco (TESS Payments) checkout emulator in sandbox mode.',
+    fallback: '4102',
+    parse: int(0, 65535),
+  },
   runWorker: {
     name: 'BAWABA_WORKER',
     description:
@@ -175,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emulatorHost: read(env, SETTINGS.emulatorHost) as string,
     checkoutComEmulatorPort: read(env, SETTINGS.checkoutComEmulatorPort) as number,
     tapEmulatorPort: read(env, SETTINGS.tapEmulatorPort) as number,
+    akuratecoEmulatorPort: read(env, SETTINGS.akuratecoEmulatorPort) as number,
     runWorker: read(env, SETTINGS.runWorker) as boolean,
     workerConcurrency: read(env, SETTINGS.workerConcurrency) as number,
     jobLeaseMs: read(env, SETTINGS.jobLeaseMs) as number,

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { type Config, ConfigError } from './config.ts';
+import { createAkuratecoConnector } from './connectors/akurateco/index.ts';
 import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './connectors/checkout-com/index.ts';
 import { createConnectorRegistry } from './connectors/registry.ts';
 import { createTapConnector } from './connectors/tap/index.ts';
@@ -81,6 +82,7 @@ export function createConnectors(config: Config, dispatcher?: Dispatcher): Conne
       ...(dispatcher ? { dispatcher } : {}),
     }),
     createTapConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
+    createAkuratecoConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
   ]);
 }
 

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
 import type { IdGenerator } from './core/ids.ts';
 import type { AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
+import type { AkuratecoControl } from './emulators/akurateco/control.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
 import type { TapControl } from './emulators/tap/control.ts';
@@ -160,6 +161,39 @@ export async function configureSandboxTap(
   }
 }
 
+/**
+ * Gives every account a test-mode Akurateco (card) connector against the running emulator, as
+ * its own merchant there (merchant key and password), its callbacks sent to its hook URL.
+ */
+export async function configureSandboxAkurateco(
+  deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
+  emulator: RunningEmulator<AkuratecoControl>,
+  publicUrl: string,
+): Promise<void> {
+  for (const account of await deps.accounts.listAccounts()) {
+    const existing = await deps.connectorAccounts.find(account.id, 'test', 'akurateco');
+    if (existing && !isEmulated(existing)) continue;
+    const id = existing?.id ?? deps.ids.next('ca');
+    const merchant = emulator.control.createMerchant({
+      ...(existing?.credentials.merchant_key ? { merchantKey: existing.credentials.merchant_key } : {}),
+      ...(existing?.credentials.password ? { password: existing.credentials.password } : {}),
+      notificationUrl: `${publicUrl.replace(/\/+$/, '')}/hooks/akurateco/${id}`,
+    });
+    const now = deps.clock.now();
+    await deps.connectorAccounts.upsert({
+      id,
+      accountId: account.id,
+      mode: 'test',
+      connector: 'akurateco',
+      credentials: { merchant_key: merchant.merchantKey, password: merchant.password },
+      settings: { ...existing?.settings, base_url: emulator.baseUrl },
+      priority: existing?.priority ?? 100,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
+  }
+}
+
 /** Starts the sandbox: the sandbox account and key, the emulators, connectors pointed at them. */
 export async function startSandbox(
   config: Config,
@@ -175,5 +209,8 @@ export async function startSandbox(
   const tap = await startEmulator('tap', { port: config.tapEmulatorPort, host: config.emulatorHost });
   closers.push(() => tap.close());
   await configureSandboxTap(deps, tap);
-  return { emulators: [cko, tap], key };
+  const akurateco = await startEmulator('akurateco', { port: config.akuratecoEmulatorPort, host: config.emulatorHost });
+  closers.push(() => akurateco.close());
+  await configureSandboxAkurateco(deps, akurateco, publicUrl);
+  return { emulators: [cko, tap, akurateco], key };
 }

@@ -1,4 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import type { AkuratecoControl } from './akurateco/control.ts';
+import { TEST_CARD as AKURATECO_TEST_CARD, TEST_CVV as AKURATECO_TEST_CVV } from './akurateco/outcomes.ts';
+import { createAkuratecoEmulator } from './akurateco/server.ts';
 import type { CheckoutComControl } from './checkout-com/control.ts';
 import type { Entity, WebhookEndpoint } from './checkout-com/entities.ts';
 import { TEST_CARD } from './checkout-com/pages.ts';
@@ -9,7 +12,7 @@ import { TEST_CARD as TAP_TEST_CARD } from './tap/page-text.ts';
 import { createTapEmulator } from './tap/server.ts';
 import { APPROVING_PIN as TAP_APPROVING_PIN } from './tap/state.ts';
 
-export type EmulatorName = 'checkout_com' | 'tap';
+export type EmulatorName = 'checkout_com' | 'tap' | 'akurateco';
 
 export type StartEmulatorOptions = {
   /** 0 (the default) picks a free port. */
@@ -17,16 +20,19 @@ export type StartEmulatorOptions = {
   host?: string;
   /** Base URL as seen by clients (e.g. behind a proxy); defaults to http://host:port. */
   publicBaseUrl?: string;
+  /** Akurateco: the merchant key (a UUID). */
   secretKey?: string;
   /** Tap only; Checkout.com generates its own. */
   publicKey?: string;
-  /** Checkout.com only: for Tap the secret key signs notifications. */
+  /** Checkout.com; Akurateco: the merchant password. For Tap the secret key signs notifications. */
   webhookSignatureKey?: string;
+  /** Akurateco only: the first merchant's callback URL (set in the admin panel for real). */
+  notificationUrl?: string;
   /** Where the default entity's webhooks are sent, each with an optional static Authorization header. */
   webhooks?: WebhookEndpoint[];
-  /** Tap only: emulator time after which a PENDING refund is REFUNDED by itself (default: never). */
+  /** Tap and Akurateco: emulator time after which a pending (waiting) refund is REFUNDED by itself (default: never). */
   refundApprovalDelayMs?: number | null;
-  /** Waits before each webhook retry (default 2 s, 10 s, 1 min, 5 min, 30 min). */
+  /** Waits before each webhook retry (default 2 s, 10 s, 1 min, 5 min, 30 min; Akurateco: 15, 15, 15 min on the emulator clock). */
   notificationRetryDelaysMs?: readonly number[];
   /** Limit on one webhook delivery attempt (default 10 s). */
   notificationTimeoutMs?: number;
@@ -153,11 +159,56 @@ async function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<Tap
   };
 }
 
+/**
+ * Akurateco credentials in the shared shape: `secretKey` and `publicKey` are both the merchant
+ * key (UUID; sent in every request), `webhookSignatureKey` is the merchant password (never sent;
+ * it hashes requests and signs callbacks).
+ */
+async function startAkurateco(opts: StartEmulatorOptions): Promise<RunningEmulator<AkuratecoControl>> {
+  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const emulator = createAkuratecoEmulator({
+    ...(opts.secretKey !== undefined && { merchantKey: opts.secretKey }),
+    ...(opts.webhookSignatureKey !== undefined && { password: opts.webhookSignatureKey }),
+    ...(opts.notificationUrl !== undefined && { notificationUrl: opts.notificationUrl }),
+    ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
+    ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
+    ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
+    baseUrl: () => baseUrl,
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await emulator.app.listen({ port: opts.port ?? 0, host });
+  const { port } = emulator.app.server.address() as AddressInfo;
+  baseUrl ??= `http://${urlHost(host)}:${port}`;
+  const resolvedBase = baseUrl;
+  const { merchantKey, password } = emulator.credentials;
+  return {
+    name: 'akurateco',
+    baseUrl: resolvedBase,
+    credentials: { secretKey: merchantKey, publicKey: merchantKey, webhookSignatureKey: password },
+    control: emulator.control,
+    describe: () => [
+      `Akurateco Checkout (TESS Payments) emulator: ${resolvedBase}  (CHECKOUT_HOST; real host https://checkout.tesspayments.com)`,
+      `  API:            POST ${resolvedBase}/api/v1/session, POST .../api/v1/payment/status, .../payment/refund, .../payment/void (JSON, no auth header)`,
+      `  Merchant key:   ${merchantKey}`,
+      `  Password:       ${password}  (hash = sha1(md5(strtoupper(fields + password))); also signs callbacks)`,
+      `  Callbacks:      ${emulator.merchants.defaultMerchant().notificationUrl ?? 'none (set with POST /__control/merchants/{key}/notification_url)'}; retried at +15/+30/+45 min of emulator clock`,
+      `  Test card:      ${AKURATECO_TEST_CARD}, CVV ${AKURATECO_TEST_CVV}, expiry month 01 settled, 02 decline, 05 3DS then success, 06 3DS then failure (year 25 accepted)`,
+      `  Other cards:    any Luhn-valid card with a future expiry is settled`,
+      `  Control API:    ${resolvedBase}/__control/ (clock, sweep, faults, payments, refunds, notifications, merchants, settings, reset)`,
+    ],
+    close: () => emulator.app.close(),
+  };
+}
+
 export function startEmulator(
   name: 'checkout_com',
   opts?: StartEmulatorOptions,
 ): Promise<RunningEmulator<CheckoutComControl>>;
 export function startEmulator(name: 'tap', opts?: StartEmulatorOptions): Promise<RunningEmulator<TapControl>>;
+export function startEmulator(
+  name: 'akurateco',
+  opts?: StartEmulatorOptions,
+): Promise<RunningEmulator<AkuratecoControl>>;
 export function startEmulator(name: EmulatorName, opts?: StartEmulatorOptions): Promise<RunningEmulator>;
 export function startEmulator(name: EmulatorName, opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   switch (name) {
@@ -165,6 +216,8 @@ export function startEmulator(name: EmulatorName, opts: StartEmulatorOptions = {
       return startCheckoutCom(opts);
     case 'tap':
       return startTap(opts);
+    case 'akurateco':
+      return startAkurateco(opts);
     default:
       throw new Error(`unknown emulator: ${String(name satisfies never)}`);
   }

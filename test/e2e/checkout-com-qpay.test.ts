@@ -203,6 +203,8 @@ describe('Checkout.com QPay: the customer pays in a real browser', { skip }, () 
         BAWABA_DATA_DIR: dataDir,
         BAWABA_EMULATOR_HOST: '127.0.0.1',
         BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
+        BAWABA_EMULATOR_TAP_PORT: '0',
+        BAWABA_EMULATOR_AKURATECO_PORT: '0',
         LOG_LEVEL: 'silent',
       }),
     );

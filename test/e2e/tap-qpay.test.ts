@@ -58,6 +58,7 @@ describe('Tap QPay and failover in a real browser', {
         PORT: '0',
         BAWABA_DATA_DIR: dir,
         BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
+        BAWABA_EMULATOR_AKURATECO_PORT: '0',
         BAWABA_EMULATOR_TAP_PORT: '0',
         BAWABA_PROVIDER_TIMEOUT_MS: '1500',
         LOG_LEVEL: 'silent',

@@ -12,6 +12,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const env = {
   PORT: '0',
   BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
+  BAWABA_EMULATOR_TAP_PORT: '0',
+  BAWABA_EMULATOR_AKURATECO_PORT: '0',
   BAWABA_DATA_DIR: dir,
   LOG_LEVEL: 'silent',
 };

@@ -308,6 +308,8 @@ async function main(): Promise<number> {
         BAWABA_DATA_DIR: dataDir,
         BAWABA_EMULATOR_HOST: '127.0.0.1',
         BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
+        BAWABA_EMULATOR_TAP_PORT: '0',
+        BAWABA_EMULATOR_AKURATECO_PORT: '0',
         LOG_LEVEL: 'silent',
         BAWABA_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
         ...(DATABASE_URL ? { BAWABA_DATABASE_URL: DATABASE_URL } : {}),

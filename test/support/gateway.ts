@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../src/config.ts';
 import type { Principal } from '../../src/core/ports.ts';
+import type { AkuratecoControl } from '../../src/emulators/akurateco/control.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulators/registry.ts';
 import type { TapControl } from '../../src/emulators/tap/control.ts';
@@ -16,7 +17,12 @@ import {
   type PublicUrl,
   type StartOptions,
 } from '../../src/main.ts';
-import { configureSandboxCheckout, configureSandboxTap, createAccountWithKey } from '../../src/sandbox.ts';
+import {
+  configureSandboxAkurateco,
+  configureSandboxCheckout,
+  configureSandboxTap,
+  createAccountWithKey,
+} from '../../src/sandbox.ts';
 import type { Database } from '../../src/storage/db.ts';
 
 /** A merchant of the test gateway: an account and its test key. */
@@ -38,6 +44,7 @@ export interface TestGateway {
   readonly config: Config;
   readonly emulator: RunningEmulator<CheckoutComControl>;
   readonly tap: RunningEmulator<TapControl>;
+  readonly akurateco: RunningEmulator<AkuratecoControl>;
   readonly worker: Worker;
   readonly merchant: TestMerchant;
   readonly other: TestMerchant;
@@ -62,6 +69,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     emulatorHost: '127.0.0.1',
     checkoutComEmulatorPort: 0,
     tapEmulatorPort: 0,
+    akuratecoEmulatorPort: 0,
     runWorker: false,
     workerConcurrency: 16,
     jobLeaseMs: 60_000,
@@ -97,6 +105,7 @@ export async function createTestGateway(
   });
   const emulator = await startEmulator('checkout_com', { port: 0 });
   const tap = await startEmulator('tap', { port: 0 });
+  const akurateco = await startEmulator('akurateco', { port: 0 });
   const deps = adminDeps(core);
   const a = await createAccountWithKey(deps, 'Merchant A', 'test');
   const b = await createAccountWithKey(deps, 'Merchant B', 'test');
@@ -109,6 +118,7 @@ export async function createTestGateway(
   await configureSandboxCheckout(deps, emulator, publicUrl.value);
   // Tap behind Checkout.com changes what a Checkout.com fault does (failover): only when asked.
   if (options.tap) await configureSandboxTap(deps, tap);
+  await configureSandboxAkurateco(deps, akurateco, publicUrl.value);
   const worker = createJobWorker(config, core, connectors, publicUrl, options.start?.dispatcher);
   const merchant = (acc: { accountId: string; secret: string }): TestMerchant => ({
     accountId: acc.accountId,
@@ -122,6 +132,7 @@ export async function createTestGateway(
     config,
     emulator,
     tap,
+    akurateco,
     worker,
     merchant: merchant(a),
     other: merchant(b),
@@ -140,6 +151,7 @@ export async function createTestGateway(
       await app.close();
       await emulator.close();
       await tap.close();
+      await akurateco.close();
       await core.database.close();
     },
   };

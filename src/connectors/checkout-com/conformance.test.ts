@@ -56,6 +56,13 @@ runConformanceSuite({
     const r = outcome === 'approve' ? emulator.control.approveRefund(id) : emulator.control.declineRefund(id);
     if (!r.ok) throw new Error(JSON.stringify(r));
   },
+  returnCarriesReference: true,
+  wrongCredentials: (a) => ({
+    ...a,
+    credentials: { ...a.credentials, secret_key: 'sk_sbox_aaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+  }),
+  refundAmount: 100,
+  refundDeclineVisible: true,
   outcomes: { approve: 'captured', decline: 'failed', cancel: 'canceled', abandon: 'expired' },
   windowMs: 15 * 60_000,
 });

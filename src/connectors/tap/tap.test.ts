@@ -57,6 +57,13 @@ runConformanceSuite({
     const r = emulator.control.settleRefund(id, outcome);
     if (!r.ok) throw new Error(JSON.stringify(r));
   },
+  returnCarriesReference: true,
+  wrongCredentials: (a) => ({
+    ...a,
+    credentials: { ...a.credentials, secret_key: 'sk_test_wrongwrongwrongwrongwrong' },
+  }),
+  refundAmount: 100,
+  refundDeclineVisible: true,
   outcomes: { approve: 'captured', decline: 'failed', cancel: 'canceled', abandon: 'canceled' },
   windowMs: 30 * 60_000,
 });

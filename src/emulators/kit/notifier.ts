@@ -51,9 +51,23 @@ export type GenericNotifierOptions = {
   timeoutMs?: number;
   /** Called when a copy ends delivered or failed (after its last retry). */
   onSettled?(record: DeliveryRecord): void;
+  /**
+   * Retries wait on the emulator clock instead of real timers: retry n is due at the first
+   * attempt's clock time plus the first n delays, and goes out when `sweepRetries()` runs after
+   * the clock passed it (one already due when scheduled goes out at once). Default false.
+   */
+  retryOnClock?: boolean;
 };
 
-type Job = { record: DeliveryRecord; target: NotificationTarget; note: OutgoingNotification; signal: AbortSignal };
+type Job = {
+  record: DeliveryRecord;
+  target: NotificationTarget;
+  note: OutgoingNotification;
+  signal: AbortSignal;
+  /** Emulator time of the first attempt; only used with `retryOnClock`. */
+  firstAt?: number;
+};
+type ClockRetry = { dueAt: number; job: Job };
 type HeldGroup = { faultId: number; size: number; jobs: Job[][] };
 
 export type GenericNotifier = ReturnType<typeof createGenericNotifier>;
@@ -78,8 +92,19 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
   const retryTimers = new Set<NodeJS.Timeout>();
   const delayed = new Map<NodeJS.Timeout, () => void>();
   let aborter = new AbortController();
+  let clockRetries: ClockRetry[] = [];
   let nextRecordId = 1;
   let closed = false;
+
+  function scheduleOnClock(job: Job): void {
+    const firstAt = job.firstAt ?? clock.now();
+    let dueAt = firstAt;
+    for (const wait of retryDelays.slice(0, job.record.attempts.length)) dueAt += wait;
+    job.record.status = 'retry_scheduled';
+    job.record.next_attempt_at = new Date(dueAt).toISOString();
+    if (dueAt <= clock.now()) enqueue(job);
+    else clockRetries.push({ dueAt, job });
+  }
 
   function later(ms: number, run: () => void, pool: 'retry' | 'delay'): void {
     const timer = setTimeout(() => {
@@ -127,6 +152,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
     if (closed || job.signal.aborted) return;
     const { record } = job;
     const at = clock.nowIso();
+    job.firstAt ??= clock.now();
     const started = performance.now();
     const result = await postNotification(job.target.url, job.target.headers, job.note.body, {
       dispatcher,
@@ -150,6 +176,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       settled(record);
       return;
     }
+    if (options.retryOnClock) return scheduleOnClock(job);
     record.status = 'retry_scheduled';
     record.next_attempt_at = new Date(clock.now() + delay).toISOString();
     later(delay, () => enqueue(job), 'retry');
@@ -251,6 +278,14 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       }
       return released;
     },
+    /** With `retryOnClock`: sends the retries the emulator clock has reached; returns how many. */
+    sweepRetries(): number {
+      const now = clock.now();
+      const due = clockRetries.filter((r) => r.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
+      clockRetries = clockRetries.filter((r) => r.dueAt > now);
+      for (const { job } of due) enqueue(job);
+      return due.length;
+    },
     /** Sends a notification again (same bytes and headers) to its targets. */
     resend(id: string): DeliveryRecord[] | undefined {
       const note = sent.get(id);
@@ -269,6 +304,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       sent.clear();
       records = [];
       held = [];
+      clockRetries = [];
     },
     /** Stops timers and aborts sends in flight; safe to call twice. */
     async close(): Promise<void> {
@@ -277,6 +313,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       for (const timer of [...retryTimers, ...delayed.keys()]) clearTimeout(timer);
       retryTimers.clear();
       delayed.clear();
+      clockRetries = [];
       await Promise.allSettled([...lanes.values()]);
       if (!dispatcher.destroyed) await dispatcher.destroy();
     },

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AkuratecoControl } from '../../emulators/akurateco/control.ts';
+import { type RunningEmulator, startEmulator } from '../../emulators/registry.ts';
+import { runConformanceSuite } from '../conformance.ts';
+import { createAkuratecoConnector } from './index.ts';
+import { AKURATECO_STATUS_MAP, parseStatus, sessionOrder } from './mapper.ts';
+
+let emulator: RunningEmulator<AkuratecoControl>;
+type Row = { payment_id: string; order: { number: string }; status: string };
+
+/** The emulator's public payment id of our order (the platform's own id is a UUID). */
+function publicId(orderNumber: string): string {
+  const row = (emulator.control.listPayments() as unknown as Row[]).find((p) => p.order.number === orderNumber);
+  if (!row) throw new Error(`no emulator payment for order ${orderNumber}`);
+  return row.payment_id;
+}
+
+runConformanceSuite({
+  name: 'akurateco',
+  async start(notificationUrl) {
+    emulator = await startEmulator('akurateco', { port: 0, notificationUrl });
+    const connector = createAkuratecoConnector({ timeoutMs: 400 });
+    const account = {
+      id: 'ca_conformance',
+      accountId: 'acct_conformance',
+      mode: 'test' as const,
+      connector: 'akurateco',
+      credentials: { merchant_key: emulator.credentials.secretKey, password: emulator.credentials.webhookSignatureKey },
+      settings: { base_url: emulator.baseUrl },
+      priority: 100,
+      createdAt: 0,
+      updatedAt: 0,
+    };
+    return { connector, account, close: () => emulator.close() };
+  },
+  request(paymentId, notificationUrl) {
+    return {
+      paymentId,
+      money: { amount: 1500, currency: 'QAR' },
+      paymentMethod: 'card' as const,
+      description: 'Conformance',
+      reference: null,
+      customer: { name: 'Mariam Al-Thani', email: 'mariam@example.qa' },
+      metadata: {},
+      returnUrl: `http://bawaba.test/return/akurateco/${paymentId}`,
+      idempotencyKey: `${paymentId}:create`,
+      locale: 'en' as const,
+      notificationUrl,
+    };
+  },
+  complete(providerPaymentId, outcome) {
+    const done = emulator.control.completePayment(publicId(providerPaymentId), outcome);
+    if (!done.ok) throw new Error(JSON.stringify(done));
+    return Object.fromEntries(new URL(done.redirect_url).searchParams);
+  },
+  advanceClock: (ms) => void emulator.control.advanceClock(ms),
+  addFault: (kind, match) =>
+    void emulator.control.addFault({
+      kind,
+      count: 1,
+      match: match === 'create' ? 'session' : match === 'retrieve' ? 'status' : 'refund',
+    }),
+  clearFaults: () => emulator.control.clearFaults(),
+  settleRefund(providerRefundId, outcome) {
+    const paymentId = providerRefundId.split('/')[0] ?? '';
+    const refund = (
+      emulator.control.listRefunds() as unknown as { id: string; payment_id: string; status: string }[]
+    ).find((r) => r.payment_id === paymentId && r.status === 'waiting');
+    if (!refund)
+      throw new Error(`no waiting refund for ${paymentId}: ${JSON.stringify(emulator.control.listRefunds())}`);
+    const r = emulator.control.settleRefund(refund.id, outcome);
+    if (!r.ok) throw new Error(JSON.stringify(r));
+  },
+  returnCarriesReference: false,
+  wrongCredentials: (a) => ({ ...a, credentials: { ...a.credentials, password: 'not-the-password' } }),
+  refundAmount: 1500,
+  refundDeclineVisible: false,
+  outcomes: { approve: 'captured', decline: 'failed', cancel: 'failed', abandon: 'failed' },
+  windowMs: 60 * 60_000,
+});
+
+test('the session order carries our payment id and the amount as an exact decimal string', () => {
+  assert.deepEqual(sessionOrder('pay_1', { amount: 301, currency: 'QAR' }, 'Very important gift'), {
+    number: 'pay_1',
+    amount: '3.01',
+    currency: 'QAR',
+    description: 'Very important gift',
+  });
+  assert.equal(sessionOrder('pay_2', { amount: 5, currency: 'KWD' }, 'x').amount, '0.005');
+});
+
+test('the seed’s two status answers read right, and every status maps', () => {
+  const settled = parseStatus({
+    payment_id: '24f7401c-fc47-11ec-8d07-0242ac120015',
+    date: '2022-07-05 09:45:03',
+    status: 'settled',
+    order: {
+      number: 'f0a51dfa-fc43-11ec-8128-0242ac120004-1',
+      amount: '3.01',
+      currency: 'QAR',
+      description: 'bloodline',
+    },
+    customer: { name: 'John Doe', email: 'success@gmail.com' },
+  });
+  assert.equal(settled?.status, 'captured');
+  assert.deepEqual(settled?.money, { amount: 301, currency: 'QAR' });
+  const declined = parseStatus({
+    payment_id: '03e46e96-de42-11eb-aea7-0242ac140002',
+    date: '2021-07-06 10:07:47',
+    status: 'decline',
+    reason: 'Declined by processing',
+    order: { number: 'order-1234', amount: '0.19', currency: 'QAR', description: 'Important gift' },
+    customer: { name: 'John Doe', email: 'test@mail.com' },
+  });
+  assert.equal(declined?.status, 'failed');
+  assert.equal(declined?.failureMessage, 'Declined by processing');
+  for (const s of [
+    'prepare',
+    'settled',
+    'pending',
+    '3ds',
+    'redirect',
+    'decline',
+    'refund',
+    'void',
+    'reversal',
+    'chargeback',
+  ]) {
+    assert.ok(AKURATECO_STATUS_MAP[s], s);
+  }
+});

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { LOWER_ALNUM, randomString } from '../kit/ids.ts';
+
+/** A Checkout merchant: key (UUID) and password from the admin panel, and its callback URL. */
+export type Merchant = { merchantKey: string; password: string; notificationUrl: string | null };
+
+export type MerchantInput = { merchantKey?: string; password?: string; notificationUrl?: string | null };
+
+export type MerchantRegistry = ReturnType<typeof createMerchantRegistry>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const generatePassword = (): string => randomString(32, LOWER_ALNUM);
+
+export function validNotificationUrl(url: unknown): url is string {
+  if (typeof url !== 'string') return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function build(input: MerchantInput): Merchant {
+  const merchantKey = input.merchantKey ?? randomUUID();
+  if (!UUID.test(merchantKey)) throw new TypeError('merchant_key must be a UUID');
+  const password = input.password ?? generatePassword();
+  if (password.length === 0) throw new TypeError('password must not be empty');
+  const notificationUrl = input.notificationUrl ?? null;
+  if (notificationUrl !== null && !validNotificationUrl(notificationUrl)) {
+    throw new TypeError('notification_url must be an http(s) URL');
+  }
+  return { merchantKey, password, notificationUrl };
+}
+
+export function createMerchantRegistry(first: MerchantInput = {}) {
+  const initial = build(first);
+  let merchants = new Map<string, Merchant>([[initial.merchantKey, { ...initial }]]);
+  return {
+    defaultMerchant: (): Merchant => merchants.get(initial.merchantKey) ?? initial,
+    get: (key: unknown): Merchant | undefined => (typeof key === 'string' ? merchants.get(key) : undefined),
+    list: (): Merchant[] => [...merchants.values()].map((m) => ({ ...m })),
+    /** Throws TypeError on a malformed key/URL or a key already in use. */
+    create(input: MerchantInput = {}): Merchant {
+      const merchant = build(input);
+      if (merchants.has(merchant.merchantKey)) throw new TypeError('merchant_key already exists');
+      merchants.set(merchant.merchantKey, merchant);
+      return { ...merchant };
+    },
+    /** Undefined for an unknown merchant; throws TypeError on a bad URL. */
+    setNotificationUrl(key: string, url: string | null): Merchant | undefined {
+      const merchant = merchants.get(key);
+      if (!merchant) return undefined;
+      if (url !== null && !validNotificationUrl(url)) throw new TypeError('notification_url must be an http(s) URL');
+      merchant.notificationUrl = url;
+      return { ...merchant };
+    },
+    reset(): void {
+      merchants = new Map([[initial.merchantKey, { ...initial }]]);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import type { EmulatorClock } from '../kit/clock.ts';
+import { paymentPublicId, sessionToken } from './ids.ts';
+
+export const PAYMENT_STATUSES = [
+  'prepare',
+  '3ds',
+  'redirect',
+  'settled',
+  'pending',
+  'decline',
+  'refund',
+  'void',
+  'reversal',
+  'chargeback',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export type Order = { number: string; amount: number; currency: string; description: string };
+
+export type Refund = {
+  id: string;
+  paymentId: string;
+  amount: number;
+  status: 'waiting' | 'success' | 'fail';
+  createdAt: number;
+  /** Emulator time at which it succeeds by itself; null: only over the control API. */
+  dueAt: number | null;
+  settledAt: number | null;
+};
+
+export type Payment = {
+  id: string;
+  token: string;
+  merchantKey: string;
+  order: Order;
+  customer: { name?: string; email?: string };
+  urls: { success: string; cancel?: string; expiry?: string; error?: string };
+  status: PaymentStatus;
+  reason?: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Time of the latest status change: the status response's `date`. */
+  updatedAt: number;
+  settledAt: number | null;
+  /** What the 3-D Secure step will end in, while status is `3ds`. */
+  threeDsResult: 'success' | 'fail' | null;
+  card: { holder: string; lastFour: string } | null;
+  refunds: Refund[];
+};
+
+export type CallbackType = 'sale' | '3ds' | 'redirect' | 'refund' | 'void' | 'chargeback';
+export type CallbackEvent = {
+  payment: Payment;
+  type: CallbackType;
+  status: 'success' | 'fail' | 'waiting';
+  /** The payment status when the event happened (`order_status`). */
+  orderStatus: PaymentStatus;
+  reason?: string;
+};
+export type EventListener = (event: CallbackEvent) => void;
+
+export type Settings = { refundApprovalDelayMs: number | null };
+
+export type NewPayment = Pick<Payment, 'merchantKey' | 'order' | 'customer' | 'urls'> & { expiryMinutes: number };
+
+export const DECLINE_REASON = 'Declined by processing';
+export const THREE_DS_DECLINE_REASON = '3-D Secure authentication failed';
+export const CANCEL_REASON = 'Cancelled by customer';
+export const EXPIRED_REASON = 'Session expired';
+
+/** Statuses in which the hosted page still takes the customer's input. */
+export const isOpen = (p: Payment): boolean => p.status === 'prepare' || p.status === '3ds';
+
+export type AkuratecoState = ReturnType<typeof createState>;
+
+export function createState(clock: EmulatorClock, initial: Partial<Settings> = {}) {
+  const defaults: Settings = { refundApprovalDelayMs: null, ...initial };
+  let settings: Settings = { ...defaults };
+  let payments = new Map<string, Payment>();
+  const byToken = new Map<string, Payment>();
+  const listeners = new Set<EventListener>();
+
+  function emit(payment: Payment, type: CallbackType, status: CallbackEvent['status'], reason?: string): void {
+    const event: CallbackEvent = { payment, type, status, orderStatus: payment.status };
+    if (reason !== undefined) event.reason = reason;
+    for (const listener of listeners) listener(event);
+  }
+
+  function setStatus(payment: Payment, status: PaymentStatus, reason?: string): void {
+    payment.status = status;
+    if (reason === undefined) delete payment.reason;
+    else payment.reason = reason;
+    payment.updatedAt = clock.now();
+    if (status === 'settled' && payment.settledAt === null) payment.settledAt = payment.updatedAt;
+  }
+
+  /** Moves an open payment whose session ran out to `decline`; no callback (no card was charged). */
+  function expireIfDue(payment: Payment): boolean {
+    if (!isOpen(payment) || clock.now() < payment.expiresAt) return false;
+    setStatus(payment, 'decline', EXPIRED_REASON);
+    payment.threeDsResult = null;
+    return true;
+  }
+
+  return {
+    clock,
+    emit,
+    setStatus,
+    settings: (): Settings => ({ ...settings }),
+    updateSettings(patch: Partial<Settings>): Settings {
+      settings = { ...settings, ...patch };
+      return { ...settings };
+    },
+    onEvent(listener: EventListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    create(input: NewPayment): Payment {
+      const now = clock.now();
+      const payment: Payment = {
+        id: paymentPublicId(now),
+        token: sessionToken(),
+        merchantKey: input.merchantKey,
+        order: { ...input.order },
+        customer: { ...input.customer },
+        urls: { ...input.urls },
+        status: 'prepare',
+        createdAt: now,
+        expiresAt: now + input.expiryMinutes * 60_000,
+        updatedAt: now,
+        settledAt: null,
+        threeDsResult: null,
+        card: null,
+        refunds: [],
+      };
+      payments.set(payment.id, payment);
+      byToken.set(payment.token, payment);
+      return payment;
+    },
+    get: (id: string): Payment | undefined => payments.get(id),
+    getByToken(token: string): Payment | undefined {
+      const payment = byToken.get(token);
+      if (payment) expireIfDue(payment);
+      return payment;
+    },
+    /** The merchant's most recent payment for that order number (WL-5). */
+    getByOrder(merchantKey: string, orderNumber: string): Payment | undefined {
+      let found: Payment | undefined;
+      for (const p of payments.values()) {
+        if (p.merchantKey === merchantKey && p.order.number === orderNumber) found = p;
+      }
+      return found;
+    },
+    list: (): Payment[] => [...payments.values()],
+    expireIfDue,
+    /** Expires every open session past its `session_expiry`; returns them. */
+    sweepExpired(): Payment[] {
+      return [...payments.values()].filter(expireIfDue);
+    },
+    reset(): void {
+      payments = new Map();
+      byToken.clear();
+      settings = { ...defaults };
+    },
+  };
+}

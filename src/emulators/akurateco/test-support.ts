@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after } from 'node:test';
+import { createEmulatorClock } from '../kit/clock.ts';
+import { type AkuratecoEmulator, type AkuratecoEmulatorOptions, createAkuratecoEmulator } from './server.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
+export type Json = Record<string, any>;
+
+export const PASSWORD = 'test-password';
+export const MERCHANT_KEY = '5b6492f0-f8f5-11ea-976a-0242c0a85007';
+export const MINUTE = 60_000;
+/** Frozen real time: 2026-01-15 10:00 in Qatar (07:00 UTC); only advanceClock() moves it. */
+export const T0 = Date.UTC(2026, 0, 15, 7, 0, 0);
+
+/**
+ * The hash written out again for the tests, independently of hash.ts: PHP strtoupper touches
+ * only ASCII a-z bytes, then sha1 of the md5 hex text.
+ */
+export function expectedHash(...parts: string[]): string {
+  const bytes = Buffer.from(parts.join(''), 'utf8').map((b) => (b >= 97 && b <= 122 ? b - 32 : b));
+  const md5 = createHash('md5').update(bytes).digest('hex');
+  return createHash('sha1').update(md5).digest('hex');
+}
+
+export function newEmulator(options: AkuratecoEmulatorOptions = {}): AkuratecoEmulator {
+  const emu = createAkuratecoEmulator({
+    sweepIntervalMs: 0,
+    clock: createEmulatorClock(() => T0),
+    merchantKey: MERCHANT_KEY,
+    password: PASSWORD,
+    ...options,
+  });
+  after(() => emu.app.close());
+  return emu;
+}
+
+export function sessionBody(extra: Json = {}, order: Json = {}): Json {
+  const o = { number: 'order-1234', amount: '3.01', currency: 'QAR', description: 'Very important gift', ...order };
+  return {
+    merchant_key: MERCHANT_KEY,
+    operation: 'purchase',
+    success_url: 'https://shop.example/success?x=1',
+    cancel_url: 'https://shop.example/cancel',
+    expiry_url: 'https://shop.example/expired',
+    order: o,
+    customer: { name: 'John Doe', email: 'success@gmail.com' },
+    hash: expectedHash(o.number, o.amount, o.currency, o.description, PASSWORD),
+    ...extra,
+  };
+}
+
+export async function post(emu: AkuratecoEmulator, url: string, body: unknown) {
+  return emu.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Creates a session; returns the page path and the payment id (read over the control handle). */
+export async function openSession(emu: AkuratecoEmulator, extra: Json = {}, order: Json = {}) {
+  const res = await post(emu, '/api/v1/session', sessionBody(extra, order));
+  if (res.statusCode !== 200) throw new Error(`session failed: ${res.statusCode} ${res.body}`);
+  const path = new URL(res.json().redirect_url).pathname;
+  const token = path.split('/').pop() ?? '';
+  const payment = emu.state.getByToken(token);
+  if (!payment) throw new Error('no payment behind the redirect_url');
+  return { path, id: payment.id, redirectUrl: res.json().redirect_url as string };
+}
+
+export async function submitCard(emu: AkuratecoEmulator, path: string, fields: Record<string, string>) {
+  return emu.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  });
+}
+
+export const card = (expiry: string, number = '4111111111111111') => ({
+  card_number: number,
+  expiry,
+  cvv: '411',
+  card_holder: 'John Doe',
+  action: 'pay',
+});
+
+export async function status(emu: AkuratecoEmulator, paymentId: string) {
+  return post(emu, '/api/v1/payment/status', {
+    merchant_key: MERCHANT_KEY,
+    payment_id: paymentId,
+    hash: expectedHash(paymentId, PASSWORD),
+  });
+}
+
+/** A paid payment (test card, month 01). */
+export async function settledPayment(emu: AkuratecoEmulator, order: Json = {}): Promise<string> {
+  const { path, id } = await openSession(emu, {}, order);
+  const res = await submitCard(emu, path, card('01/25'));
+  if (res.statusCode !== 303) throw new Error(`pay failed: ${res.statusCode} ${res.body}`);
+  return id;
+}
+
+export type Hit = { path: string; headers: IncomingHttpHeaders; form: Record<string, string>; raw: string };
+
+/** A callback receiver on a real socket; answers scriptable per path. */
+export async function startReceiver() {
+  const hits: Hit[] = [];
+  const scripts = new Map<string, number[]>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const path = req.url ?? '';
+      hits.push({ path, headers: req.headers, raw, form: Object.fromEntries(new URLSearchParams(raw)) });
+      res.writeHead(scripts.get(path)?.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    hits,
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    script(path: string, answers: number[]) {
+      scripts.set(path, [...answers]);
+    },
+    at: (path: string) => hits.filter((hit) => hit.path === path),
+  };
+}
+
+/** Polls until `predicate` holds; the only waiting the tests do. */
+export async function waitFor(predicate: () => boolean, what = 'condition', timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Lets in-flight deliveries finish, so "nothing more was sent" can be asserted. */
+export const settle = (ms = 50): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

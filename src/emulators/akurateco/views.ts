@@ -1,0 +1,36 @@
+import { formatDate } from './dates.ts';
+import { formatAmount } from './money.ts';
+import type { Payment } from './state.ts';
+
+export const orderJson = (p: Payment) => ({
+  number: p.order.number,
+  amount: formatAmount(p.order.amount, p.order.currency),
+  currency: p.order.currency,
+  description: p.order.description,
+});
+
+/** Statuses whose `reason` the status response shows ("only if the transaction is unsuccessful"). */
+const UNSUCCESSFUL = new Set(['decline']);
+
+/** The seed's status response, keys in its order; `customer` falls back to the cardholder name and "". */
+export function statusJson(p: Payment): Record<string, unknown> {
+  return {
+    payment_id: p.id,
+    date: formatDate(p.updatedAt),
+    status: p.status,
+    ...(UNSUCCESSFUL.has(p.status) && p.reason !== undefined && { reason: p.reason }),
+    order: orderJson(p),
+    customer: { name: p.customer.name ?? p.card?.holder ?? '', email: p.customer.email ?? '' },
+  };
+}
+
+/** TESS void response (providers.md §4.5): upper-case status, `reason` when it was refused. */
+export function voidJson(p: Payment, now: number, reason?: string): Record<string, unknown> {
+  return {
+    status: p.status === 'void' ? 'VOID' : 'SETTLED',
+    payment_id: p.id,
+    date: formatDate(now),
+    ...(reason !== undefined && { reason }),
+    order: orderJson(p),
+  };
+}
