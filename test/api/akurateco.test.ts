@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createManualClock } from '../../src/core/clock.ts';
+import { createTestGateway, type TestGateway } from '../support/gateway.ts';
+import { waitFor } from '../support/receiver.ts';
+
+/** 09:00 in Qatar (UTC+3) on the day after `ms`: inside the TESS void window, whatever the real time. */
+function nextQatarMorning(ms: number): number {
+  const day = new Date(ms + 3 * 3600_000).toISOString().slice(0, 10);
+  return Date.parse(`${day}T06:00:00Z`) + 24 * 3600_000;
+}
+
+const morning = nextQatarMorning(Date.now());
+const clock = createManualClock(morning);
+let gw: TestGateway;
+before(async () => {
+  gw = await createTestGateway({ start: { clock } });
+  // The emulator keeps its own clock: bring it to the same morning.
+  gw.akurateco.control.advanceClock(morning - Date.parse(gw.akurateco.control.now().now));
+});
+after(() => gw.close());
+
+let n = 0;
+const auth = () => ({ authorization: `Bearer ${gw.merchant.key}` });
+const get = async (path: string) => (await gw.app.inject({ method: 'GET', url: path, headers: auth() })).json();
+const post = (path: string, payload?: Record<string, unknown>) =>
+  gw.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { ...auth(), 'idempotency-key': `ak-${++n}` },
+    ...(payload ? { payload } : {}),
+  });
+const CARD = {
+  amount: 30100,
+  currency: 'QAR',
+  payment_method: 'card',
+  return_url: 'https://shop.example/thanks',
+  description: 'هدية مهمة — Very important gift',
+  customer: { name: 'Mariam Al-Thani', email: 'mariam@example.qa' },
+};
+type Row = { payment_id: string; order: { number: string } };
+const publicId = (paymentId: string) =>
+  (gw.akurateco.control.listPayments() as unknown as Row[]).find((p) => p.order.number === paymentId)?.payment_id ?? '';
+
+async function paid(): Promise<string> {
+  const res = await post('/v1/payments', CARD);
+  assert.equal(res.statusCode, 201, res.body);
+  const p = res.json();
+  assert.ok(gw.akurateco.control.completePayment(publicId(p.id), 'approve').ok);
+  await waitFor(async () => (await get(`/v1/payments/${p.id}`)).status === 'captured', 5000, 'captured by callback');
+  return p.id;
+}
+
+describe('card payments through Akurateco', () => {
+  test('a hash-signed session: the card page, then a sale callback captures it', async () => {
+    const res = await post('/v1/payments', CARD);
+    assert.equal(res.statusCode, 201, res.body);
+    const p = res.json();
+    assert.equal(p.connector, 'akurateco');
+    assert.equal(p.provider_payment_id, p.id, 'the platform knows it by our id as its order number');
+    assert.ok(p.next_action.url.startsWith(gw.akurateco.baseUrl));
+    const row = gw.akurateco.control.getPayment(publicId(p.id)) as unknown as {
+      order: { amount: string; description: string };
+    };
+    assert.equal(row.order.amount, '301.00');
+    assert.equal(row.order.description, CARD.description, 'Arabic text survives the session hash');
+    assert.ok(gw.akurateco.control.completePayment(publicId(p.id), 'approve').ok);
+    await waitFor(async () => (await get(`/v1/payments/${p.id}`)).status === 'captured', 5000, 'captured');
+  });
+
+  test('a declined card fails the payment; the customer’s return is checked with the platform', async () => {
+    const p = (await post('/v1/payments', CARD)).json();
+    const done = gw.akurateco.control.completePayment(publicId(p.id), 'decline');
+    assert.ok(done.ok);
+    const back = await gw.app.inject({ method: 'GET', url: `/return/akurateco/${p.id}` });
+    assert.equal(new URL(String(back.headers.location)).searchParams.get('status'), 'failed');
+  });
+
+  test('a callback with a wrong hash is 401 and changes nothing', async () => {
+    const p = (await post('/v1/payments', CARD)).json();
+    const ca = await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'akurateco');
+    const body = new URLSearchParams({
+      id: publicId(p.id),
+      order_number: p.id,
+      order_amount: '301.00',
+      order_currency: 'QAR',
+      order_description: CARD.description,
+      order_status: 'settled',
+      type: 'sale',
+      status: 'success',
+      hash: '0'.repeat(40),
+    }).toString();
+    const res = await gw.app.inject({
+      method: 'POST',
+      url: `/hooks/akurateco/${ca?.id}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body,
+    });
+    assert.equal(res.statusCode, 401);
+    assert.equal((await get(`/v1/payments/${p.id}`)).status, 'requires_action');
+  });
+
+  test('refunds: one at a time, settled by the platform’s callback', async () => {
+    const id = await paid();
+    const r = await post(`/v1/payments/${id}/refunds`, { amount: 10000 });
+    assert.equal(r.statusCode, 201, r.body);
+    const second = await post(`/v1/payments/${id}/refunds`, { amount: 100 });
+    assert.equal(second.statusCode, 400);
+    assert.match(second.json().error.message, /one refund at a time/);
+    const waiting = (
+      gw.akurateco.control.listRefunds() as unknown as { id: string; payment_id: string; status: string }[]
+    ).find((x) => x.payment_id === publicId(id) && x.status === 'waiting');
+    assert.ok(waiting);
+    assert.ok(gw.akurateco.control.settleRefund(waiting.id, 'approve').ok);
+    await waitFor(async () => (await get(`/v1/refunds/${r.json().id}`)).status === 'succeeded', 5000, 'refund settled');
+    assert.equal((await get(`/v1/payments/${id}`)).status, 'partially_refunded');
+  });
+
+  test('a same-day void before 21:00 Qatar time cancels a captured payment; after it, a clear error before any call', async () => {
+    const id = await paid();
+    const voided = await post(`/v1/payments/${id}/cancel`);
+    assert.equal(voided.statusCode, 200, voided.body);
+    assert.equal(voided.json().status, 'canceled');
+    assert.equal((gw.akurateco.control.getPayment(publicId(id)) as unknown as { status: string }).status, 'void');
+
+    const late = await paid();
+    clock.advance(13 * 3600_000); // 09:00 + 13 h = 22:00 in Qatar
+    try {
+      const res = await post(`/v1/payments/${late}/cancel`);
+      assert.equal(res.statusCode, 409);
+      assert.equal(res.json().error.code, 'void_window_closed');
+      assert.equal(
+        (gw.akurateco.control.getPayment(publicId(late)) as unknown as { status: string }).status,
+        'settled',
+      );
+    } finally {
+      clock.advance(-13 * 3600_000);
+    }
+  });
+
+  test('card payments go only to a connector that takes cards', async () => {
+    const res = await post('/v1/payments', { ...CARD, connector: 'checkout_com' });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().error.code, 'connector_not_available');
+  });
+});
