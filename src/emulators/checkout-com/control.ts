@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { type FaultQueue, type FaultSpec, parseFaultSpec, type QueuedFault } from '../kit/faults.ts';
+import type { NotificationFaultSpec, QueuedNotificationFault } from '../kit/notification-faults.ts';
 import {
   checkEntityInput,
   checkWebhooks,
@@ -9,7 +10,6 @@ import {
   type EntityRegistry,
   type WebhookEndpoint,
 } from './entities.ts';
-import type { NotificationFaultSpec, QueuedNotificationFault } from './notification-faults.ts';
 import type { NotificationRecord, Notifier } from './notifier.ts';
 import { type RefundResult, type RefundView, refundResult, refundView } from './refund-control.ts';
 import { type Balances, paymentBalances } from './refunds.ts';

@@ -1,12 +1,12 @@
 import { Agent } from 'undici';
 import type { EmulatorClock } from '../kit/clock.ts';
-import type { EntityRegistry, WebhookEndpoint } from './entities.ts';
 import {
   createNotificationFaultQueue,
   type NotificationFaultMode,
   type NotificationFaultSpec,
   type QueuedNotificationFault,
-} from './notification-faults.ts';
+} from '../kit/notification-faults.ts';
+import type { EntityRegistry, WebhookEndpoint } from './entities.ts';
 import type { NotificationEvent, NotificationType, Payment } from './state.ts';
 import { webhookEnvelope } from './webhook-envelope.ts';
 import { sendWebhook } from './webhook-sender.ts';

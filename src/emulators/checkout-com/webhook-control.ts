@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { parseNotificationFault } from '../kit/notification-faults.ts';
 import type { CheckoutComControl } from './control.ts';
 import { checkEntityInput, checkWebhooks, type Entity, type EntityRegistry } from './entities.ts';
-import { parseNotificationFault } from './notification-faults.ts';
 
 type Body = Record<string, unknown>;
 
