@@ -7,12 +7,14 @@ import type { Entity, WebhookEndpoint } from './checkout-com/entities.ts';
 import { TEST_CARD } from './checkout-com/pages.ts';
 import { createCheckoutComEmulator } from './checkout-com/server.ts';
 import { APPROVING_PIN } from './checkout-com/state.ts';
+import type { QattahControl } from './qattah/control.ts';
+import { createQattahEmulator } from './qattah/server.ts';
 import type { TapControl } from './tap/control.ts';
 import { TEST_CARD as TAP_TEST_CARD } from './tap/page-text.ts';
 import { createTapEmulator } from './tap/server.ts';
 import { APPROVING_PIN as TAP_APPROVING_PIN } from './tap/state.ts';
 
-export type EmulatorName = 'checkout_com' | 'tap' | 'akurateco';
+export type EmulatorName = 'checkout_com' | 'tap' | 'akurateco' | 'qattah';
 
 export type StartEmulatorOptions = {
   /** 0 (the default) picks a free port. */
@@ -20,7 +22,7 @@ export type StartEmulatorOptions = {
   host?: string;
   /** Base URL as seen by clients (e.g. behind a proxy); defaults to http://host:port. */
   publicBaseUrl?: string;
-  /** Akurateco: the merchant key (a UUID). */
+  /** Akurateco: the merchant key (a UUID). Qattah: the api_token. */
   secretKey?: string;
   /** Tap only; Checkout.com generates its own. */
   publicKey?: string;
@@ -200,6 +202,44 @@ async function startAkurateco(opts: StartEmulatorOptions): Promise<RunningEmulat
   };
 }
 
+/**
+ * Qattah credentials in the shared shape: `secretKey` and `publicKey` are both the api_token
+ * (the only secret Qattah has); `webhookSignatureKey` is '' because Qattah signs nothing: its
+ * callback is a bare `GET {callback_url}?order_id=...` (providers.md §3.7).
+ */
+async function startQattah(opts: StartEmulatorOptions): Promise<RunningEmulator<QattahControl>> {
+  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const emulator = createQattahEmulator({
+    ...(opts.secretKey !== undefined && { apiToken: opts.secretKey }),
+    ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
+    ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
+    baseUrl: () => baseUrl,
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await emulator.app.listen({ port: opts.port ?? 0, host });
+  const { port } = emulator.app.server.address() as AddressInfo;
+  baseUrl ??= `http://${urlHost(host)}:${port}`;
+  const resolvedBase = baseUrl;
+  const { apiToken } = emulator.credentials;
+  return {
+    name: 'qattah',
+    baseUrl: resolvedBase,
+    credentials: { secretKey: apiToken, publicKey: apiToken, webhookSignatureKey: '' },
+    control: emulator.control,
+    describe: () => [
+      `Qattah Pay split-bill emulator (SAR only): ${resolvedBase}  (real host https://api.qattahpay.sa)`,
+      `  API:            POST ${resolvedBase}/api/v1/merchant-integration/orders, GET .../orders/{ord_}, POST .../orders/{ord_}/refund (full only)`,
+      `  Cancel:         POST ${resolvedBase}/api/v1/qattah/orders/{ord_}/cancel`,
+      `  API token:      ${apiToken}  (Authorization: Bearer <token>, or the bare token)`,
+      `  Hosted page:    ${resolvedBase}/{ord_} (split equally or by amounts; share links /{ord_}/invoices/{inv_}); ?lang=en|ar`,
+      '  Payment:        "Apple Pay" and "mada" buttons pay a share; the order is PAID when every share is, TIMEOUT after 15 minutes',
+      '  Callback:       GET {callback_url}?order_id=... once paid (unsigned, no body); retried on non-2xx',
+      `  Control API:    ${resolvedBase}/__control/ (clock, expire, faults, orders, split, pay, callbacks, merchants, reset)`,
+    ],
+    close: () => emulator.app.close(),
+  };
+}
+
 export function startEmulator(
   name: 'checkout_com',
   opts?: StartEmulatorOptions,
@@ -209,6 +249,7 @@ export function startEmulator(
   name: 'akurateco',
   opts?: StartEmulatorOptions,
 ): Promise<RunningEmulator<AkuratecoControl>>;
+export function startEmulator(name: 'qattah', opts?: StartEmulatorOptions): Promise<RunningEmulator<QattahControl>>;
 export function startEmulator(name: EmulatorName, opts?: StartEmulatorOptions): Promise<RunningEmulator>;
 export function startEmulator(name: EmulatorName, opts: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   switch (name) {
@@ -218,6 +259,8 @@ export function startEmulator(name: EmulatorName, opts: StartEmulatorOptions = {
       return startTap(opts);
     case 'akurateco':
       return startAkurateco(opts);
+    case 'qattah':
+      return startQattah(opts);
     default:
       throw new Error(`unknown emulator: ${String(name satisfies never)}`);
   }

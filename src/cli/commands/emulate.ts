@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type EmulatorName, startEmulator } from '../../emulators/registry.ts';
 
-const EMULATORS: readonly EmulatorName[] = ['checkout_com', 'tap', 'akurateco'];
+const EMULATORS: readonly EmulatorName[] = ['checkout_com', 'tap', 'akurateco', 'qattah'];
 
 interface EmulateOptions {
   port: string;

@@ -7,6 +7,8 @@ export type PostOptions = {
   timeoutMs: number;
   /** Aborts the attempt when the emulator closes or resets. */
   signal: AbortSignal;
+  /** Default POST; a GET (e.g. Qattah's `?order_id=` callback) carries no body. */
+  method?: 'POST' | 'GET';
 };
 
 /** One delivery attempt of a notification body to one URL; never throws. */
@@ -18,10 +20,11 @@ export async function postNotification(
 ): Promise<PostResult> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
+    const method = options.method ?? 'POST';
     const res = await request(url, {
-      method: 'POST',
+      method,
       headers,
-      body,
+      ...(method === 'POST' && { body }),
       dispatcher: options.dispatcher,
       signal: AbortSignal.any([options.signal, timeout]),
     });

@@ -23,6 +23,8 @@ export type OutgoingNotification = {
   subjectId: string;
   body: Buffer;
   targets: NotificationTarget[];
+  /** Default POST; with GET the body is only recorded, never sent. */
+  method?: 'POST' | 'GET';
 };
 
 export type DeliveryAttempt = { at: string; status_code: number | null; error: string | null; duration_ms: number };
@@ -158,6 +160,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       dispatcher,
       timeoutMs,
       signal: job.signal,
+      ...(job.note.method !== undefined && { method: job.note.method }),
     });
     if (closed || job.signal.aborted) return;
     const duration = Math.round(performance.now() - started);
