@@ -241,3 +241,33 @@ describe('a slow endpoint does not hold up the others', () => {
     }
   });
 });
+
+describe('live-mode endpoints', () => {
+  test('must be https and must not point at loopback or private addresses', async () => {
+    const { createKey } = await import('../../src/sandbox.ts');
+    const { adminDeps } = await import('../../src/main.ts');
+    const live = await createKey(adminDeps(gw.core), gw.merchant.accountId, 'live');
+    const make = (url: string) =>
+      gw.app.inject({
+        method: 'POST',
+        url: '/v1/webhook_endpoints',
+        headers: { authorization: `Bearer ${live}`, 'idempotency-key': `live-${++n}` },
+        payload: { url, enabled_events: ['*'] },
+      });
+    for (const url of [
+      'http://shop.example/hooks',
+      'https://localhost/hooks',
+      'https://127.0.0.1:8443/x',
+      'https://10.1.2.3/x',
+      'https://192.168.1.5/x',
+      'https://172.20.0.1/x',
+      'https://169.254.169.254/latest',
+      'https://[::1]/x',
+    ]) {
+      const res = await make(url);
+      assert.equal(res.statusCode, 400, url);
+      assert.equal(res.json().error.param, 'url', url);
+    }
+    assert.equal((await make('https://shop.example/hooks')).statusCode, 201);
+  });
+});

@@ -62,10 +62,36 @@ async function deliveryView(deps: AppDeps, d: WebhookDelivery) {
   };
 }
 
-/** Live endpoints receive payment data: only over https. */
+const PRIVATE_HOST = [
+  /^localhost$/i,
+  /\.localhost$/i,
+  /^127\./,
+  /^10\./,
+  /^192\.168\./,
+  /^172\.(1[6-9]|2\d|3[01])\./,
+  /^169\.254\./,
+  /^0\./,
+  /^\[?::1\]?$/,
+  /^\[?f[cd][0-9a-f]{2}:/i,
+  /^\[?fe80:/i,
+];
+
+/**
+ * Live endpoints receive payment data: https only, and not to loopback or private addresses
+ * written literally (test-mode endpoints may point at a developer's own machine).
+ */
 function checkUrl(p: Principal, url: string): void {
-  if (p.mode === 'live' && !url.startsWith('https://')) {
+  if (p.mode !== 'live') return;
+  if (!url.startsWith('https://')) {
     throw new BawabaError('parameter_invalid', 'url must be https:// for live mode endpoints.', 'url');
+  }
+  const host = new URL(url).hostname;
+  if (PRIVATE_HOST.some((re) => re.test(host))) {
+    throw new BawabaError(
+      'parameter_invalid',
+      'url must not point to a loopback or private address in live mode.',
+      'url',
+    );
   }
 }
 
