@@ -53,6 +53,24 @@ export type RunningEmulator<Control = unknown> = {
   close(): Promise<void>;
 };
 
+/**
+ * The base URL an emulator puts in its links, read lazily: the public one if given, else the
+ * real address once it listens (port 0 picks a free port).
+ */
+function lateBaseUrl(opts: StartEmulatorOptions) {
+  let value = opts.publicBaseUrl?.replace(/\/+$/, '');
+  return {
+    get: () => value,
+    async listen(app: { listen(o: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } }) {
+      const host = opts.host ?? '127.0.0.1';
+      await app.listen({ port: opts.port ?? 0, host });
+      const { port } = app.server.address() as AddressInfo;
+      value ??= `http://${urlHost(host)}:${port}`;
+      return value;
+    },
+  };
+}
+
 function urlHost(host: string): string {
   // A wildcard bind address is not something a client can connect to.
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
@@ -89,20 +107,16 @@ function entityLines(entities: Entity[], defaultId: string): string[] {
 }
 
 async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmulator<CheckoutComControl>> {
-  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const base = lateBaseUrl(opts);
   const emulator = createCheckoutComEmulator({
     ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
     ...(opts.webhookSignatureKey !== undefined && { webhookSignatureKey: opts.webhookSignatureKey }),
     ...(opts.webhooks !== undefined && { webhooks: opts.webhooks }),
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
-    baseUrl: () => baseUrl,
+    baseUrl: base.get,
   });
-  const host = opts.host ?? '127.0.0.1';
-  await emulator.app.listen({ port: opts.port ?? 0, host });
-  const { port } = emulator.app.server.address() as AddressInfo;
-  baseUrl ??= `http://${urlHost(host)}:${port}`;
-  const resolvedBase = baseUrl;
+  const resolvedBase = await base.listen(emulator.app);
   const { credentials } = emulator;
   const defaultId = emulator.entities.defaultEntity().id;
   return {
@@ -126,20 +140,16 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
 }
 
 async function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<TapControl>> {
-  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const base = lateBaseUrl(opts);
   const emulator = createTapEmulator({
     ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
     ...(opts.publicKey !== undefined && { publicKey: opts.publicKey }),
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
-    baseUrl: () => baseUrl,
+    baseUrl: base.get,
   });
-  const host = opts.host ?? '127.0.0.1';
-  await emulator.app.listen({ port: opts.port ?? 0, host });
-  const { port } = emulator.app.server.address() as AddressInfo;
-  baseUrl ??= `http://${urlHost(host)}:${port}`;
-  const resolvedBase = baseUrl;
+  const resolvedBase = await base.listen(emulator.app);
   const { credentials } = emulator;
   return {
     name: 'tap',
@@ -167,7 +177,7 @@ async function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<Tap
  * it hashes requests and signs callbacks).
  */
 async function startAkurateco(opts: StartEmulatorOptions): Promise<RunningEmulator<AkuratecoControl>> {
-  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const base = lateBaseUrl(opts);
   const emulator = createAkuratecoEmulator({
     ...(opts.secretKey !== undefined && { merchantKey: opts.secretKey }),
     ...(opts.webhookSignatureKey !== undefined && { password: opts.webhookSignatureKey }),
@@ -175,13 +185,9 @@ async function startAkurateco(opts: StartEmulatorOptions): Promise<RunningEmulat
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
-    baseUrl: () => baseUrl,
+    baseUrl: base.get,
   });
-  const host = opts.host ?? '127.0.0.1';
-  await emulator.app.listen({ port: opts.port ?? 0, host });
-  const { port } = emulator.app.server.address() as AddressInfo;
-  baseUrl ??= `http://${urlHost(host)}:${port}`;
-  const resolvedBase = baseUrl;
+  const resolvedBase = await base.listen(emulator.app);
   const { merchantKey, password } = emulator.credentials;
   return {
     name: 'akurateco',
@@ -208,18 +214,14 @@ async function startAkurateco(opts: StartEmulatorOptions): Promise<RunningEmulat
  * callback is a bare `GET {callback_url}?order_id=...` (providers.md §3.7).
  */
 async function startQattah(opts: StartEmulatorOptions): Promise<RunningEmulator<QattahControl>> {
-  let baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
+  const base = lateBaseUrl(opts);
   const emulator = createQattahEmulator({
     ...(opts.secretKey !== undefined && { apiToken: opts.secretKey }),
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
-    baseUrl: () => baseUrl,
+    baseUrl: base.get,
   });
-  const host = opts.host ?? '127.0.0.1';
-  await emulator.app.listen({ port: opts.port ?? 0, host });
-  const { port } = emulator.app.server.address() as AddressInfo;
-  baseUrl ??= `http://${urlHost(host)}:${port}`;
-  const resolvedBase = baseUrl;
+  const resolvedBase = await base.listen(emulator.app);
   const { apiToken } = emulator.credentials;
   return {
     name: 'qattah',
