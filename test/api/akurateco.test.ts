@@ -138,6 +138,23 @@ describe('card payments through Akurateco', () => {
     }
   });
 
+  test('a refund or void that could not even be sent fails clearly and holds nothing', async () => {
+    const id = await paid();
+    gw.akurateco.control.addFault({ kind: 'server_error', count: 1, match: 'status' });
+    const res = await post(`/v1/payments/${id}/refunds`, { amount: 1000 });
+    assert.equal(res.statusCode, 502, res.body);
+    assert.equal(res.json().error.code, 'provider_unavailable');
+    const refund = await get(`/v1/refunds/${res.json().error.refund_id}`);
+    assert.equal(refund.status, 'failed');
+    const pay = await gw.core.repos.payments.getById(id);
+    assert.equal(pay?.amountRefundPending, 0, 'its amount is released');
+    gw.akurateco.control.addFault({ kind: 'server_error', count: 1, match: 'status' });
+    const v = await post(`/v1/payments/${id}/cancel`);
+    assert.equal(v.statusCode, 502);
+    assert.equal(v.json().error.code, 'provider_unavailable');
+    assert.equal((await get(`/v1/payments/${id}`)).status, 'captured');
+  });
+
   test('card payments go only to a connector that takes cards', async () => {
     const res = await post('/v1/payments', { ...CARD, connector: 'checkout_com' });
     assert.equal(res.statusCode, 400);

@@ -4,6 +4,7 @@ import type {
   Connector,
   ConnectorAccount,
   CreateOutcome,
+  ProviderFailure,
   ProviderPaymentRequest,
   RefundLookup,
   RefundOutcome,
@@ -31,6 +32,23 @@ function unknownOf(res: HttpAnswer | HttpFailure) {
     return { kind: 'unknown' as const, reason: 'server_error' as const, detail: `HTTP ${res.status}` };
   if (res.status === 429) return { kind: 'unknown' as const, reason: 'rate_limited' as const, detail: 'HTTP 429' };
   return undefined;
+}
+
+/**
+ * A refund or void needs the platform's own payment id first. When that lookup fails, the
+ * operation itself was never sent: a definitive refusal (try again later), not an unknown outcome.
+ */
+function notSent(
+  lookup: { kind: 'not_found' } | { kind: 'rejected'; failure: ProviderFailure } | { kind: 'unknown'; reason: string },
+  what: string,
+): { kind: 'rejected'; failure: ProviderFailure } {
+  if (lookup.kind === 'rejected') return lookup;
+  const message =
+    lookup.kind === 'not_found'
+      ? `The platform does not know this payment; no ${what} was sent.`
+      : `The platform could not be asked for the payment (${lookup.reason}); no ${what} was sent.`;
+  const code = lookup.kind === 'not_found' ? 'provider_request_rejected' : 'provider_unavailable';
+  return { kind: 'rejected', failure: { code, message, providerCodes: [] } };
 }
 
 /**
@@ -153,18 +171,7 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
 
     async refundPayment(account, req): Promise<RefundOutcome> {
       const found = await status(account, req.providerPaymentId);
-      if (found.kind !== 'found') {
-        return found.kind === 'not_found'
-          ? {
-              kind: 'rejected',
-              failure: {
-                code: 'provider_request_rejected',
-                message: 'The platform does not know this payment.',
-                providerCodes: [],
-              },
-            }
-          : found;
-      }
+      if (found.kind !== 'found') return notSent(found, 'refund');
       const { key, password } = creds(account);
       const amount = formatMajor(req.money);
       const res = await post(config(account), 'payment/refund', {
@@ -195,18 +202,7 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
 
     async voidPayment(account, providerPaymentId): Promise<VoidOutcome> {
       const found = await status(account, providerPaymentId);
-      if (found.kind !== 'found') {
-        return found.kind === 'not_found'
-          ? {
-              kind: 'rejected',
-              failure: {
-                code: 'provider_request_rejected',
-                message: 'The platform does not know this payment.',
-                providerCodes: [],
-              },
-            }
-          : found;
-      }
+      if (found.kind !== 'found') return notSent(found, 'void');
       const { key, password } = creds(account);
       const id = found.snapshot.publicId;
       const res = await post(config(account), 'payment/void', {

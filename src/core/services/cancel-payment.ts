@@ -60,7 +60,8 @@ async function voidCaptured(deps: PaymentDeps, connector: Connector, payment: Pa
   }
   const outcome = await connector.voidPayment(account, payment.providerPaymentId);
   if (outcome.kind === 'rejected') {
-    throw new BawabaError('payment_not_cancelable', outcome.failure.message, 'id', { payment_id: payment.id });
+    const code = outcome.failure.code === 'provider_unavailable' ? 'provider_unavailable' : 'payment_not_cancelable';
+    throw new BawabaError(code, outcome.failure.message, 'id', { payment_id: payment.id });
   }
   if (outcome.kind === 'unknown') {
     throw new BawabaError(

@@ -57,9 +57,10 @@ export async function createPayment(
     if (earlier) return resume(deps, earlier, input);
   }
   checkCurrency(input);
-  const candidates = (await chooseConnectors(deps, principal, input)).filter((c) => fitsAmount(c.connector, input));
+  const configured = await chooseConnectors(deps, principal, input);
+  const candidates = configured.filter((c) => fitsAmount(c.connector, input));
   const first = candidates[0];
-  if (!first) throw amountError(input, (await chooseConnectors(deps, principal, input))[0]?.connector);
+  if (!first) throw amountError(input, configured[0]?.connector);
   const { connector, account } = first;
   const now = deps.clock.now();
   const payment: Payment = {
