@@ -176,6 +176,23 @@ describe('refunds', () => {
   });
 });
 
+test('a refund refused at the connection fails at once and holds nothing: nothing was sent', async () => {
+  const p = await captured();
+  const ca = await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'checkout_com');
+  assert.ok(ca);
+  await gw.core.repos.connectorAccounts.upsert({ ...ca, settings: { base_url: 'http://127.0.0.1:9' } });
+  try {
+    const res = await refund(p.id, { amount: 700 });
+    assert.equal(res.statusCode, 502, res.body);
+    assert.equal(res.json().error.code, 'provider_unavailable');
+    assert.equal((await get(`/v1/refunds/${res.json().error.refund_id}`)).status, 'failed');
+    assert.equal((await gw.core.repos.payments.getById(p.id))?.amountRefundPending, 0);
+  } finally {
+    await gw.core.repos.connectorAccounts.upsert(ca);
+  }
+  assert.equal((await refund(p.id)).statusCode, 201, 'the whole amount can still be refunded');
+});
+
 test('a retried request that died after reserving resumes its refund, never makes a second one', async () => {
   const p = await captured();
   const first = (await refund(p.id, { amount: 300 })).json();

@@ -145,7 +145,7 @@ export async function createRefund(
     });
     if (written) {
       await onReserved?.(refund.id);
-      return askProvider(deps, refund, next);
+      return askProvider(deps, refund, next, true);
     }
     const fresh = await deps.payments.getById(payment.id);
     if (!fresh) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
@@ -155,25 +155,42 @@ export async function createRefund(
 }
 
 /** Asks the provider for a refund stored as pending (again, with the same key, if need be). */
-export async function askProvider(deps: PaymentDeps, refund: Refund, payment: Payment): Promise<CreateRefundResult> {
+export async function askProvider(
+  deps: PaymentDeps,
+  refund: Refund,
+  payment: Payment,
+  firstAttempt = false,
+): Promise<CreateRefundResult> {
   const connector = deps.connectors.get(payment.connector);
   const account = await deps.connectorAccounts.get(payment.connectorAccountId);
   if (!connector || !account || payment.providerPaymentId === null) return { refund };
-  const outcome: RefundOutcome = await connector.refundPayment(account, {
+  const answer: RefundOutcome = await connector.refundPayment(account, {
     refundId: refund.id,
     providerPaymentId: payment.providerPaymentId,
     money: { amount: refund.amount, currency: refund.currency },
     idempotencyKey: `${refund.id}:refund`,
     notificationUrl: `${deps.publicUrl.replace(/\/+$/, '')}/hooks/${connector.id}/${account.id}`,
   });
+  // Refused before any byte reached the provider on the very first try: nothing was refunded.
+  const outcome: RefundOutcome =
+    firstAttempt && answer.kind === 'unknown' && answer.reason === 'connection_refused'
+      ? {
+          kind: 'rejected',
+          failure: {
+            code: 'provider_unavailable',
+            message: `${connector.id} refused the connection; no refund was sent.`,
+            providerCodes: [],
+          },
+        }
+      : answer;
   const log = { refundId: refund.id, paymentId: payment.id };
   if (outcome.kind === 'unknown') {
     deps.log.warn({ ...log, reason: outcome.reason }, 'refund outcome unknown; reconciliation will ask again');
     return { refund };
   }
   if (outcome.kind === 'rejected') {
-    const settled = await settleRefund(deps, refund.id, 'failed', outcome.failure);
     const f = outcome.failure;
+    const settled = await settleRefund(deps, refund.id, 'failed', f);
     return {
       refund: settled ?? refund,
       rejection: new BawabaError(f.code, f.message, f.param, { refund_id: refund.id }),
