@@ -22,6 +22,7 @@ export interface Config {
   readonly checkoutComEmulatorPort: number;
   readonly tapEmulatorPort: number;
   readonly akuratecoEmulatorPort: number;
+  readonly qattahEmulatorPort: number;
   readonly runWorker: boolean;
   readonly workerConcurrency: number;
   readonly jobLeaseMs: number;
@@ -127,6 +128,12 @@ export const SETTINGS = {
     fallback: '4102',
     parse: int(0, 65535),
   },
+  qattahEmulatorPort: {
+    name: 'BAWABA_EMULATOR_QATTAH_PORT',
+    description: 'Port of the Qattah Pay split-bill emulator in sandbox mode.',
+    fallback: '4103',
+    parse: int(0, 65535),
+  },
   runWorker: {
     name: 'BAWABA_WORKER',
     description:
@@ -183,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkoutComEmulatorPort: read(env, SETTINGS.checkoutComEmulatorPort) as number,
     tapEmulatorPort: read(env, SETTINGS.tapEmulatorPort) as number,
     akuratecoEmulatorPort: read(env, SETTINGS.akuratecoEmulatorPort) as number,
+    qattahEmulatorPort: read(env, SETTINGS.qattahEmulatorPort) as number,
     runWorker: read(env, SETTINGS.runWorker) as boolean,
     workerConcurrency: read(env, SETTINGS.workerConcurrency) as number,
     jobLeaseMs: read(env, SETTINGS.jobLeaseMs) as number,

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { type Config, ConfigError } from './config.ts';
 import { createAkuratecoConnector } from './connectors/akurateco/index.ts';
 import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './connectors/checkout-com/index.ts';
+import { createQattahConnector } from './connectors/qattah/index.ts';
 import { createConnectorRegistry } from './connectors/registry.ts';
 import { createTapConnector } from './connectors/tap/index.ts';
 import { type Clock, systemClock } from './core/clock.ts';
@@ -83,6 +84,7 @@ export function createConnectors(config: Config, dispatcher?: Dispatcher): Conne
     }),
     createTapConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
     createAkuratecoConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
+    createQattahConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
   ]);
 }
 

@@ -7,6 +7,7 @@ import type { IdGenerator } from './core/ids.ts';
 import type { AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
 import type { AkuratecoControl } from './emulators/akurateco/control.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
+import type { QattahControl } from './emulators/qattah/control.ts';
 import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
 import type { TapControl } from './emulators/tap/control.ts';
 import type { Core } from './main.ts';
@@ -194,6 +195,37 @@ export async function configureSandboxAkurateco(
   }
 }
 
+/**
+ * Gives every account a test-mode Qattah Pay (split bill, SAR) connector against the running
+ * emulator, as its own merchant there (its own api_token). Qattah calls back the URL each
+ * order names, so nothing else to set.
+ */
+export async function configureSandboxQattah(
+  deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
+  emulator: RunningEmulator<QattahControl>,
+): Promise<void> {
+  for (const account of await deps.accounts.listAccounts()) {
+    const existing = await deps.connectorAccounts.find(account.id, 'test', 'qattah');
+    if (existing && !isEmulated(existing)) continue;
+    const merchant = emulator.control.createMerchant({
+      name: account.name,
+      ...(existing?.credentials.api_token ? { apiToken: existing.credentials.api_token } : {}),
+    });
+    const now = deps.clock.now();
+    await deps.connectorAccounts.upsert({
+      id: existing?.id ?? deps.ids.next('ca'),
+      accountId: account.id,
+      mode: 'test',
+      connector: 'qattah',
+      credentials: { api_token: merchant.apiToken },
+      settings: { ...existing?.settings, base_url: emulator.baseUrl },
+      priority: existing?.priority ?? 100,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
+  }
+}
+
 /** Starts the sandbox: the sandbox account and key, the emulators, connectors pointed at them. */
 export async function startSandbox(
   config: Config,
@@ -212,5 +244,8 @@ export async function startSandbox(
   const akurateco = await startEmulator('akurateco', { port: config.akuratecoEmulatorPort, host: config.emulatorHost });
   closers.push(() => akurateco.close());
   await configureSandboxAkurateco(deps, akurateco, publicUrl);
-  return { emulators: [cko, tap, akurateco], key };
+  const qattah = await startEmulator('qattah', { port: config.qattahEmulatorPort, host: config.emulatorHost });
+  closers.push(() => qattah.close());
+  await configureSandboxQattah(deps, qattah);
+  return { emulators: [cko, tap, akurateco, qattah], key };
 }

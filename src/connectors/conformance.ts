@@ -32,8 +32,8 @@ export interface ConformanceHarness {
   /** Scripts the next call of `match` to fail. */
   addFault(kind: keyof typeof FAULT_REASONS, match: 'create' | 'retrieve' | 'refund'): void;
   clearFaults(): void;
-  /** Decides a pending refund as the provider's staff would. */
-  settleRefund(providerRefundId: string, outcome: 'approve' | 'decline'): void;
+  /** Decides a pending refund as the provider's staff would (needed when refunds are `decided_later`). */
+  settleRefund?(providerRefundId: string, outcome: 'approve' | 'decline'): void;
   /** Whether the customer's return carries a provider reference (else retrieval uses the payment's id). */
   readonly returnCarriesReference: boolean;
   /** The credentials made wrong, for the authentication test. */
@@ -42,9 +42,29 @@ export interface ConformanceHarness {
   readonly refundAmount: number;
   /** Whether a lookup shows a declined refund (else only its notification does). */
   readonly refundDeclineVisible: boolean;
-  /** What an approve, a decline, a cancel and an abandoned payment become. */
-  readonly outcomes: Readonly<Record<'approve' | 'decline' | 'cancel' | 'abandon', PaymentStatus>>;
+  /**
+   * What an approve, a decline, a cancel and an abandoned payment become; null for an outcome
+   * the provider's page does not offer (its test is skipped).
+   */
+  readonly outcomes: {
+    readonly approve: PaymentStatus;
+    readonly decline: PaymentStatus | null;
+    readonly cancel: PaymentStatus | null;
+    readonly abandon: PaymentStatus;
+  };
   readonly windowMs: number;
+  /** The currency of `request`'s payments, used by the refund tests (default `QAR`). */
+  readonly currency?: string;
+  /**
+   * How the provider notifies: `signed` (default) posts news whose signature verifies; `hint`
+   * calls back unsigned with only the payment's id, which the connector reads as a hint.
+   */
+  readonly notifications?: 'signed' | 'hint';
+  /**
+   * How refunds end: `decided_later` (default) stays pending until the provider's staff decide
+   * ({@link ConformanceHarness.settleRefund}); `immediate` refunds at once.
+   */
+  readonly refunds?: 'decided_later' | 'immediate';
 }
 
 interface Received extends InboundNotification {}
@@ -59,7 +79,8 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
     req.on('end', () => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-      received.push({ headers, rawBody });
+      const query = Object.fromEntries(new URL(req.url ?? '/', 'http://receiver').searchParams);
+      received.push({ headers, rawBody, method: req.method === 'GET' ? 'GET' : 'POST', query });
       res.writeHead(200).end();
     });
   });
@@ -87,6 +108,9 @@ export function runConformanceSuite(h: ConformanceHarness): void {
     let rx: Awaited<ReturnType<typeof startReceiver>>;
     let ctx: Awaited<ReturnType<ConformanceHarness['start']>>;
     let seq = 0;
+    const currency = h.currency ?? 'QAR';
+    const notifications = h.notifications ?? 'signed';
+    const refunds = h.refunds ?? 'decided_later';
     const req = () => h.request(`pay_conformance${String(++seq).padStart(13, '0')}`, rx.url);
     const create = async () => {
       const out = await ctx.connector.createPayment(ctx.account, req());
@@ -111,7 +135,13 @@ export function runConformanceSuite(h: ConformanceHarness): void {
     });
 
     for (const outcome of ['approve', 'decline', 'cancel'] as const) {
-      test(`${outcome} on the hosted page: the return names it and retrieval tells ${h.outcomes[outcome]}`, async () => {
+      const expected = h.outcomes[outcome];
+      const skip = expected === null ? { skip: `${h.name} has no ${outcome} on its page` } : {};
+      const name =
+        expected === null
+          ? `${outcome} on the hosted page`
+          : `${outcome} on the hosted page: the return names it and retrieval tells ${expected}`;
+      test(name, skip, async () => {
         const s = await create();
         const query = h.complete(s.providerPaymentId, outcome);
         const carried = ctx.connector.returnReference(query);
@@ -120,7 +150,7 @@ export function runConformanceSuite(h: ConformanceHarness): void {
         const got = await ctx.connector.retrievePayment(ctx.account, ref);
         assert.equal(got.kind, 'found');
         assert.equal(got.kind === 'found' && got.snapshot.providerPaymentId, s.providerPaymentId);
-        assert.equal(got.kind === 'found' && got.snapshot.status, h.outcomes[outcome]);
+        assert.equal(got.kind === 'found' && got.snapshot.status, expected);
       });
     }
 
@@ -131,61 +161,168 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       assert.equal(got.kind === 'found' && got.snapshot.status, h.outcomes.abandon);
     });
 
-    test('notifications verify, say what happened, and a tampered one does not verify', async () => {
-      const s = await create();
-      const before = rx.received.length;
-      h.complete(s.providerPaymentId, 'approve');
-      const captured = await until(() => {
-        for (const n of rx.received.slice(before)) {
-          const out = ctx.connector.parseNotification(ctx.account, n);
-          if (
-            out.kind === 'verified' &&
-            out.snapshot?.providerPaymentId === s.providerPaymentId &&
-            out.snapshot.status === 'captured'
-          ) {
-            return n;
-          }
-        }
-        return undefined;
-      }, 'a verified capture notification');
-      const tampered = {
-        ...captured,
-        rawBody: captured.rawBody.replace(
-          /(amount"?\s*[:=]\s*"?)(\d)/,
-          (_m, key: string, d: string) => `${key}${(Number(d) + 1) % 10}`,
-        ),
-      };
-      assert.notEqual(tampered.rawBody, captured.rawBody);
-      assert.equal(ctx.connector.parseNotification(ctx.account, tampered).kind, 'unverified');
-      // Without its signature: no signature header, and no `hash` field where it travels in the body.
-      const unsigned = {
-        headers: { 'content-type': 'application/json' },
-        rawBody: captured.rawBody.replace(/(^|&)hash=[^&]*/, ''),
-      };
-      assert.equal(ctx.connector.parseNotification(ctx.account, unsigned).kind, 'unverified');
-    });
-
-    for (const decision of ['approve', 'decline'] as const) {
-      test(`a refund stays pending until the provider decides (${decision})`, async () => {
+    if (notifications === 'signed') {
+      test('notifications verify, say what happened, and a tampered one does not verify', async () => {
         const s = await create();
+        const before = rx.received.length;
         h.complete(s.providerPaymentId, 'approve');
-        const out = await ctx.connector.refundPayment(ctx.account, {
-          refundId: `re_conformance_${decision}_${seq}`,
-          providerPaymentId: s.providerPaymentId,
-          money: { amount: h.refundAmount, currency: 'QAR' },
-          idempotencyKey: `re_conformance_${decision}_${seq}`,
-          notificationUrl: rx.url,
+        const captured = await until(() => {
+          for (const n of rx.received.slice(before)) {
+            const out = ctx.connector.parseNotification(ctx.account, n);
+            if (
+              out.kind === 'verified' &&
+              out.snapshot?.providerPaymentId === s.providerPaymentId &&
+              out.snapshot.status === 'captured'
+            ) {
+              return n;
+            }
+          }
+          return undefined;
+        }, 'a verified capture notification');
+        const tampered = {
+          ...captured,
+          rawBody: captured.rawBody.replace(
+            /(amount"?\s*[:=]\s*"?)(\d)/,
+            (_m, key: string, d: string) => `${key}${(Number(d) + 1) % 10}`,
+          ),
+        };
+        assert.notEqual(tampered.rawBody, captured.rawBody);
+        assert.equal(ctx.connector.parseNotification(ctx.account, tampered).kind, 'unverified');
+        // Without its signature: no signature header, and no `hash` field where it travels in the body.
+        const unsigned = {
+          headers: { 'content-type': 'application/json' },
+          rawBody: captured.rawBody.replace(/(^|&)hash=[^&]*/, ''),
+        };
+        assert.equal(ctx.connector.parseNotification(ctx.account, unsigned).kind, 'unverified');
+      });
+    } else {
+      test('callbacks only hint at a payment; one that is not the provider’s shape does not verify', async () => {
+        const s = await create();
+        const other = await create();
+        const before = rx.received.length;
+        h.complete(s.providerPaymentId, 'approve');
+        let eventType = '';
+        const callback = await until(() => {
+          for (const n of rx.received.slice(before)) {
+            const out = ctx.connector.parseNotification(ctx.account, n);
+            if (out.kind === 'hint' && out.providerPaymentId === s.providerPaymentId) {
+              eventType = out.eventType;
+              return n;
+            }
+          }
+          return undefined;
+        }, 'a callback naming the payment');
+        assert.equal(callback.method, 'GET');
+        assert.ok(Object.values(callback.query ?? {}).includes(s.providerPaymentId), 'the query names the payment');
+        // The same callback naming another payment is still a hint: the gateway asks the provider.
+        const renamed = {
+          ...callback,
+          query: Object.fromEntries(
+            Object.entries(callback.query ?? {}).map(([k, v]) => [
+              k,
+              v === s.providerPaymentId ? other.providerPaymentId : v,
+            ]),
+          ),
+        };
+        assert.deepEqual(ctx.connector.parseNotification(ctx.account, renamed), {
+          kind: 'hint',
+          eventType,
+          providerPaymentId: other.providerPaymentId,
         });
-        assert.equal(out.kind, 'accepted', JSON.stringify(out));
-        if (out.kind !== 'accepted') return;
-        const pending = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
-        assert.equal(pending.kind === 'found' && pending.status, 'pending');
-        h.settleRefund(out.providerRefundId, decision);
-        const decided = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
-        const expected = decision === 'approve' ? 'succeeded' : h.refundDeclineVisible ? 'failed' : 'pending';
-        assert.equal(decided.kind === 'found' && decided.status, expected);
+        const posted = {
+          headers: { 'content-type': 'application/json' },
+          rawBody: JSON.stringify(callback.query ?? {}),
+          method: 'POST' as const,
+          query: callback.query ?? {},
+        };
+        assert.equal(ctx.connector.parseNotification(ctx.account, posted).kind, 'unverified');
+        const bare = { ...callback, query: {} };
+        assert.equal(ctx.connector.parseNotification(ctx.account, bare).kind, 'unverified');
       });
     }
+
+    const refund = (providerPaymentId: string, tag: string) =>
+      ctx.connector.refundPayment(ctx.account, {
+        refundId: `re_conformance_${tag}_${seq}`,
+        providerPaymentId,
+        money: { amount: h.refundAmount, currency },
+        idempotencyKey: `re_conformance_${tag}_${seq}`,
+        notificationUrl: rx.url,
+      });
+
+    if (refunds === 'decided_later') {
+      for (const decision of ['approve', 'decline'] as const) {
+        test(`a refund stays pending until the provider decides (${decision})`, async () => {
+          const s = await create();
+          h.complete(s.providerPaymentId, 'approve');
+          const out = await ctx.connector.refundPayment(ctx.account, {
+            refundId: `re_conformance_${decision}_${seq}`,
+            providerPaymentId: s.providerPaymentId,
+            money: { amount: h.refundAmount, currency },
+            idempotencyKey: `re_conformance_${decision}_${seq}`,
+            notificationUrl: rx.url,
+          });
+          assert.equal(out.kind, 'accepted', JSON.stringify(out));
+          if (out.kind !== 'accepted') return;
+          const pending = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+          assert.equal(pending.kind === 'found' && pending.status, 'pending');
+          assert.ok(h.settleRefund, `${h.name} refunds are decided later: the harness settles them`);
+          h.settleRefund(out.providerRefundId, decision);
+          const decided = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+          const expected = decision === 'approve' ? 'succeeded' : h.refundDeclineVisible ? 'failed' : 'pending';
+          assert.equal(decided.kind === 'found' && decided.status, expected);
+        });
+      }
+    } else {
+      test('a refund succeeds at once, a lookup says so, and asking again refunds nothing more', async () => {
+        const s = await create();
+        h.complete(s.providerPaymentId, 'approve');
+        const out = await refund(s.providerPaymentId, 'immediate');
+        assert.equal(out.kind, 'succeeded', JSON.stringify(out));
+        if (out.kind !== 'succeeded') return;
+        const found = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+        assert.equal(found.kind === 'found' && found.status, 'succeeded', JSON.stringify(found));
+        const again = await refund(s.providerPaymentId, 'immediate');
+        assert.deepEqual(again, out, 'the same refund, not a second one nor a failure');
+        const got = await ctx.connector.retrievePayment(ctx.account, s.providerPaymentId);
+        const whole = h.refundAmount === s.money?.amount;
+        assert.equal(got.kind === 'found' && got.snapshot.status, whole ? 'refunded' : 'partially_refunded');
+      });
+    }
+
+    test('a refund whose answer was lost can be sent again where the connector says so', async (t) => {
+      if (!ctx.connector.capabilities.refunds?.retrySafe) {
+        t.skip(`${h.name} does not send a refund again`);
+        return;
+      }
+      const s = await create();
+      h.complete(s.providerPaymentId, 'approve');
+      h.addFault('timeout', 'refund');
+      const lost = await refund(s.providerPaymentId, 'lost');
+      assert.equal(lost.kind === 'unknown' && lost.reason, 'timeout', JSON.stringify(lost));
+      const again = await refund(s.providerPaymentId, 'lost');
+      assert.equal(again.kind, refunds === 'immediate' ? 'succeeded' : 'accepted', JSON.stringify(again));
+    });
+
+    test('cancel at the provider: an unpaid payment is canceled, a paid one is not', async (t) => {
+      const connector = ctx.connector;
+      if (!connector.cancelPayment) {
+        t.skip(`${h.name} has no cancel call`);
+        return;
+      }
+      const s = await create();
+      const out = await connector.cancelPayment(ctx.account, s.providerPaymentId);
+      assert.equal(out.kind, 'canceled', JSON.stringify(out));
+      if (out.kind === 'canceled' && out.snapshot) assert.equal(out.snapshot.status, 'canceled');
+      const got = await connector.retrievePayment(ctx.account, s.providerPaymentId);
+      assert.equal(got.kind === 'found' && got.snapshot.status, 'canceled');
+      const paid = await create();
+      h.complete(paid.providerPaymentId, 'approve');
+      const refused = await connector.cancelPayment(ctx.account, paid.providerPaymentId);
+      assert.equal(refused.kind, 'rejected', JSON.stringify(refused));
+      const still = await connector.retrievePayment(ctx.account, paid.providerPaymentId);
+      assert.equal(still.kind === 'found' && still.snapshot.status, h.outcomes.approve);
+    });
 
     for (const [fault, reason] of Object.entries(FAULT_REASONS) as [keyof typeof FAULT_REASONS, string][]) {
       test(`fault ${fault}: create and retrieve are unknown (${reason}), never a failure`, async () => {

@@ -4,7 +4,7 @@
  */
 import type { Outbox } from './event-ports.ts';
 import type { Money } from './money.ts';
-import type { Customer, Mode, Payment, PaymentMethod } from './payment/payment.ts';
+import type { Customer, Mode, Payment, PaymentMethod, PaymentPartStatus } from './payment/payment.ts';
 import type { PaymentStatus } from './payment/status.ts';
 
 /** An authenticated caller: the account and mode an API key belongs to. */
@@ -162,6 +162,12 @@ export interface ConnectorCapabilities {
     readonly multiple: boolean;
     /** The provider's refund news names no refund: only one may be pending at a time. */
     readonly oneAtATime?: boolean;
+    /**
+     * A refund call may be sent again when its answer was lost, even without idempotency keys:
+     * the provider refunds a payment once at most, and the connector turns its refusal of a
+     * second refund into the first one's outcome (Qattah: full refunds of a paid order only).
+     */
+    readonly retrySafe?: boolean;
   } | null;
   /**
    * Cancellation of a payment not yet paid: in which statuses, and whether the provider is told
@@ -186,6 +192,13 @@ export interface ConnectorCapabilities {
    */
   readonly expiresSilently: boolean;
 }
+
+/** Outcome of asking the provider to cancel a payment nobody has paid yet. */
+export type CancelOutcome =
+  /** Canceled; `snapshot` is the provider's view after it, when its answer carried one. */
+  | { readonly kind: 'canceled'; readonly snapshot: ProviderPaymentSnapshot | null }
+  | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
 
 /** Outcome of asking the provider to void a captured payment. */
 export type VoidOutcome =
@@ -252,6 +265,17 @@ export interface ProviderFailure {
   readonly providerCodes: readonly string[];
 }
 
+/** One share of a split payment as the provider reports it. */
+export interface ProviderPaymentPart {
+  readonly providerPartId: string;
+  readonly name: string;
+  /** Integer minor units, in the payment's currency. */
+  readonly amount: number;
+  readonly status: PaymentPartStatus;
+  /** How the share was paid (`applepay`, `mada`), once paid. */
+  readonly method: string | null;
+}
+
 /** The provider's view of one payment. */
 export interface ProviderPaymentSnapshot {
   readonly providerPaymentId: string;
@@ -262,6 +286,11 @@ export interface ProviderPaymentSnapshot {
   /** Where the customer pays, while they still can. */
   readonly redirectUrl: string | null;
   readonly failureMessage: string | null;
+  /**
+   * Split-bill providers only: the shares as the provider has them now ([] before anyone
+   * split the bill). Absent for providers without shares.
+   */
+  readonly parts?: readonly ProviderPaymentPart[];
 }
 
 /** A refund as a connector sends it to its provider. */
@@ -278,6 +307,8 @@ export interface ProviderRefundRequest {
 /** Outcome of asking the provider for a refund. */
 export type RefundOutcome =
   | { readonly kind: 'accepted'; readonly providerRefundId: string }
+  /** The provider refunded at once: nothing is left to wait for (Qattah). */
+  | { readonly kind: 'succeeded'; readonly providerRefundId: string }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
   | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
 
@@ -328,12 +359,21 @@ export interface InboundNotification {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The raw body, exactly as received: signatures are over these bytes. */
   readonly rawBody: string;
+  /** `POST` when absent; Qattah calls back with a bare `GET`. */
+  readonly method?: 'GET' | 'POST';
+  /** The query string's parameters (a GET callback carries everything there). */
+  readonly query?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What a connector made of a notification. */
 export type NotificationOutcome =
   /** Not provably from the provider: answered 401, never applied. */
   | { readonly kind: 'unverified'; readonly reason: string }
+  /**
+   * Unsigned news that only names a payment (Qattah's success callback): anyone could have
+   * sent it, so Bawaba asks the provider about that payment before changing anything.
+   */
+  | { readonly kind: 'hint'; readonly eventType: string; readonly providerPaymentId: string }
   /** From the provider. `snapshot` is null when the event says nothing about a payment's status. */
   | {
       readonly kind: 'verified';
@@ -360,6 +400,8 @@ export interface Connector {
   retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome>;
   /** The provider reference carried by the customer's return to Bawaba, if any. */
   returnReference(query: Readonly<Record<string, string | undefined>>): string | undefined;
+  /** Cancels an unpaid payment at the provider (only where `capabilities.cancel.at` is `provider`). */
+  cancelPayment?(account: ConnectorAccount, providerPaymentId: string): Promise<CancelOutcome>;
   /** Voids a captured payment (only where `capabilities.void` is set). */
   voidPayment?(account: ConnectorAccount, providerPaymentId: string): Promise<VoidOutcome>;
   /** Asks the provider to refund (part of) a captured payment. */

@@ -64,6 +64,8 @@ export interface PaymentsTable {
   captured_after_cancel: number;
   /** JSON array of connector attempts. */
   connector_attempts: string;
+  /** JSON array of the shares of a split-bill payment. */
+  parts: string;
   captured_at: number | null;
   created_at: number;
   updated_at: number;

@@ -205,6 +205,7 @@ describe('Checkout.com QPay: the customer pays in a real browser', { skip }, () 
         BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
         BAWABA_EMULATOR_TAP_PORT: '0',
         BAWABA_EMULATOR_AKURATECO_PORT: '0',
+        BAWABA_EMULATOR_QATTAH_PORT: '0',
         LOG_LEVEL: 'silent',
       }),
     );

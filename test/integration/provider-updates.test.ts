@@ -89,6 +89,7 @@ forEachDatabase((kind) => {
             canceledBy: null,
             capturedAfterCancel: false,
             connectorAttempts: [],
+            parts: [],
             capturedAt: null,
             createdAt: clock.now(),
             updatedAt: clock.now(),

@@ -310,6 +310,7 @@ async function main(): Promise<number> {
         BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
         BAWABA_EMULATOR_TAP_PORT: '0',
         BAWABA_EMULATOR_AKURATECO_PORT: '0',
+        BAWABA_EMULATOR_QATTAH_PORT: '0',
         LOG_LEVEL: 'silent',
         BAWABA_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
         ...(DATABASE_URL ? { BAWABA_DATABASE_URL: DATABASE_URL } : {}),

@@ -49,6 +49,7 @@ async function main(): Promise<number> {
       BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
       BAWABA_EMULATOR_TAP_PORT: '0',
       BAWABA_EMULATOR_AKURATECO_PORT: '0',
+      BAWABA_EMULATOR_QATTAH_PORT: '0',
       BAWABA_DATA_DIR: dir,
       LOG_LEVEL: 'silent',
       BAWABA_ENCRYPTION_KEY: 'b'.repeat(64),

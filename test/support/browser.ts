@@ -69,6 +69,7 @@ export async function startBrowserSandbox(env: Record<string, string> = {}): Pro
       BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
       BAWABA_EMULATOR_TAP_PORT: '0',
       BAWABA_EMULATOR_AKURATECO_PORT: '0',
+      BAWABA_EMULATOR_QATTAH_PORT: '0',
       LOG_LEVEL: 'silent',
       ...env,
     }),

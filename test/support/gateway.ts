@@ -4,6 +4,7 @@ import type { Config } from '../../src/config.ts';
 import type { Principal } from '../../src/core/ports.ts';
 import type { AkuratecoControl } from '../../src/emulators/akurateco/control.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
+import type { QattahControl } from '../../src/emulators/qattah/control.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulators/registry.ts';
 import type { TapControl } from '../../src/emulators/tap/control.ts';
 import type { Worker } from '../../src/jobs/worker.ts';
@@ -20,6 +21,7 @@ import {
 import {
   configureSandboxAkurateco,
   configureSandboxCheckout,
+  configureSandboxQattah,
   configureSandboxTap,
   createAccountWithKey,
 } from '../../src/sandbox.ts';
@@ -45,6 +47,7 @@ export interface TestGateway {
   readonly emulator: RunningEmulator<CheckoutComControl>;
   readonly tap: RunningEmulator<TapControl>;
   readonly akurateco: RunningEmulator<AkuratecoControl>;
+  readonly qattah: RunningEmulator<QattahControl>;
   readonly worker: Worker;
   readonly merchant: TestMerchant;
   readonly other: TestMerchant;
@@ -70,6 +73,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     checkoutComEmulatorPort: 0,
     tapEmulatorPort: 0,
     akuratecoEmulatorPort: 0,
+    qattahEmulatorPort: 0,
     runWorker: false,
     workerConcurrency: 16,
     jobLeaseMs: 60_000,
@@ -106,6 +110,7 @@ export async function createTestGateway(
   const emulator = await startEmulator('checkout_com', { port: 0 });
   const tap = await startEmulator('tap', { port: 0 });
   const akurateco = await startEmulator('akurateco', { port: 0 });
+  const qattah = await startEmulator('qattah', { port: 0 });
   const deps = adminDeps(core);
   const a = await createAccountWithKey(deps, 'Merchant A', 'test');
   const b = await createAccountWithKey(deps, 'Merchant B', 'test');
@@ -119,6 +124,7 @@ export async function createTestGateway(
   // Tap behind Checkout.com changes what a Checkout.com fault does (failover): only when asked.
   if (options.tap) await configureSandboxTap(deps, tap);
   await configureSandboxAkurateco(deps, akurateco, publicUrl.value);
+  await configureSandboxQattah(deps, qattah);
   const worker = createJobWorker(config, core, connectors, publicUrl, options.start?.dispatcher);
   const merchant = (acc: { accountId: string; secret: string }): TestMerchant => ({
     accountId: acc.accountId,
@@ -133,6 +139,7 @@ export async function createTestGateway(
     emulator,
     tap,
     akurateco,
+    qattah,
     worker,
     merchant: merchant(a),
     other: merchant(b),
@@ -152,6 +159,7 @@ export async function createTestGateway(
       await emulator.close();
       await tap.close();
       await akurateco.close();
+      await qattah.close();
       await core.database.close();
     },
   };

@@ -93,6 +93,7 @@ export async function seedDeliveries(
       canceledBy: null,
       capturedAfterCancel: false,
       connectorAttempts: [],
+      parts: [],
       capturedAt: null,
       createdAt: clock.now(),
       updatedAt: clock.now(),

@@ -4,7 +4,7 @@ import type { PaymentStatus } from './status.ts';
 export type Mode = 'test' | 'live';
 
 /** Payment methods Bawaba offers merchants. */
-export const PAYMENT_METHODS = ['qpay', 'card'] as const;
+export const PAYMENT_METHODS = ['qpay', 'card', 'qattah'] as const;
 
 /** A payment method. */
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -25,6 +25,30 @@ export interface ConnectorAttempt {
   /** Why, e.g. `timeout`, `connection_refused`, `server_error`. */
   readonly reason: string;
   readonly at: number;
+}
+
+/** Where one share of a split payment stands. */
+export const PAYMENT_PART_STATUSES = ['pending', 'paid', 'expired', 'refunded'] as const;
+
+/** A share's status. */
+export type PaymentPartStatus = (typeof PAYMENT_PART_STATUSES)[number];
+
+/**
+ * One share of a split-bill payment (Qattah Pay): one payer's invoice. The provider is the
+ * truth for every field but `paidAt`, which is when Bawaba first saw the share paid (Qattah
+ * reports no time).
+ */
+export interface PaymentPart {
+  /** The provider's id of the share (Qattah's `inv_...`). */
+  readonly id: string;
+  /** The payer's label, as the person who split the bill typed it. */
+  readonly name: string;
+  /** Integer minor units, in the payment's currency. */
+  readonly amount: number;
+  readonly status: PaymentPartStatus;
+  /** How the share was paid (e.g. `applepay`, `mada`), once paid. */
+  readonly method: string | null;
+  readonly paidAt: number | null;
 }
 
 /** A payment, as Bawaba keeps it. Times are epoch milliseconds. */
@@ -64,6 +88,8 @@ export interface Payment {
   readonly capturedAfterCancel: boolean;
   /** When the provider captured it (the start of a same-day void window). */
   readonly capturedAt: number | null;
+  /** The shares of a split-bill payment, one per payer; empty for any other payment. */
+  readonly parts: readonly PaymentPart[];
   /** Connectors tried before the current one, and why each was left. */
   readonly connectorAttempts: readonly ConnectorAttempt[];
   readonly createdAt: number;

@@ -1,4 +1,4 @@
-import type { Payment } from './payment.ts';
+import type { Payment, PaymentPart } from './payment.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -34,6 +34,7 @@ export function paymentView(p: Payment) {
     provider_payment_id: p.providerPaymentId,
     canceled_by: p.canceledBy,
     captured_after_cancel: p.capturedAfterCancel,
+    parts: p.parts.map(partView),
     connector_attempts: p.connectorAttempts.map((a) => ({
       connector: a.connector,
       outcome: a.outcome,
@@ -45,6 +46,29 @@ export function paymentView(p: Payment) {
     expires_at: p.expiresAt === null ? null : iso(p.expiresAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
+  };
+}
+
+/** One share of a split payment, as the API shows it inside the payment. */
+export function partView(part: PaymentPart) {
+  return {
+    id: part.id,
+    name: part.name,
+    amount: part.amount,
+    status: part.status,
+    method: part.method,
+    paid_at: part.paidAt === null ? null : iso(part.paidAt),
+  };
+}
+
+/** What a `payment.part_paid` event carries: the share, and the whole payment as it now is. */
+export function partEventView(p: Payment, part: PaymentPart) {
+  return {
+    object: 'payment_part' as const,
+    ...partView(part),
+    payment_id: p.id,
+    currency: p.currency,
+    payment: paymentView(p),
   };
 }
 

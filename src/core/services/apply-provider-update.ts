@@ -1,3 +1,4 @@
+import { mergeParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
 import { type PaymentStatus, transition } from '../payment/status.ts';
 import type { ProviderPaymentSnapshot } from '../ports.ts';
@@ -37,6 +38,16 @@ export async function applyProviderUpdate(
     return payment;
   }
   return updatePayment(deps, payment, (fresh) => {
+    const now = deps.clock.now();
+    const merged = snapshot.parts ? mergeParts(fresh.parts, snapshot.parts, fresh.amount, now) : undefined;
+    if (merged?.kind === 'mismatch') {
+      // Never record shares that would mis-state the amount owed: the status still moves.
+      deps.log.error(
+        { paymentId: fresh.id, amount: fresh.amount, sharesTotal: merged.total },
+        'provider reports shares that do not add up to the payment: shares not recorded',
+      );
+    }
+    const parts = merged?.kind === 'changed' ? merged.parts : fresh.parts;
     const t = transition(fresh.status, offered, { canceledByMerchant: fresh.canceledBy === 'merchant' });
     if (t.kind === 'stale') {
       deps.log.debug(
@@ -49,7 +60,7 @@ export async function applyProviderUpdate(
         },
         'stale provider update ignored',
       );
-      return undefined;
+      return merged?.kind === 'changed' ? { ...fresh, parts, updatedAt: now } : undefined;
     }
     deps.log.info(
       {
@@ -70,14 +81,15 @@ export async function applyProviderUpdate(
     }
     return {
       ...fresh,
+      parts,
       capturedAfterCancel: fresh.capturedAfterCancel || t.from === 'canceled',
-      capturedAt: t.to === 'captured' ? (fresh.capturedAt ?? deps.clock.now()) : fresh.capturedAt,
+      capturedAt: t.to === 'captured' ? (fresh.capturedAt ?? now) : fresh.capturedAt,
       status: t.to,
       providerStatus: snapshot.providerStatus,
       nextActionUrl: t.to === 'requires_action' ? fresh.nextActionUrl : null,
       failureCode: failed ? 'provider_declined' : fresh.failureCode,
       failureMessage: failed ? (snapshot.failureMessage ?? 'The payment was declined.') : fresh.failureMessage,
-      updatedAt: deps.clock.now(),
+      updatedAt: now,
     };
   });
 }

@@ -1,6 +1,9 @@
 import { BawabaError } from '../errors.ts';
+import { mergeParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
+import type { PaymentStatus } from '../payment/status.ts';
 import type { Connector, Principal } from '../ports.ts';
+import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
 import { updatePayment } from './update-payment.ts';
 
@@ -17,6 +20,7 @@ export async function cancelPayment(deps: PaymentDeps, principal: Principal, pay
   if (payment.status === 'captured' && connector?.capabilities.void) return voidCaptured(deps, connector, payment);
   const cancel = connector?.capabilities.cancel;
   if (!cancel) throw new BawabaError('cancel_not_supported', `${payment.connector} cannot cancel payments.`);
+  if (cancel.at === 'provider' && connector) return cancelAtProvider(deps, connector, payment, cancel.statuses);
   const after = await updatePayment(deps, payment, (fresh) =>
     cancel.statuses.includes(fresh.status)
       ? { ...fresh, status: 'canceled', canceledBy: 'merchant', nextActionUrl: null, updatedAt: deps.clock.now() }
@@ -30,6 +34,75 @@ export async function cancelPayment(deps: PaymentDeps, principal: Principal, pay
     );
   }
   deps.log.info({ paymentId, at: cancel.at }, 'payment canceled by the merchant');
+  return after;
+}
+
+function notCancelable(payment: Payment): BawabaError {
+  return new BawabaError(
+    'payment_not_cancelable',
+    `The payment is ${payment.status}; it can no longer be canceled.`,
+    'id',
+  );
+}
+
+/**
+ * Cancels at a provider that has a cancel call (Qattah): the provider decides. Canceled there,
+ * the payment is canceled here; refused (it was paid meanwhile, say), the payment takes the
+ * provider's word and the merchant is told it can no longer be canceled; unanswered, nothing
+ * changes and the merchant may try again.
+ */
+async function cancelAtProvider(
+  deps: PaymentDeps,
+  connector: Connector,
+  payment: Payment,
+  statuses: readonly PaymentStatus[],
+): Promise<Payment> {
+  const account = await deps.connectorAccounts.get(payment.connectorAccountId);
+  if (!statuses.includes(payment.status)) throw notCancelable(payment);
+  if (!connector.cancelPayment || !account || payment.providerPaymentId === null) {
+    throw new BawabaError('cancel_not_supported', `${connector.id} cannot cancel this payment.`);
+  }
+  const providerId = payment.providerPaymentId;
+  const outcome = await connector.cancelPayment(account, providerId);
+  if (outcome.kind === 'unknown') {
+    throw new BawabaError(
+      'provider_unavailable',
+      `The cancel's outcome is unknown (${outcome.reason}); the payment is unchanged. Try again.`,
+      undefined,
+      { payment_id: payment.id },
+    );
+  }
+  if (outcome.kind === 'rejected') {
+    const found = await connector.retrievePayment(account, providerId);
+    const now = found.kind === 'found' ? await applyProviderUpdate(deps, payment, found.snapshot, 'poll') : payment;
+    if (outcome.failure.code === 'provider_unavailable') {
+      throw new BawabaError('provider_unavailable', outcome.failure.message, undefined, { payment_id: payment.id });
+    }
+    throw new BawabaError(
+      'payment_not_cancelable',
+      `${connector.id} refused the cancel (${outcome.failure.message}); the payment is ${now.status}.`,
+      'id',
+      { payment_id: payment.id },
+    );
+  }
+  const snapshot = outcome.snapshot;
+  const after = await updatePayment(deps, payment, (fresh) => {
+    if (!statuses.includes(fresh.status)) return undefined;
+    const merged = snapshot?.parts
+      ? mergeParts(fresh.parts, snapshot.parts, fresh.amount, deps.clock.now())
+      : undefined;
+    return {
+      ...fresh,
+      status: 'canceled',
+      canceledBy: 'merchant',
+      nextActionUrl: null,
+      parts: merged?.kind === 'changed' ? merged.parts : fresh.parts,
+      providerStatus: snapshot?.providerStatus ?? fresh.providerStatus,
+      updatedAt: deps.clock.now(),
+    };
+  });
+  if (after.status !== 'canceled') throw notCancelable(after);
+  deps.log.info({ paymentId: payment.id, at: 'provider' }, 'payment canceled at the provider by the merchant');
   return after;
 }
 

@@ -24,6 +24,8 @@ export interface CreatePaymentInput {
 /** Currencies each payment method exists in, whatever the connector. */
 export const METHOD_CURRENCIES: Readonly<Record<PaymentMethod, readonly string[]>> = {
   qpay: ['QAR'],
+  // Qattah Pay is Saudi and takes riyals only (providers.md §3).
+  qattah: ['SAR'],
   card: ['QAR', 'SAR', 'AED', 'KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'GBP', 'EGP'],
 };
 
@@ -89,6 +91,7 @@ export async function createPayment(
     canceledBy: null,
     capturedAfterCancel: false,
     connectorAttempts: [],
+    parts: [],
     capturedAt: null,
     createdAt: now,
     updatedAt: now,

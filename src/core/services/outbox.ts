@@ -1,11 +1,17 @@
 import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
-import type { Payment } from '../payment/payment.ts';
+import { newlyPaid } from '../payment/parts.ts';
+import type { Payment, PaymentPart } from '../payment/payment.ts';
 import { isTerminal } from '../payment/status.ts';
-import { paymentView } from '../payment/view.ts';
+import { partEventView, paymentView } from '../payment/view.ts';
 import type { PaymentDeps } from './deps.ts';
 
 /** How long after its window a still-open payment is checked with the provider. */
 export const EXPIRY_GRACE_MS = 60_000;
+/**
+ * How often an open split-bill payment is polled: the provider pushes nothing until the whole
+ * bill is paid, and each share paid is news for the merchant (`payment.part_paid`).
+ */
+export const SPLIT_POLL_MS = 20_000;
 /** When the customer is back but the provider has not settled yet. */
 export const PROCESSING_RECHECK_MS = 30_000;
 /** When the provider's answer at creation is unknown (beyond one provider time limit). */
@@ -30,6 +36,28 @@ export function paymentEvent(
   };
 }
 
+/** A split-bill payment whose window is still open: its shares are being paid. */
+export function isOpenSplit(payment: Payment, now: number): boolean {
+  return (
+    payment.paymentMethod === 'qattah' &&
+    payment.status === 'requires_action' &&
+    payment.expiresAt !== null &&
+    now <= payment.expiresAt
+  );
+}
+
+function partPaidEvent(deps: Pick<PaymentDeps, 'ids' | 'clock'>, payment: Payment, part: PaymentPart): DomainEvent {
+  return {
+    id: deps.ids.next('evt'),
+    accountId: payment.accountId,
+    mode: payment.mode,
+    type: 'payment.part_paid',
+    objectId: payment.id,
+    data: partEventView(payment, part),
+    createdAt: deps.clock.now(),
+  };
+}
+
 /**
  * When a payment that is not settled should next be checked with its provider; undefined
  * when nothing is left to find out (terminal, or captured: refunds bring their own news).
@@ -44,7 +72,10 @@ export function nextCheckAt(payment: Payment, now: number): number | undefined {
     return undefined;
   }
   if (payment.status === 'processing' && payment.providerPaymentId === null) return now + CREATION_RECHECK_MS;
-  if (payment.status === 'requires_action' && payment.expiresAt !== null) return payment.expiresAt + EXPIRY_GRACE_MS;
+  if (payment.status === 'requires_action' && payment.expiresAt !== null) {
+    const end = payment.expiresAt + EXPIRY_GRACE_MS;
+    return isOpenSplit(payment, now) && now + SPLIT_POLL_MS < end ? now + SPLIT_POLL_MS : end;
+  }
   return now + PROCESSING_RECHECK_MS;
 }
 
@@ -66,7 +97,10 @@ export function paymentOutbox(
   before: Payment | undefined,
   next: Payment,
 ): Outbox {
-  const events = before !== undefined && before.status !== next.status ? [paymentEvent(deps, next, before)] : [];
+  // Each share paid is its own event, before the payment's own status event (`payment.captured`).
+  const parts = newlyPaid(before?.parts ?? [], next.parts).map((part) => partPaidEvent(deps, next, part));
+  const status = before !== undefined && before.status !== next.status ? [paymentEvent(deps, next, before)] : [];
+  const events = [...parts, ...status];
   const checkAt = nextCheckAt(next, deps.clock.now());
   const jobs = checkAt === undefined ? [] : [reconcileJob(deps, next, checkAt)];
   return { events, jobs };

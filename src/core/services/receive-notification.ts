@@ -1,8 +1,10 @@
 import { BawabaError } from '../errors.ts';
 import type { JobQueue, ProviderNotification, ProviderNotificationRepo } from '../event-ports.ts';
+import { stillWatched } from '../payment/status.ts';
 import type { ConnectorAccount, InboundNotification, NotificationOutcome, ProviderRefundNews } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
+import { reconcileJob } from './outbox.ts';
 import { settleRefund } from './refunds.ts';
 
 /** What notifications need beyond the payment use cases. */
@@ -15,7 +17,7 @@ export interface NotificationDeps extends PaymentDeps {
 export type NotificationResult =
   | { readonly status: 'unverified'; readonly reason: string }
   | { readonly status: 'duplicate' | 'ignored' | 'unmatched' }
-  | { readonly status: 'applied' | 'stale'; readonly paymentId: string };
+  | { readonly status: 'applied' | 'stale' | 'deferred'; readonly paymentId: string };
 
 /** How long to keep looking for the payment of a notification that arrived before it was stored. */
 export const UNMATCHED_RETRY_MS = 5_000;
@@ -45,26 +47,80 @@ export async function receiveNotification(
     connector: connectorId,
     connectorAccountId,
     providerEventId: verified ? outcome.eventId : null,
-    eventType: verified ? outcome.eventType : null,
+    eventType: outcome.kind === 'unverified' ? null : outcome.eventType,
     verified,
-    verificationError: verified ? null : outcome.reason,
+    verificationError:
+      outcome.kind === 'unverified'
+        ? outcome.reason
+        : outcome.kind === 'hint'
+          ? 'unsigned: taken as a hint and checked with the provider'
+          : null,
     headers: Object.fromEntries(KEPT_HEADERS.flatMap((h) => (inbound.headers[h] ? [[h, inbound.headers[h]]] : []))),
-    body: inbound.rawBody,
+    body: inbound.method === 'GET' ? queryText(inbound.query) : inbound.rawBody,
     receivedAt: deps.clock.now(),
   };
   const { duplicateOf } = await deps.notifications.insert(record);
-  if (!verified) {
+  if (outcome.kind === 'unverified') {
     deps.log.warn(
       { notificationId: record.id, connector: connectorId, reason: outcome.reason },
       'unverified notification',
     );
     return { status: 'unverified', reason: outcome.reason };
   }
+  if (outcome.kind === 'hint') return processHint(deps, record, account, outcome.providerPaymentId);
   if (duplicateOf) {
     await deps.notifications.markProcessed(record.id, `duplicate of ${duplicateOf}`, null, deps.clock.now());
     return { status: 'duplicate' };
   }
   return processNotification(deps, record, account, outcome);
+}
+
+/** A GET callback is kept as its query string, the only thing it carries. */
+function queryText(query: InboundNotification['query']): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.append(k, v);
+  return params.toString();
+}
+
+/**
+ * An unsigned hint (Qattah's success callback) changes nothing by itself: Bawaba asks the
+ * provider about the payment it names, with its own credentials, and applies only that answer.
+ * A forged hint can therefore cost one provider lookup, never a wrong status; a hint naming a
+ * payment that is settled, or none of this account's, costs nothing. When the provider cannot
+ * be asked now, reconciliation asks at once instead.
+ */
+async function processHint(
+  deps: NotificationDeps,
+  record: ProviderNotification,
+  account: ConnectorAccount,
+  providerPaymentId: string,
+): Promise<NotificationResult> {
+  const now = () => deps.clock.now();
+  const payment = await deps.payments.findByProviderId(account.id, providerPaymentId);
+  if (!payment) {
+    deps.log.warn({ notificationId: record.id, providerPaymentId }, 'hint names no payment of this account');
+    await deps.notifications.markProcessed(record.id, 'unmatched', null, now());
+    return { status: 'unmatched' };
+  }
+  const connector = deps.connectors.get(payment.connector);
+  if (!connector || !stillWatched(payment.status, payment.canceledBy)) {
+    await deps.notifications.markProcessed(record.id, 'stale', payment.id, now());
+    return { status: 'stale', paymentId: payment.id };
+  }
+  const found = await connector.retrievePayment(account, providerPaymentId);
+  if (found.kind === 'found' && found.snapshot.providerPaymentId === providerPaymentId) {
+    const after = await applyProviderUpdate(deps, payment, found.snapshot, 'poll');
+    const status = after.version === payment.version ? 'stale' : 'applied';
+    await deps.notifications.markProcessed(record.id, status, payment.id, now());
+    return { status, paymentId: payment.id };
+  }
+  deps.log.warn(
+    { notificationId: record.id, paymentId: payment.id, outcome: found.kind },
+    'could not check a hint with the provider; reconciliation will',
+  );
+  await deps.jobs.enqueue(reconcileJob(deps, payment, now()), now());
+  await deps.notifications.markProcessed(record.id, 'deferred', payment.id, now());
+  return { status: 'deferred', paymentId: payment.id };
 }
 
 function enqueueRetry(deps: NotificationDeps, record: ProviderNotification): Promise<void> {

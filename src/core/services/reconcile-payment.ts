@@ -3,7 +3,7 @@ import { stillWatched } from '../payment/status.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import { resumeCreation } from './create-payment.ts';
 import type { PaymentDeps } from './deps.ts';
-import { EXPIRY_GRACE_MS, nextCheckAt } from './outbox.ts';
+import { EXPIRY_GRACE_MS, isOpenSplit, nextCheckAt } from './outbox.ts';
 import { updatePayment } from './update-payment.ts';
 
 /**
@@ -36,7 +36,12 @@ export async function reconcilePayment(
   const now = deps.clock.now();
   const due = nextCheckAt(payment, now);
   if (due === undefined) return { done: true };
-  if ((payment.status === 'requires_action' || payment.status === 'canceled') && due > now) {
+  // A split bill is polled while open (its shares are news); anything else waits for its window.
+  if (
+    (payment.status === 'requires_action' || payment.status === 'canceled') &&
+    due > now &&
+    !isOpenSplit(payment, now)
+  ) {
     return { done: false, retryAt: due };
   }
   const after =
@@ -44,6 +49,7 @@ export async function reconcilePayment(
   if (after === 'no_answer') return { done: false, retryAt: now + reconcileBackoffMs(attempt) };
   const next = nextCheckAt(after, deps.clock.now());
   if (next === undefined) return { done: true };
+  if (isOpenSplit(after, deps.clock.now())) return { done: false, retryAt: next };
   // Past its window and the provider still has no outcome: keep asking, less and less often.
   return { done: false, retryAt: Math.max(next, now + reconcileBackoffMs(attempt)) };
 }

@@ -1,5 +1,6 @@
 import { BawabaError } from '../errors.ts';
 import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
+import { refundAllParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
 import type { Principal, ProviderFailure, RefundOutcome } from '../ports.ts';
 import { type Refund, refundView } from '../refund/refund.ts';
@@ -196,6 +197,11 @@ export async function askProvider(
       rejection: new BawabaError(f.code, f.message, f.param, { refund_id: refund.id }),
     };
   }
+  if (outcome.kind === 'succeeded') {
+    return {
+      refund: (await settleRefund(deps, refund.id, 'succeeded', undefined, outcome.providerRefundId)) ?? refund,
+    };
+  }
   return { refund: (await recordProviderRefundId(deps, refund.id, outcome.providerRefundId)) ?? refund };
 }
 
@@ -243,6 +249,8 @@ export async function settleRefund(
       status: paymentStatus,
       amountRefunded: refunded,
       amountRefundPending: p.amountRefundPending - r.amount,
+      // A full refund gives every payer of a split bill their share back.
+      parts: paymentStatus === 'refunded' ? refundAllParts(p.parts) : p.parts,
       updatedAt: now,
       version: p.version + 1,
     };
@@ -290,7 +298,7 @@ export async function reconcileRefund(deps: PaymentDeps, refundId: string, attem
   const later: RefundCheck = { done: false, retryAt: deps.clock.now() + refundBackoffMs(attempt) };
   if (!payment || !connector || !account || payment.providerPaymentId === null) return later;
   if (refund.providerRefundId === null) {
-    if (!connector.capabilities.idempotentCalls) {
+    if (!connector.capabilities.idempotentCalls && !connector.capabilities.refunds?.retrySafe) {
       // Asking again could refund twice: the amount stays held until someone checks by hand.
       deps.log.error({ refundId }, 'refund outcome unknown at a provider without idempotency: check it there');
       return { done: true };

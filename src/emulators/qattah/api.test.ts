@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { formatSar, parseSarNumber, splitEqually } from './money.ts';
 import { ORDER_ID } from './state.ts';
 import {
@@ -40,6 +41,24 @@ describe('money', () => {
     assert.equal(formatSar(10000), '100.00');
     assert.deepEqual(splitEqually(10000, 3), [3334, 3333, 3333]);
     assert.deepEqual(splitEqually(10001, 3), [3334, 3334, 3333]);
+  });
+
+  test('equal shares, in halalas, always add up to the total and differ by one halala at most', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999_999_999 }), fc.integer({ min: 1, max: 20 }), (total, people) => {
+        fc.pre(people <= total);
+        const shares = splitEqually(total, people);
+        assert.equal(shares.length, people);
+        assert.equal(
+          shares.reduce((a, b) => a + b, 0),
+          total,
+        );
+        assert.ok(shares.every((s) => Number.isSafeInteger(s) && s >= 1));
+        assert.ok(Math.max(...shares) - Math.min(...shares) <= 1);
+        assert.equal(formatSar(shares.reduce((a, b) => a + b, 0)), formatSar(total));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'payment.canceled',
   'payment.expired',
   'payment.captured_after_cancel',
+  /** One payer of a split bill paid their share (before `payment.captured` for the whole). */
+  'payment.part_paid',
   'refund.created',
   'refund.succeeded',
   'refund.failed',

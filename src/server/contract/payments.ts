@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PAYMENT_METHODS, PAYMENT_PART_STATUSES } from '../../core/payment/payment.ts';
 import { PAYMENT_STATUSES } from '../../core/payment/status.ts';
 import { ERROR_RESPONSES, ErrorRef, ListOf, Nullable } from './common.ts';
 
@@ -23,7 +24,7 @@ export const CreatePaymentBody = Type.Object(
   {
     amount: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-    payment_method: Type.String({ enum: ['qpay', 'card'] }),
+    payment_method: Type.String({ enum: [...PAYMENT_METHODS] }),
     return_url: Type.String({ format: 'uri', pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
     connector: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' })),
     reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -65,6 +66,22 @@ export const PaymentObject = Type.Object(
     canceled_by: Nullable(Type.String()),
     /** The customer paid after the merchant canceled: refund it. */
     captured_after_cancel: Type.Boolean(),
+    /** Split-bill payments (`qattah`): one share per payer, as the provider reports them. */
+    parts: Type.Array(
+      Type.Object({
+        /** The provider's id of the share (Qattah's invoice id). */
+        id: Type.String(),
+        /** The payer's label, as the person who split the bill typed it. */
+        name: Type.String(),
+        /** Minor units, in the payment's currency. */
+        amount: Type.Integer(),
+        status: Type.String({ enum: [...PAYMENT_PART_STATUSES] }),
+        /** How the share was paid (`applepay`, `mada`), once paid. */
+        method: Nullable(Type.String()),
+        /** When Bawaba first saw the share paid. */
+        paid_at: Nullable(Type.String()),
+      }),
+    ),
     /** Connectors tried before `connector`, and why each was left (routing failover). */
     connector_attempts: Type.Array(
       Type.Object({ connector: Type.String(), outcome: Type.String(), reason: Type.String(), at: Type.String() }),

@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BawabaError } from '../../core/errors.ts';
 import { receiveNotification } from '../../core/services/receive-notification.ts';
 import type { AppDeps } from '../types.ts';
 
 /**
  * `POST /hooks/{connector}/{connector_account_id}`: provider notifications. The body is kept
- * raw (signatures are over its exact bytes). Unverifiable → 401, nothing changes; anything
+ * raw (signatures are over its exact bytes). `GET` on the same path takes Qattah's unsigned
+ * success callback, which only names an order: Bawaba asks Qattah before changing anything. Unverifiable → 401, nothing changes; anything
  * else → 200 once stored, so the provider stops retrying; a failure to store → 500, and the
  * provider retries.
  */
@@ -15,18 +16,30 @@ export async function registerProviderHookRoutes(app: FastifyInstance, deps: App
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) =>
       done(null, body),
     );
-    scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true } }, async (request, reply) => {
+    const receive = async (request: FastifyRequest, reply: FastifyReply) => {
       const { connector, connectorAccountId } = request.params as { connector: string; connectorAccountId: string };
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(request.headers))
         headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      const query: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>))
+        query[k] = Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined;
+      const method = request.method === 'GET' ? 'GET' : 'POST';
       const rawBody = typeof request.body === 'string' ? request.body : '';
-      const result = await receiveNotification(deps.payment, connector, connectorAccountId, { headers, rawBody });
+      const result = await receiveNotification(deps.payment, connector, connectorAccountId, {
+        headers,
+        rawBody,
+        method,
+        query,
+      });
       if (result.status === 'unverified') {
         throw new BawabaError('notification_unverified', `Notification rejected: ${result.reason}.`);
       }
       deps.nudgeWorker();
       return reply.code(200).send({ received: true, result: result.status });
-    });
+    };
+    scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true } }, receive);
+    // Qattah calls back with a bare GET `?order_id=...`: a hint, checked with the provider.
+    scope.get('/hooks/:connector/:connectorAccountId', { config: { public: true } }, receive);
   });
 }

@@ -4,6 +4,7 @@ import * as eventsJobs from './0002-events-jobs.ts';
 import * as refunds from './0003-refunds.ts';
 import * as connectorAttempts from './0004-connector-attempts.ts';
 import * as capturedAt from './0005-captured-at.ts';
+import * as paymentParts from './0006-payment-parts.ts';
 
 /** Every migration, in order. Listed by hand so nothing depends on scanning the filesystem. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-refunds': refunds,
   '0004-connector-attempts': connectorAttempts,
   '0005-captured-at': capturedAt,
+  '0006-payment-parts': paymentParts,
 };
 
 /** A provider for Kysely's `Migrator` serving {@link MIGRATIONS}. */

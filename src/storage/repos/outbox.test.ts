@@ -40,6 +40,7 @@ function payment(overrides: Partial<Payment> = {}): Payment {
     canceledBy: null,
     capturedAfterCancel: false,
     connectorAttempts: [],
+    parts: [],
     capturedAt: null,
     createdAt: T0,
     updatedAt: T0,

@@ -40,6 +40,7 @@ function payment(overrides: Partial<Payment> = {}): Payment {
     canceledBy: null,
     capturedAfterCancel: false,
     connectorAttempts: [],
+    parts: [],
     capturedAt: null,
     createdAt: T0,
     updatedAt: T0,
@@ -77,6 +78,24 @@ forEachDatabase((kind) => {
         await payments.insert(bare({ id: 'pay_02' }));
         assert.deepEqual(await payments.getById('pay_01'), payment());
         assert.deepEqual(await payments.getById('pay_02'), bare({ id: 'pay_02' }));
+      }));
+
+    it('round-trips the shares of a split payment, Arabic names included', () =>
+      run(async ({ payments }) => {
+        const split = payment({
+          currency: 'SAR',
+          paymentMethod: 'qattah',
+          connector: 'qattah',
+          parts: [
+            { id: 'inv_kRjqlXxpLX9WN', name: 'شخص 1', amount: 6_173, status: 'paid', method: 'mada', paidAt: T0 + 1 },
+            { id: 'inv_j8BrzXok3XMkR', name: 'شخص 2', amount: 6_172, status: 'pending', method: null, paidAt: null },
+          ],
+        });
+        await payments.insert(split);
+        assert.deepEqual(await payments.getById('pay_01'), split);
+        const paid = { ...split, parts: split.parts.map((p) => ({ ...p, status: 'refunded' as const })) };
+        assert.equal(await payments.update({ ...paid, version: 1 }, 0), true);
+        assert.deepEqual(await payments.getById('pay_01'), { ...paid, version: 1 });
       }));
 
     it('returns money and times as numbers, up to 2^53 - 1', () =>

@@ -1,6 +1,13 @@
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { IdGenerator } from '../../core/ids.ts';
-import { type Customer, PAYMENT_METHODS, type Payment, type PaymentMethod } from '../../core/payment/payment.ts';
+import {
+  type Customer,
+  PAYMENT_METHODS,
+  PAYMENT_PART_STATUSES,
+  type Payment,
+  type PaymentMethod,
+  type PaymentPartStatus,
+} from '../../core/payment/payment.ts';
 import { isPaymentStatus, type PaymentStatus } from '../../core/payment/status.ts';
 import type { PaymentListQuery, PaymentRepo } from '../../core/ports.ts';
 import type { Database } from '../db.ts';
@@ -134,6 +141,7 @@ function mutableColumns(p: Payment, box: SecretBox): Mutable {
     canceled_by: p.canceledBy,
     captured_after_cancel: p.capturedAfterCancel ? 1 : 0,
     connector_attempts: JSON.stringify(p.connectorAttempts),
+    parts: JSON.stringify(p.parts),
     captured_at: p.capturedAt,
     updated_at: p.updatedAt,
   };
@@ -178,6 +186,7 @@ function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
     canceledBy: row.canceled_by === 'merchant' ? 'merchant' : null,
     capturedAfterCancel: Number(row.captured_after_cancel) === 1,
     connectorAttempts: parseAttempts(row.connector_attempts),
+    parts: parseParts(row.parts),
     capturedAt: toSafeIntegerOrNull(row.captured_at, 'payments.captured_at'),
     createdAt: toSafeInteger(row.created_at, 'payments.created_at'),
     updatedAt: toSafeInteger(row.updated_at, 'payments.updated_at'),
@@ -201,6 +210,24 @@ function checkedMethod(method: string): PaymentMethod {
     throw new TypeError(`payments.payment_method: unknown method "${method}"`);
   }
   return method as PaymentMethod;
+}
+
+function parseParts(text: string): Payment['parts'] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value)) throw new Error('payments.parts is not a JSON array');
+  return value.map((p: Record<string, unknown>) => {
+    if (!(PAYMENT_PART_STATUSES as readonly unknown[]).includes(p.status)) {
+      throw new TypeError(`payments.parts: unknown status "${String(p.status)}"`);
+    }
+    return {
+      id: String(p.id),
+      name: String(p.name),
+      amount: toSafeInteger(p.amount, 'payments.parts.amount'),
+      status: p.status as PaymentPartStatus,
+      method: p.method === null || p.method === undefined ? null : String(p.method),
+      paidAt: toSafeIntegerOrNull(p.paidAt, 'payments.parts.paidAt'),
+    };
+  });
 }
 
 function parseAttempts(text: string): Payment['connectorAttempts'] {
