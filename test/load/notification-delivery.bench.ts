@@ -6,6 +6,12 @@
  * signed event to a merchant receiver. Measured: the time from the capture at the emulator to
  * the receiver getting the event.
  *
+ * The second part does the same for Qattah Pay split bills, whose success callback is an
+ * unsigned GET that only names the order: each order is split in two at the emulator, one
+ * share paid, then the last share paid at the steady rate; the callback makes Bawaba fetch the
+ * order from the emulator before it records anything. Measured: last share paid → the
+ * merchant's `payment.captured` webhook.
+ *
  * Environment: BENCH_PAYMENTS (default 400), BENCH_RATE per second (default 40),
  * BAWABA_BENCH_DATABASE_URL (default: SQLite in a temporary directory). Loopback only; bounded.
  */
@@ -16,7 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
+import type { QattahControl } from '../../src/emulators/qattah/control.ts';
 import { startGateway } from '../../src/main.ts';
+import { createKey } from '../../src/sandbox.ts';
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 400);
 const RATE = Number(process.env.BENCH_RATE ?? 40);
@@ -25,7 +33,14 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
+type Scenario = 'checkout_com' | 'qattah';
+
 async function main(): Promise<number> {
+  for (const scenario of ['checkout_com', 'qattah'] as const) await run(scenario);
+  return 0;
+}
+
+async function run(scenario: Scenario): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bawaba-bench-'));
   const arrived = new Map<string, number>();
   const receiver = createServer((req, res) => {
@@ -57,12 +72,21 @@ async function main(): Promise<number> {
     }),
   );
   try {
-    const key = gateway.sandboxKey?.secret;
-    if (!key) throw new Error('no sandbox key: run on a fresh database');
+    // The second scenario on a PostgreSQL database the first one used: a new key of its own.
+    const [account] = await gateway.core.repos.accounts.listAccounts();
+    const key =
+      gateway.sandboxKey?.secret ??
+      (account &&
+        (await createKey(
+          { ...gateway.core.repos, ids: gateway.core.ids, clock: gateway.core.clock },
+          account.id,
+          'test',
+        )));
+    if (!key) throw new Error('no sandbox account');
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const endpoint = await fetch(`${gateway.url}/v1/webhook_endpoints`, {
       method: 'POST',
-      headers: { ...headers, 'idempotency-key': 'bench-endpoint' },
+      headers: { ...headers, 'idempotency-key': `bench-endpoint-${scenario}` },
       body: JSON.stringify({ url: receiverUrl, enabled_events: ['payment.captured'] }),
     });
     if (endpoint.status !== 201) throw new Error(`endpoint: ${endpoint.status} ${await endpoint.text()}`);
@@ -71,11 +95,11 @@ async function main(): Promise<number> {
     for (let i = 0; i < PAYMENTS; i++) {
       const res = await fetch(`${gateway.url}/v1/payments`, {
         method: 'POST',
-        headers: { ...headers, 'idempotency-key': `bench-${i}` },
+        headers: { ...headers, 'idempotency-key': `bench-${scenario}-${i}` },
         body: JSON.stringify({
           amount: 1500 + i,
-          currency: 'QAR',
-          payment_method: 'qpay',
+          currency: scenario === 'qattah' ? 'SAR' : 'QAR',
+          payment_method: scenario === 'qattah' ? 'qattah' : 'qpay',
           return_url: `${gateway.url}/sandbox/return`,
         }),
       });
@@ -83,8 +107,21 @@ async function main(): Promise<number> {
       if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(p)}`);
       payments.push({ id: p.id, provider: p.provider_payment_id });
     }
-    const control = gateway.emulators[0]?.control as CheckoutComControl;
-    console.log(`capturing them at ${RATE}/s at the emulator`);
+    const control = gateway.emulators.find((e) => e.name === scenario)?.control;
+    const lastShare = new Map<string, () => void>();
+    if (scenario === 'qattah') {
+      const qattah = control as QattahControl;
+      for (const p of payments) {
+        const split = qattah.split(p.provider, { people: 2 });
+        if (!split.ok) throw new Error(`split: ${JSON.stringify(split)}`);
+        const [first, second] = split.order.invoices.map((inv) => inv.id);
+        if (!qattah.pay(p.provider, first as string, 'MADA').ok) throw new Error('pay first share');
+        lastShare.set(p.id, () => {
+          if (!qattah.pay(p.provider, second as string, 'APPLEPAY').ok) throw new Error('pay last share');
+        });
+      }
+    }
+    console.log(`${scenario === 'qattah' ? 'paying the last shares' : 'capturing them'} at ${RATE}/s at the emulator`);
     const started = new Map<string, number>();
     const interval = 1000 / RATE;
     const t0 = performance.now();
@@ -93,7 +130,11 @@ async function main(): Promise<number> {
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       started.set(p.id, performance.now());
-      const done = control.completePayment(p.provider, 'approve');
+      if (scenario === 'qattah') {
+        lastShare.get(p.id)?.();
+        continue;
+      }
+      const done = (control as CheckoutComControl).completePayment(p.provider, 'approve');
       if (!done.ok) throw new Error(`complete: ${JSON.stringify(done)}`);
     }
     const deadline = Date.now() + 60_000;
@@ -101,14 +142,15 @@ async function main(): Promise<number> {
     if (arrived.size < PAYMENTS) throw new Error(`only ${arrived.size} of ${PAYMENTS} events arrived`);
     const latencies = payments.map((p) => (arrived.get(p.id) ?? 0) - (started.get(p.id) ?? 0)).sort((a, b) => a - b);
     const f = (n: number) => n.toFixed(1).padStart(8);
-    console.log(
-      `\nprovider notification → merchant webhook, ${PAYMENTS} payments at ${RATE}/s, database: ${gateway.core.database.dialect}`,
-    );
+    const what =
+      scenario === 'qattah'
+        ? 'Qattah last share paid → unsigned callback → order fetched → merchant webhook'
+        : 'Checkout.com signed notification → merchant webhook';
+    console.log(`\n${what}, ${PAYMENTS} payments at ${RATE}/s, database: ${gateway.core.database.dialect}`);
     console.log('      p50      p90      p99      max  (ms)');
     console.log(
       `${f(percentile(latencies, 50))} ${f(percentile(latencies, 90))} ${f(percentile(latencies, 99))} ${f(latencies.at(-1) ?? 0)}`,
     );
-    return 0;
   } finally {
     await gateway.close();
     await new Promise<void>((r) => receiver.close(() => r()));

@@ -53,6 +53,7 @@ function payment(id: string): Payment {
     return_url: 'https://shop.example/return',
     next_action: { type: 'redirect', url: 'https://pay.example/qpay' },
     provider_payment_id: 'pay_cko_1',
+    parts: [],
     failure_code: null,
     failure_message: null,
     expires_at: '2026-01-01T00:15:00.000Z',

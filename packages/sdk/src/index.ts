@@ -31,6 +31,7 @@ export type {
   PaymentCustomer,
   PaymentCustomerInput,
   PaymentMethod,
+  PaymentPart,
   PaymentStatus,
   RedirectAction,
   TimeBound,

@@ -18,10 +18,25 @@ export type PaymentStatus =
   | 'expired';
 
 /**
- * A payment method. `qpay` is accepted today; the type stays open so that methods the server adds
- * later need no new SDK.
+ * A payment method: `qpay` (QAR), `card`, `qattah` (Qattah Pay split bills, SAR only). The type
+ * stays open so that methods the server adds later need no new SDK.
  */
-export type PaymentMethod = 'qpay' | (string & {});
+export type PaymentMethod = 'qpay' | 'card' | 'qattah' | (string & {});
+
+/** One share of a split-bill payment (`qattah`): one payer's invoice. */
+export interface PaymentPart {
+  /** The provider's id of the share. */
+  id: string;
+  /** The payer's label, as the person who split the bill typed it. */
+  name: string;
+  /** Integer minor units, in the payment's currency. */
+  amount: number;
+  status: 'pending' | 'paid' | 'expired' | 'refunded';
+  /** `applepay` or `mada`, once paid. */
+  method: string | null;
+  /** When Bawaba first saw the share paid. */
+  paid_at: string | null;
+}
 
 /** The customer as the API shows it (the national id is write-only). */
 export interface PaymentCustomer {
@@ -57,6 +72,8 @@ export interface Payment {
   /** Set while the status is `requires_action`. */
   next_action: RedirectAction | null;
   provider_payment_id: string | null;
+  /** Split-bill payments only: one entry per share; empty otherwise. */
+  parts: PaymentPart[];
   failure_code: string | null;
   failure_message: string | null;
   expires_at: string | null;
@@ -140,6 +157,12 @@ export type EventType =
   | 'payment.failed'
   | 'payment.canceled'
   | 'payment.expired'
+  | 'payment.captured_after_cancel'
+  /** One share of a split bill was paid; `data.object` is the share (`object: 'payment_part'`). */
+  | 'payment.part_paid'
+  | 'refund.created'
+  | 'refund.succeeded'
+  | 'refund.failed'
   | (string & {});
 
 /** Something that happened to a payment (`evt_...`), as delivered to webhook endpoints. */

@@ -73,6 +73,14 @@ export async function applyProviderUpdate(
       'payment status changed',
     );
     const failed = t.to === 'failed';
+    const paidShares = parts.filter((p) => p.status === 'paid');
+    if ((t.to === 'expired' || t.to === 'canceled') && paidShares.length > 0) {
+      // Money some payers gave for a bill that was never completed: someone must see it returned.
+      deps.log.error(
+        { paymentId: fresh.id, status: t.to, paidShares: paidShares.map((p) => ({ id: p.id, amount: p.amount })) },
+        'split bill ended unpaid with shares already paid: check with the provider that they are returned',
+      );
+    }
     if (t.from === 'canceled') {
       deps.log.error(
         { paymentId: fresh.id, providerStatus: snapshot.providerStatus },
