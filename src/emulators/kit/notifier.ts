@@ -289,11 +289,14 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       for (const { job } of due) enqueue(job);
       return due.length;
     },
-    /** Sends a notification again (same bytes and headers) to its targets. */
-    resend(id: string): DeliveryRecord[] | undefined {
+    /**
+     * Sends a notification again (same bytes) to its targets, or to `targets` when given (a
+     * dashboard resends to the endpoints configured now).
+     */
+    resend(id: string, targets?: (note: OutgoingNotification) => NotificationTarget[]): DeliveryRecord[] | undefined {
       const note = sent.get(id);
       if (!note || closed) return undefined;
-      const jobs = note.targets.map((target) => newJob(note, target, 'resend', null));
+      const jobs = (targets?.(note) ?? note.targets).map((target) => newJob(note, target, 'resend', null));
       jobs.forEach(enqueue);
       return jobs.map((job) => copyRecord(job.record));
     },
