@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
 import type { IdGenerator } from './core/ids.ts';
-import type { AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
+import type { Account, AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
 import type { AkuratecoControl } from './emulators/akurateco/control.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
 import type { QattahControl } from './emulators/qattah/control.ts';
@@ -94,136 +94,107 @@ function isEmulated(account: ConnectorAccount | undefined): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
+type SandboxDeps = { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock };
+
 /**
- * Gives every account a test-mode Checkout.com connector against the running emulator, each
- * as its own emulated merchant (its own keys, its notifications sent to its own hook URL). The
- * database is the source of truth: an existing emulated connector's keys are handed to the
- * new emulator, so it keeps working across restarts. Connectors a merchant set up are left alone.
+ * Gives every account a test-mode `connector` against a running emulator, as its own merchant
+ * there: `merchant` registers it (adopting the stored credentials, if any, so the connector keeps
+ * working across restarts; the database is the source of truth) and returns its credentials.
+ * Connectors a merchant set up against a real provider are left alone.
  */
-export async function configureSandboxCheckout(
-  deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
+async function configureEmulated(
+  deps: SandboxDeps,
+  connector: string,
+  baseUrl: string,
+  priority: number,
+  merchant: (
+    existing: ConnectorAccount | undefined,
+    connectorAccountId: string,
+    account: Account,
+  ) => Record<string, string>,
+): Promise<void> {
+  for (const account of await deps.accounts.listAccounts()) {
+    const existing = await deps.connectorAccounts.find(account.id, 'test', connector);
+    if (existing && !isEmulated(existing)) continue;
+    const id = existing?.id ?? deps.ids.next('ca');
+    const credentials = merchant(existing, id, account);
+    const now = deps.clock.now();
+    await deps.connectorAccounts.upsert({
+      id,
+      accountId: account.id,
+      mode: 'test',
+      connector,
+      credentials,
+      settings: { ...existing?.settings, base_url: baseUrl },
+      priority: existing?.priority ?? priority,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
+  }
+}
+
+const hookUrl = (publicUrl: string, connector: string, id: string) =>
+  `${publicUrl.replace(/\/+$/, '')}/hooks/${connector}/${id}`;
+
+/** Checkout.com (QPay) in the sandbox: an emulator entity per account, its webhooks sent to the account's hook URL. */
+export function configureSandboxCheckout(
+  deps: SandboxDeps,
   emulator: RunningEmulator<CheckoutComControl>,
   publicUrl: string,
 ): Promise<void> {
-  for (const account of await deps.accounts.listAccounts()) {
-    const existing = await deps.connectorAccounts.find(account.id, 'test', 'checkout_com');
-    if (existing && !isEmulated(existing)) continue;
+  return configureEmulated(deps, 'checkout_com', emulator.baseUrl, 100, (existing, id) => {
     const entity = emulator.control.createEntity({
       ...(existing?.credentials.secret_key ? { secretKey: existing.credentials.secret_key } : {}),
       ...(existing?.credentials.webhook_signature_key
         ? { webhookSignatureKey: existing.credentials.webhook_signature_key }
         : {}),
     });
-    const now = deps.clock.now();
-    const saved = await deps.connectorAccounts.upsert({
-      id: existing?.id ?? deps.ids.next('ca'),
-      accountId: account.id,
-      mode: 'test',
-      connector: 'checkout_com',
-      credentials: { secret_key: entity.secretKey, webhook_signature_key: entity.webhookSignatureKey },
-      settings: { ...existing?.settings, base_url: emulator.baseUrl },
-      priority: existing?.priority ?? 100,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    });
-    emulator.control.setWebhooks(entity.id, [
-      { url: `${publicUrl.replace(/\/+$/, '')}/hooks/checkout_com/${saved.id}` },
-    ]);
-  }
+    emulator.control.setWebhooks(entity.id, [{ url: hookUrl(publicUrl, 'checkout_com', id) }]);
+    return { secret_key: entity.secretKey, webhook_signature_key: entity.webhookSignatureKey };
+  });
 }
 
 /**
- * Gives every account a test-mode Tap connector against the running Tap emulator, as its own
- * merchant there, behind Checkout.com in routing order (Tap takes over when Checkout.com is
- * unavailable). Tap posts notifications to the URL each charge names, so nothing else to set.
+ * Tap (QPay) in the sandbox, behind Checkout.com in routing order (Tap takes over when
+ * Checkout.com is unavailable). Tap posts notifications to the URL each charge names.
  */
-export async function configureSandboxTap(
-  deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
-  emulator: RunningEmulator<TapControl>,
-): Promise<void> {
-  for (const account of await deps.accounts.listAccounts()) {
-    const existing = await deps.connectorAccounts.find(account.id, 'test', 'tap');
-    if (existing && !isEmulated(existing)) continue;
+export function configureSandboxTap(deps: SandboxDeps, emulator: RunningEmulator<TapControl>): Promise<void> {
+  return configureEmulated(deps, 'tap', emulator.baseUrl, 200, (existing) => {
     const merchant = emulator.control.createMerchant(
       existing?.credentials.secret_key ? { secretKey: existing.credentials.secret_key } : {},
     );
-    const now = deps.clock.now();
-    await deps.connectorAccounts.upsert({
-      id: existing?.id ?? deps.ids.next('ca'),
-      accountId: account.id,
-      mode: 'test',
-      connector: 'tap',
-      credentials: { secret_key: merchant.secretKey },
-      settings: { ...existing?.settings, base_url: emulator.baseUrl },
-      priority: existing?.priority ?? 200,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    });
-  }
+    return { secret_key: merchant.secretKey };
+  });
 }
 
-/**
- * Gives every account a test-mode Akurateco (card) connector against the running emulator, as
- * its own merchant there (merchant key and password), its callbacks sent to its hook URL.
- */
-export async function configureSandboxAkurateco(
-  deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
+/** Akurateco (cards) in the sandbox: merchant key and password, callbacks to the account's hook URL. */
+export function configureSandboxAkurateco(
+  deps: SandboxDeps,
   emulator: RunningEmulator<AkuratecoControl>,
   publicUrl: string,
 ): Promise<void> {
-  for (const account of await deps.accounts.listAccounts()) {
-    const existing = await deps.connectorAccounts.find(account.id, 'test', 'akurateco');
-    if (existing && !isEmulated(existing)) continue;
-    const id = existing?.id ?? deps.ids.next('ca');
+  return configureEmulated(deps, 'akurateco', emulator.baseUrl, 100, (existing, id) => {
     const merchant = emulator.control.createMerchant({
       ...(existing?.credentials.merchant_key ? { merchantKey: existing.credentials.merchant_key } : {}),
       ...(existing?.credentials.password ? { password: existing.credentials.password } : {}),
-      notificationUrl: `${publicUrl.replace(/\/+$/, '')}/hooks/akurateco/${id}`,
+      notificationUrl: hookUrl(publicUrl, 'akurateco', id),
     });
-    const now = deps.clock.now();
-    await deps.connectorAccounts.upsert({
-      id,
-      accountId: account.id,
-      mode: 'test',
-      connector: 'akurateco',
-      credentials: { merchant_key: merchant.merchantKey, password: merchant.password },
-      settings: { ...existing?.settings, base_url: emulator.baseUrl },
-      priority: existing?.priority ?? 100,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    });
-  }
+    return { merchant_key: merchant.merchantKey, password: merchant.password };
+  });
 }
 
 /**
- * Gives every account a test-mode Qattah Pay (split bill, SAR) connector against the running
- * emulator, as its own merchant there (its own api_token). Qattah calls back the URL each
- * order names, so nothing else to set.
+ * Qattah Pay (split bills, SAR) in the sandbox: its own api_token per account. Qattah calls
+ * back the URL each order names.
  */
-export async function configureSandboxQattah(
-  deps: { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock },
-  emulator: RunningEmulator<QattahControl>,
-): Promise<void> {
-  for (const account of await deps.accounts.listAccounts()) {
-    const existing = await deps.connectorAccounts.find(account.id, 'test', 'qattah');
-    if (existing && !isEmulated(existing)) continue;
+export function configureSandboxQattah(deps: SandboxDeps, emulator: RunningEmulator<QattahControl>): Promise<void> {
+  return configureEmulated(deps, 'qattah', emulator.baseUrl, 100, (existing, _id, account) => {
     const merchant = emulator.control.createMerchant({
       name: account.name,
       ...(existing?.credentials.api_token ? { apiToken: existing.credentials.api_token } : {}),
     });
-    const now = deps.clock.now();
-    await deps.connectorAccounts.upsert({
-      id: existing?.id ?? deps.ids.next('ca'),
-      accountId: account.id,
-      mode: 'test',
-      connector: 'qattah',
-      credentials: { api_token: merchant.apiToken },
-      settings: { ...existing?.settings, base_url: emulator.baseUrl },
-      priority: existing?.priority ?? 100,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    });
-  }
+    return { api_token: merchant.apiToken };
+  });
 }
 
 /** Starts the sandbox: the sandbox account and key, the emulators, connectors pointed at them. */
