@@ -18,6 +18,45 @@ export function offeredStatus(snapshot: ProviderPaymentSnapshot, source: UpdateS
 }
 
 /**
+ * The payment's shares once the provider's news is merged in: unchanged when the news carries
+ * none, or when they do not add up to the payment (never recorded: they would mis-state what
+ * is owed; logged). The status still moves either way.
+ */
+export function partsAfter(
+  deps: Pick<PaymentDeps, 'clock' | 'log'>,
+  fresh: Payment,
+  snapshot: ProviderPaymentSnapshot | null,
+): { readonly parts: Payment['parts']; readonly changed: boolean } {
+  if (!snapshot?.parts) return { parts: fresh.parts, changed: false };
+  const merged = mergeParts(fresh.parts, snapshot.parts, fresh.amount, deps.clock.now());
+  if (merged.kind === 'mismatch') {
+    deps.log.error(
+      { paymentId: fresh.id, amount: fresh.amount, sharesTotal: merged.total },
+      'provider reports shares that do not add up to the payment: shares not recorded',
+    );
+  }
+  return merged.kind === 'changed' ? { parts: merged.parts, changed: true } : { parts: fresh.parts, changed: false };
+}
+
+/**
+ * A split bill that ended unpaid while some payers had paid their shares: that money must be
+ * seen returned, so the operator is told.
+ */
+export function reportPaidSharesLeft(
+  deps: Pick<PaymentDeps, 'log'>,
+  paymentId: string,
+  status: 'expired' | 'canceled',
+  parts: Payment['parts'],
+): void {
+  const paid = parts.filter((p) => p.status === 'paid');
+  if (paid.length === 0) return;
+  deps.log.error(
+    { paymentId, status, paidShares: paid.map((p) => ({ id: p.id, amount: p.amount })) },
+    'split bill ended unpaid with shares already paid: check with the provider that they are returned',
+  );
+}
+
+/**
  * Applies the provider's view of a payment through the state machine. Stale news (duplicates,
  * late or reordered notifications) changes nothing and is logged.
  */
@@ -39,15 +78,7 @@ export async function applyProviderUpdate(
   }
   return updatePayment(deps, payment, (fresh) => {
     const now = deps.clock.now();
-    const merged = snapshot.parts ? mergeParts(fresh.parts, snapshot.parts, fresh.amount, now) : undefined;
-    if (merged?.kind === 'mismatch') {
-      // Never record shares that would mis-state the amount owed: the status still moves.
-      deps.log.error(
-        { paymentId: fresh.id, amount: fresh.amount, sharesTotal: merged.total },
-        'provider reports shares that do not add up to the payment: shares not recorded',
-      );
-    }
-    const parts = merged?.kind === 'changed' ? merged.parts : fresh.parts;
+    const { parts, changed } = partsAfter(deps, fresh, snapshot);
     const t = transition(fresh.status, offered, { canceledByMerchant: fresh.canceledBy === 'merchant' });
     if (t.kind === 'stale') {
       deps.log.debug(
@@ -60,7 +91,7 @@ export async function applyProviderUpdate(
         },
         'stale provider update ignored',
       );
-      return merged?.kind === 'changed' ? { ...fresh, parts, updatedAt: now } : undefined;
+      return changed ? { ...fresh, parts, updatedAt: now } : undefined;
     }
     deps.log.info(
       {
@@ -73,14 +104,7 @@ export async function applyProviderUpdate(
       'payment status changed',
     );
     const failed = t.to === 'failed';
-    const paidShares = parts.filter((p) => p.status === 'paid');
-    if ((t.to === 'expired' || t.to === 'canceled') && paidShares.length > 0) {
-      // Money some payers gave for a bill that was never completed: someone must see it returned.
-      deps.log.error(
-        { paymentId: fresh.id, status: t.to, paidShares: paidShares.map((p) => ({ id: p.id, amount: p.amount })) },
-        'split bill ended unpaid with shares already paid: check with the provider that they are returned',
-      );
-    }
+    if (t.to === 'expired' || t.to === 'canceled') reportPaidSharesLeft(deps, fresh.id, t.to, parts);
     if (t.from === 'canceled') {
       deps.log.error(
         { paymentId: fresh.id, providerStatus: snapshot.providerStatus },

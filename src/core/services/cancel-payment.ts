@@ -1,9 +1,8 @@
 import { BawabaError } from '../errors.ts';
-import { mergeParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
 import type { PaymentStatus } from '../payment/status.ts';
 import type { Connector, Principal } from '../ports.ts';
-import { applyProviderUpdate } from './apply-provider-update.ts';
+import { applyProviderUpdate, partsAfter, reportPaidSharesLeft } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
 import { updatePayment } from './update-payment.ts';
 
@@ -88,15 +87,14 @@ async function cancelAtProvider(
   const snapshot = outcome.snapshot;
   const after = await updatePayment(deps, payment, (fresh) => {
     if (!statuses.includes(fresh.status)) return undefined;
-    const merged = snapshot?.parts
-      ? mergeParts(fresh.parts, snapshot.parts, fresh.amount, deps.clock.now())
-      : undefined;
+    const { parts } = partsAfter(deps, fresh, snapshot);
+    reportPaidSharesLeft(deps, fresh.id, 'canceled', parts);
     return {
       ...fresh,
       status: 'canceled',
       canceledBy: 'merchant',
       nextActionUrl: null,
-      parts: merged?.kind === 'changed' ? merged.parts : fresh.parts,
+      parts,
       providerStatus: snapshot?.providerStatus ?? fresh.providerStatus,
       updatedAt: deps.clock.now(),
     };
