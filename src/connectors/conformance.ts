@@ -57,9 +57,13 @@ export interface ConformanceHarness {
   readonly currency?: string;
   /**
    * How the provider notifies: `signed` (default) posts news whose signature verifies; `hint`
-   * calls back unsigned with only the payment's id, which the connector reads as a hint.
+   * calls back unsigned with only the payment's id, which the connector reads as a hint;
+   * `signed-hint` signs which payment the news is about but not its outcome, so a callback that
+   * verifies is still only a hint.
    */
-  readonly notifications?: 'signed' | 'hint';
+  readonly notifications?: 'signed' | 'signed-hint' | 'hint';
+  /** `signed-hint` only: rewrites of a genuine callback's unsigned fields, each still a hint. */
+  readonly unsignedRewrites?: readonly ((rawBody: string) => string)[];
   /**
    * How refunds end: `decided_later` (default) stays pending until the provider's staff decide
    * ({@link ConformanceHarness.settleRefund}); `immediate` refunds at once.
@@ -161,7 +165,7 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       assert.equal(got.kind === 'found' && got.snapshot.status, h.outcomes.abandon);
     });
 
-    if (notifications === 'signed') {
+    if (notifications === 'signed' || notifications === 'signed-hint') {
       test('notifications verify, say what happened, and a tampered one does not verify', async () => {
         const s = await create();
         const before = rx.received.length;
@@ -170,9 +174,18 @@ export function runConformanceSuite(h: ConformanceHarness): void {
           for (const n of rx.received.slice(before)) {
             const out = ctx.connector.parseNotification(ctx.account, n);
             if (
+              notifications === 'signed' &&
               out.kind === 'verified' &&
               out.snapshot?.providerPaymentId === s.providerPaymentId &&
               out.snapshot.status === 'captured'
+            ) {
+              return n;
+            }
+            if (
+              notifications === 'signed-hint' &&
+              out.kind === 'hint' &&
+              out.authenticated === true &&
+              out.providerPaymentId === s.providerPaymentId
             ) {
               return n;
             }
@@ -194,6 +207,16 @@ export function runConformanceSuite(h: ConformanceHarness): void {
           rawBody: captured.rawBody.replace(/(^|&)hash=[^&]*/, ''),
         };
         assert.equal(ctx.connector.parseNotification(ctx.account, unsigned).kind, 'unverified');
+        if (notifications === 'signed-hint') {
+          // Fields outside the signature may say anything: the callback stays a hint.
+          for (const rewrite of h.unsignedRewrites ?? []) {
+            const forged = { ...captured, rawBody: rewrite(captured.rawBody) };
+            assert.notEqual(forged.rawBody, captured.rawBody);
+            const out = ctx.connector.parseNotification(ctx.account, forged);
+            assert.equal(out.kind, 'hint', forged.rawBody);
+            assert.equal(out.kind === 'hint' && out.providerPaymentId, s.providerPaymentId);
+          }
+        }
       });
     } else {
       test('callbacks only hint at a payment; one that is not the provider’s shape does not verify', async () => {
@@ -264,11 +287,17 @@ export function runConformanceSuite(h: ConformanceHarness): void {
           });
           assert.equal(out.kind, 'accepted', JSON.stringify(out));
           if (out.kind !== 'accepted') return;
-          const pending = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+          const pending = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId, {
+            amount: h.refundAmount,
+            currency,
+          });
           assert.equal(pending.kind === 'found' && pending.status, 'pending');
           assert.ok(h.settleRefund, `${h.name} refunds are decided later: the harness settles them`);
           h.settleRefund(out.providerRefundId, decision);
-          const decided = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+          const decided = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId, {
+            amount: h.refundAmount,
+            currency,
+          });
           const expected = decision === 'approve' ? 'succeeded' : h.refundDeclineVisible ? 'failed' : 'pending';
           assert.equal(decided.kind === 'found' && decided.status, expected);
         });
@@ -280,7 +309,10 @@ export function runConformanceSuite(h: ConformanceHarness): void {
         const out = await refund(s.providerPaymentId, 'immediate');
         assert.equal(out.kind, 'succeeded', JSON.stringify(out));
         if (out.kind !== 'succeeded') return;
-        const found = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId);
+        const found = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId, {
+          amount: h.refundAmount,
+          currency,
+        });
         assert.equal(found.kind === 'found' && found.status, 'succeeded', JSON.stringify(found));
         const again = await refund(s.providerPaymentId, 'immediate');
         assert.deepEqual(again, out, 'the same refund, not a second one nor a failure');

@@ -373,7 +373,16 @@ export type NotificationOutcome =
    * Unsigned news that only names a payment (Qattah's success callback): anyone could have
    * sent it, so Bawaba asks the provider about that payment before changing anything.
    */
-  | { readonly kind: 'hint'; readonly eventType: string; readonly providerPaymentId: string }
+  | {
+      readonly kind: 'hint';
+      readonly eventType: string;
+      readonly providerPaymentId: string;
+      /**
+       * The provider's signature proves which payment the news is about, but not its outcome
+       * (Akurateco's callback hash leaves `type` and `status` out): still only a hint.
+       */
+      readonly authenticated?: boolean;
+    }
   /** From the provider. `snapshot` is null when the event says nothing about a payment's status. */
   | {
       readonly kind: 'verified';
@@ -407,7 +416,12 @@ export interface Connector {
   /** Asks the provider to refund (part of) a captured payment. */
   refundPayment(account: ConnectorAccount, request: ProviderRefundRequest): Promise<RefundOutcome>;
   /** Asks the provider where a refund stands. */
-  retrieveRefund(account: ConnectorAccount, providerPaymentId: string, providerRefundId: string): Promise<RefundLookup>;
+  retrieveRefund(
+    account: ConnectorAccount,
+    providerPaymentId: string,
+    providerRefundId: string,
+    money: Money,
+  ): Promise<RefundLookup>;
   /** Verifies a notification with the account's credentials and maps it to a status, if any. */
   parseNotification(account: ConnectorAccount, notification: InboundNotification): NotificationOutcome;
 }

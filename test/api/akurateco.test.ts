@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { callbackHash } from '../../src/connectors/akurateco/hash.ts';
 import { createManualClock } from '../../src/core/clock.ts';
 import { createTestGateway, type TestGateway } from '../support/gateway.ts';
 import { waitFor } from '../support/receiver.ts';
@@ -98,6 +99,73 @@ describe('card payments through Akurateco', () => {
     });
     assert.equal(res.statusCode, 401);
     assert.equal((await get(`/v1/payments/${p.id}`)).status, 'requires_action');
+  });
+
+  test('a genuine callback with its unsigned fields rewritten changes nothing the platform did not do', async () => {
+    const ca = await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'akurateco');
+    assert.ok(ca);
+    // What a genuine callback for the payment carries: the hash covers these fields only.
+    const send = async (paymentId: string, outcome: Record<string, string>) => {
+      const signed = {
+        id: publicId(paymentId),
+        order_number: paymentId,
+        order_amount: '301.00',
+        order_currency: 'QAR',
+        order_description: CARD.description,
+      };
+      const body = new URLSearchParams({
+        ...signed,
+        ...outcome,
+        hash: callbackHash(signed, ca.credentials.password ?? ''),
+      }).toString();
+      const res = await gw.app.inject({
+        method: 'POST',
+        url: `/hooks/akurateco/${ca.id}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+    };
+    const SALE = { type: 'sale', status: 'success', order_status: 'settled' };
+
+    const declined = (await post('/v1/payments', CARD)).json();
+    assert.ok(gw.akurateco.control.completePayment(publicId(declined.id), 'decline').ok);
+    await waitFor(async () => (await get(`/v1/payments/${declined.id}`)).status === 'failed', 5000, 'declined');
+    await send(declined.id, SALE);
+    assert.equal((await get(`/v1/payments/${declined.id}`)).status, 'failed', 'a forged sale does not capture');
+
+    const open = (await post('/v1/payments', CARD)).json();
+    await send(open.id, SALE);
+    assert.equal((await get(`/v1/payments/${open.id}`)).status, 'requires_action', 'nor does it pay an open one');
+
+    const id = await paid();
+    const r = (await post(`/v1/payments/${id}/refunds`, { amount: 1000 })).json();
+    for (const outcome of [
+      { type: 'refund', status: 'success', order_status: 'refund' },
+      { type: 'refund', status: 'fail', order_status: 'settled' },
+      { type: 'void', status: 'success', order_status: 'void' },
+      { type: 'chargeback', status: 'success', order_status: 'chargeback' },
+    ]) {
+      await send(id, outcome);
+      const pay = await gw.core.repos.payments.getById(id);
+      assert.equal(pay?.status, 'captured', JSON.stringify(outcome));
+      assert.equal(pay?.amountRefundPending, 1000, `${JSON.stringify(outcome)}: the refund still holds its amount`);
+      assert.equal((await get(`/v1/refunds/${r.id}`)).status, 'pending', JSON.stringify(outcome));
+    }
+    const events = (await get(`/v1/events?object_id=${id}&limit=100`)).data.map((e: { type: string }) => e.type);
+    assert.deepEqual(
+      events.filter((t: string) => /canceled|disputed|refund\.(succeeded|failed)/.test(t)),
+      [],
+      'no event for what did not happen',
+    );
+
+    // What the platform really does is taken from its own answer.
+    const waiting = (
+      gw.akurateco.control.listRefunds() as unknown as { id: string; payment_id: string; status: string }[]
+    ).find((x) => x.payment_id === publicId(id) && x.status === 'waiting');
+    assert.ok(waiting && gw.akurateco.control.settleRefund(waiting.id, 'decline').ok);
+    await waitFor(async () => (await get(`/v1/refunds/${r.id}`)).status === 'failed', 5000, 'refund declined');
+    assert.equal((await gw.core.repos.payments.getById(id))?.amountRefundPending, 0);
   });
 
   test('refunds: one at a time, settled by the platform’s callback', async () => {

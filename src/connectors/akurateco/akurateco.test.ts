@@ -75,7 +75,14 @@ runConformanceSuite({
   returnCarriesReference: false,
   wrongCredentials: (a) => ({ ...a, credentials: { ...a.credentials, password: 'not-the-password' } }),
   refundAmount: 1500,
-  refundDeclineVisible: false,
+  refundDeclineVisible: true,
+  notifications: 'signed-hint',
+  unsignedRewrites: [
+    (body) => body.replace(/type=[^&]*/, 'type=refund'),
+    (body) => body.replace(/type=[^&]*/, 'type=void'),
+    (body) => body.replace(/type=[^&]*/, 'type=chargeback'),
+    (body) => body.replace(/status=[^&]*/, 'status=fail').replace(/order_status=[^&]*/, 'order_status=decline'),
+  ],
   outcomes: { approve: 'captured', decline: 'failed', cancel: 'failed', abandon: 'failed' },
   windowMs: 60 * 60_000,
 });

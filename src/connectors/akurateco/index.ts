@@ -14,7 +14,7 @@ import type {
 import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
 import { type AkuratecoClientConfig, post } from './client.ts';
 import { idHash, refundHash, sessionHash } from './hash.ts';
-import { parseStatus, sessionOrder, translateAkuratecoError } from './mapper.ts';
+import { parseStatus, type StatusAnswer, sessionOrder, translateAkuratecoError } from './mapper.ts';
 import { parseAkuratecoCallback } from './webhook.ts';
 
 /** Options of the Akurateco connector. */
@@ -49,6 +49,24 @@ function notSent(
       : `The platform could not be asked for the payment (${lookup.reason}); no ${what} was sent.`;
   const code = lookup.kind === 'not_found' ? 'provider_request_rejected' : 'provider_unavailable';
   return { kind: 'rejected', failure: { code, message, providerCodes: [] } };
+}
+
+/**
+ * Where a refund stands by the status answer. The platform names no refund, but takes one at a
+ * time: the pending one is the latest refund in the transaction history, when the platform
+ * sends one (an option of its protocol mapping) and the amounts agree. Without a history only
+ * a full refund shows, as the payment's own `refund`/`reversal` status.
+ */
+function refundOutcome(answer: StatusAnswer, amount: number): RefundLookup {
+  const word = answer.providerStatus.toLowerCase();
+  if (word === 'refund' || word === 'reversal') return { kind: 'found', status: 'succeeded', failureMessage: null };
+  const latest = answer.refunds?.at(-1);
+  if (!latest || latest.amount !== amount || latest.status === 'waiting') {
+    return { kind: 'found', status: 'pending', failureMessage: null };
+  }
+  return latest.status === 'success'
+    ? { kind: 'found', status: 'succeeded', failureMessage: null }
+    : { kind: 'found', status: 'failed', failureMessage: 'The payment platform declined the refund.' };
 }
 
 /**
@@ -192,12 +210,10 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       return { kind: 'accepted', providerRefundId: `${found.snapshot.publicId}/${req.refundId}` };
     },
 
-    async retrieveRefund(account, providerPaymentId): Promise<RefundLookup> {
+    async retrieveRefund(account, providerPaymentId, _providerRefundId, money): Promise<RefundLookup> {
       const out = await status(account, providerPaymentId);
       if (out.kind !== 'found') return out;
-      // Only a full refund shows in the payment's status; a partial one is known by its callback.
-      const full = out.snapshot.providerStatus.toLowerCase() === 'refund';
-      return { kind: 'found', status: full ? 'succeeded' : 'pending', failureMessage: null };
+      return refundOutcome(out.snapshot, money.amount);
     },
 
     async voidPayment(account, providerPaymentId): Promise<VoidOutcome> {

@@ -30,7 +30,42 @@ export function sessionOrder(paymentId: string, money: { amount: number; currenc
  * Reads a status answer (the seed's shape) into a snapshot. The provider knows the payment by
  * our order number; its own public payment id is what refunds and voids need.
  */
-export function parseStatus(body: unknown): (ProviderPaymentSnapshot & { publicId: string }) | undefined {
+/** A refund as the status answer's transaction history lists it. */
+export interface RefundTransaction {
+  readonly status: 'success' | 'fail' | 'waiting';
+  readonly amount: number;
+}
+
+/** A status answer: the payment, its platform id, and its refunds when the history is on. */
+export type StatusAnswer = ProviderPaymentSnapshot & {
+  readonly publicId: string;
+  /** Refunds oldest first; null when the platform's answer carries no transaction history. */
+  readonly refunds: readonly RefundTransaction[] | null;
+};
+
+/**
+ * The optional transaction history (`transactions: [{type, status, amount, date}]`): only its
+ * refunds matter here. A history that cannot be read is treated as absent, never guessed at.
+ */
+function refundHistory(body: Record<string, unknown>, currency: string): RefundTransaction[] | null {
+  if (!Array.isArray(body.transactions)) return null;
+  const refunds: RefundTransaction[] = [];
+  for (const t of body.transactions) {
+    if (!isObject(t) || typeof t.type !== 'string' || t.type.toLowerCase() !== 'refund') continue;
+    const status = typeof t.status === 'string' ? t.status.toLowerCase() : '';
+    if ((status !== 'success' && status !== 'fail' && status !== 'waiting') || typeof t.amount !== 'string') {
+      return null;
+    }
+    try {
+      refunds.push({ status, amount: parseMajor(t.amount, currency).amount });
+    } catch {
+      return null;
+    }
+  }
+  return refunds;
+}
+
+export function parseStatus(body: unknown): StatusAnswer | undefined {
   if (!isObject(body) || typeof body.payment_id !== 'string' || typeof body.status !== 'string') return undefined;
   const mapped = AKURATECO_STATUS_MAP[body.status.toLowerCase()];
   const order = isObject(body.order) ? body.order : undefined;
@@ -46,6 +81,7 @@ export function parseStatus(body: unknown): (ProviderPaymentSnapshot & { publicI
   return {
     providerPaymentId: order.number,
     publicId: body.payment_id,
+    refunds: typeof order.currency === 'string' ? refundHistory(body, order.currency) : null,
     status: mapped,
     providerStatus: body.status,
     money,

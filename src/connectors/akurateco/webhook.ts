@@ -1,12 +1,14 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { parseMajor } from '../../core/money.ts';
+import { timingSafeEqual } from 'node:crypto';
 import type { ConnectorAccount, InboundNotification, NotificationOutcome } from '../../core/ports.ts';
 import { callbackHash } from './hash.ts';
-import { AKURATECO_STATUS_MAP } from './mapper.ts';
 
 /**
- * Verifies and reads a form-encoded callback (providers.md §4.6). Only `type=sale` with
- * `status=success` means paid; `redirect`/`3ds` are intermediate; `sale`+`fail` is a decline.
+ * Verifies a form-encoded callback (providers.md §4.6). Its hash covers the payment's public
+ * id, order number, amount, currency and description, and nothing else: `type`, `status`,
+ * `order_status` and `reason` can be rewritten on a genuine callback without breaking it. So a
+ * callback with a good hash proves which payment it concerns and is only a hint: the outcome
+ * (paid, declined, voided, refunded, charged back) is taken from a status lookup the gateway
+ * makes itself.
  */
 export function parseAkuratecoCallback(account: ConnectorAccount, n: InboundNotification): NotificationOutcome {
   const password = account.credentials.password;
@@ -24,51 +26,11 @@ export function parseAkuratecoCallback(account: ConnectorAccount, n: InboundNoti
   if (!f.hash || given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { kind: 'unverified', reason: 'callback hash does not match' };
   }
-  const type = f.type ?? '';
-  const status = f.status ?? '';
-  const eventId = `${fields.id}:${type}:${status}:${f.order_status ?? ''}`;
-  const eventType = `${type}.${status}`;
-  let money = null;
-  try {
-    money = parseMajor(fields.order_amount, fields.order_currency);
-  } catch {
-    return { kind: 'verified', eventId, eventType, snapshot: null };
-  }
-  const base = { providerPaymentId: fields.order_number, money, redirectUrl: null, failureMessage: f.reason ?? null };
-  if (type === 'sale' && status === 'success') {
-    const held = f.order_status === 'pending';
-    return {
-      kind: 'verified',
-      eventId,
-      eventType,
-      snapshot: { ...base, status: held ? 'authorized' : 'captured', providerStatus: f.order_status ?? 'settled' },
-    };
-  }
-  if (type === 'sale' && status === 'fail') {
-    return { kind: 'verified', eventId, eventType, snapshot: { ...base, status: 'failed', providerStatus: 'decline' } };
-  }
-  if (type === 'void' && status === 'success') {
-    return { kind: 'verified', eventId, eventType, snapshot: { ...base, status: 'canceled', providerStatus: 'void' } };
-  }
-  if (type === 'chargeback') {
-    return {
-      kind: 'verified',
-      eventId,
-      eventType,
-      snapshot: { ...base, status: AKURATECO_STATUS_MAP.chargeback ?? 'disputed', providerStatus: 'chargeback' },
-    };
-  }
-  if (type === 'refund' && (status === 'success' || status === 'fail')) {
-    // A refund callback names no refund: it settles the payment's oldest pending one.
-    const refund = {
-      providerPaymentId: fields.order_number,
-      providerRefundId: null,
-      status: status === 'success' ? ('succeeded' as const) : ('failed' as const),
-      failureMessage: f.reason ?? null,
-    };
-    // It carries no refund id either, so two refunds' callbacks look alike: never de-duplicated
-    // (one refund at a time is pending, and a settled one ignores later news).
-    return { kind: 'verified', eventId: `${eventId}:${randomUUID()}`, eventType, snapshot: null, refund };
-  }
-  return { kind: 'verified', eventId, eventType, snapshot: null };
+  if (!fields.order_number) return { kind: 'unverified', reason: 'callback names no order' };
+  return {
+    kind: 'hint',
+    authenticated: true,
+    eventType: `${f.type ?? ''}.${f.status ?? ''}`,
+    providerPaymentId: fields.order_number,
+  };
 }

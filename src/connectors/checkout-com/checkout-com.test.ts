@@ -218,14 +218,20 @@ describe('Checkout.com connector against the emulator', () => {
       assert.equal(out.kind, 'accepted', JSON.stringify(out));
       if (out.kind !== 'accepted') continue;
       assert.match(out.providerRefundId, /^act_/);
-      const pending = await connector.retrieveRefund(account, s.providerPaymentId, out.providerRefundId);
+      const pending = await connector.retrieveRefund(account, s.providerPaymentId, out.providerRefundId, {
+        amount: 500,
+        currency: 'QAR',
+      });
       assert.equal(pending.kind === 'found' && pending.status, 'pending');
       const decided =
         decision === 'approve'
           ? emulator.control.approveRefund(out.providerRefundId)
           : emulator.control.declineRefund(out.providerRefundId);
       assert.ok(decided.ok);
-      const after = await connector.retrieveRefund(account, s.providerPaymentId, out.providerRefundId);
+      const after = await connector.retrieveRefund(account, s.providerPaymentId, out.providerRefundId, {
+        amount: 500,
+        currency: 'QAR',
+      });
       assert.equal(after.kind === 'found' && after.status, status);
     }
   });

@@ -489,11 +489,14 @@ describe('qattah connector against the emulator', () => {
     payInFull(emu.control, s.providerPaymentId);
     assert.deepEqual(await refund(s.providerPaymentId), { kind: 'succeeded', providerRefundId: s.providerPaymentId });
     assert.deepEqual(await refund(s.providerPaymentId), { kind: 'succeeded', providerRefundId: s.providerPaymentId });
-    assert.deepEqual(await connector.retrieveRefund(account, s.providerPaymentId, s.providerPaymentId), {
-      kind: 'found',
-      status: 'succeeded',
-      failureMessage: null,
-    });
+    assert.deepEqual(
+      await connector.retrieveRefund(account, s.providerPaymentId, s.providerPaymentId, { amount: 0, currency: 'SAR' }),
+      {
+        kind: 'found',
+        status: 'succeeded',
+        failureMessage: null,
+      },
+    );
     const got = await connector.retrievePayment(account, s.providerPaymentId);
     assert.equal(got.kind === 'found' && got.snapshot.status, 'refunded');
     assert.deepEqual(got.kind === 'found' && got.snapshot.parts?.map((p) => p.status), ['refunded', 'refunded']);
@@ -515,11 +518,17 @@ describe('qattah connector against the emulator', () => {
     const out = await refund(s.providerPaymentId);
     assert.equal(out.kind === 'rejected' && out.failure.code, 'provider_request_rejected', JSON.stringify(out));
     assert.match(out.kind === 'rejected' ? out.failure.message : '', /fully paid/);
-    const lookup = await connector.retrieveRefund(account, s.providerPaymentId, s.providerPaymentId);
+    const lookup = await connector.retrieveRefund(account, s.providerPaymentId, s.providerPaymentId, {
+      amount: 0,
+      currency: 'SAR',
+    });
     assert.equal(lookup.kind === 'found' && lookup.status, 'failed');
     const paid = await create();
     payInFull(emu.control, paid.providerPaymentId);
-    const before = await connector.retrieveRefund(account, paid.providerPaymentId, paid.providerPaymentId);
+    const before = await connector.retrieveRefund(account, paid.providerPaymentId, paid.providerPaymentId, {
+      amount: 0,
+      currency: 'SAR',
+    });
     assert.equal(before.kind === 'found' && before.status, 'pending');
     const missing = await refund('ord_AAAAAAAAAAAAA');
     assert.equal(missing.kind, 'rejected');
@@ -532,7 +541,10 @@ describe('qattah connector against the emulator', () => {
     const out = await refund(s.providerPaymentId);
     assert.equal(out.kind === 'unknown' && out.reason, 'server_error');
     emu.control.addFault({ kind: 'malformed', count: 1, match: 'retrieve' });
-    const lookup = await connector.retrieveRefund(account, s.providerPaymentId, s.providerPaymentId);
+    const lookup = await connector.retrieveRefund(account, s.providerPaymentId, s.providerPaymentId, {
+      amount: 0,
+      currency: 'SAR',
+    });
     assert.equal(lookup.kind === 'unknown' && lookup.reason, 'malformed_response');
     emu.control.clearFaults();
   });

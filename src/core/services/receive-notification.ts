@@ -3,9 +3,10 @@ import type { JobQueue, ProviderNotification, ProviderNotificationRepo } from '.
 import { stillWatched } from '../payment/status.ts';
 import type { ConnectorAccount, InboundNotification, NotificationOutcome, ProviderRefundNews } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
+import { coalesce } from './coalesce.ts';
 import type { PaymentDeps } from './deps.ts';
 import { reconcileJob } from './outbox.ts';
-import { settleRefund } from './refunds.ts';
+import { reconcileRefund, settleRefund } from './refunds.ts';
 
 /** What notifications need beyond the payment use cases. */
 export interface NotificationDeps extends PaymentDeps {
@@ -48,12 +49,14 @@ export async function receiveNotification(
     connectorAccountId,
     providerEventId: verified ? outcome.eventId : null,
     eventType: outcome.kind === 'unverified' ? null : outcome.eventType,
-    verified,
+    verified: verified || (outcome.kind === 'hint' && outcome.authenticated === true),
     verificationError:
       outcome.kind === 'unverified'
         ? outcome.reason
         : outcome.kind === 'hint'
-          ? 'unsigned: taken as a hint and checked with the provider'
+          ? outcome.authenticated
+            ? 'signed, but not its outcome: taken as a hint and checked with the provider'
+            : 'unsigned: taken as a hint and checked with the provider'
           : null,
     headers: Object.fromEntries(KEPT_HEADERS.flatMap((h) => (inbound.headers[h] ? [[h, inbound.headers[h]]] : []))),
     body: inbound.method === 'GET' ? queryText(inbound.query) : inbound.rawBody,
@@ -83,11 +86,12 @@ function queryText(query: InboundNotification['query']): string {
 }
 
 /**
- * An unsigned hint (Qattah's success callback) changes nothing by itself: Bawaba asks the
- * provider about the payment it names, with its own credentials, and applies only that answer.
- * A forged hint can therefore cost one provider lookup, never a wrong status; a hint naming a
- * payment that is settled, or none of this account's, costs nothing. When the provider cannot
- * be asked now, reconciliation asks at once instead.
+ * A hint (Qattah's unsigned success callback, Akurateco's callback whose hash leaves its
+ * outcome out) changes nothing by itself: Bawaba asks the provider about the payment it names,
+ * with its own credentials, and applies only that answer. A forged hint can therefore cost a
+ * provider lookup, never a wrong status or a settled refund; a hint naming a payment that is
+ * settled, or none of this account's, costs nothing; a burst of hints for one payment shares
+ * its lookups. When the provider cannot be asked now, reconciliation asks at once instead.
  */
 async function processHint(
   deps: NotificationDeps,
@@ -103,24 +107,50 @@ async function processHint(
     return { status: 'unmatched' };
   }
   const connector = deps.connectors.get(payment.connector);
-  if (!connector || !stillWatched(payment.status, payment.canceledBy)) {
+  if (!connector || !(stillWatched(payment.status, payment.canceledBy) || payment.amountRefundPending > 0)) {
     await deps.notifications.markProcessed(record.id, 'stale', payment.id, now());
     return { status: 'stale', paymentId: payment.id };
   }
-  const found = await connector.retrievePayment(account, providerPaymentId);
-  if (found.kind === 'found' && found.snapshot.providerPaymentId === providerPaymentId) {
-    const after = await applyProviderUpdate(deps, payment, found.snapshot, 'poll');
-    const status = after.version === payment.version ? 'stale' : 'applied';
-    await deps.notifications.markProcessed(record.id, status, payment.id, now());
-    return { status, paymentId: payment.id };
+  const status = await coalesce(`hint:${payment.id}`, () => confirmWithProvider(deps, payment.id, account));
+  await deps.notifications.markProcessed(record.id, status, payment.id, now());
+  return { status, paymentId: payment.id };
+}
+
+/**
+ * Asks the provider where a payment and its pending refunds stand, and applies the answers:
+ * `applied` when anything changed, `stale` when nothing did, `deferred` when the provider could
+ * not be asked (a reconciliation job is queued).
+ */
+async function confirmWithProvider(
+  deps: NotificationDeps,
+  paymentId: string,
+  account: ConnectorAccount,
+): Promise<'applied' | 'stale' | 'deferred'> {
+  const now = () => deps.clock.now();
+  const payment = await deps.payments.getById(paymentId);
+  const connector = payment ? deps.connectors.get(payment.connector) : undefined;
+  if (!payment || !connector || payment.providerPaymentId === null) return 'stale';
+  const found = await connector.retrievePayment(account, payment.providerPaymentId);
+  if (found.kind !== 'found' || found.snapshot.providerPaymentId !== payment.providerPaymentId) {
+    deps.log.warn(
+      { paymentId: payment.id, outcome: found.kind },
+      'could not check a hint with the provider; reconciliation will',
+    );
+    await deps.jobs.enqueue(reconcileJob(deps, payment, now()), now());
+    return 'deferred';
   }
-  deps.log.warn(
-    { notificationId: record.id, paymentId: payment.id, outcome: found.kind },
-    'could not check a hint with the provider; reconciliation will',
-  );
-  await deps.jobs.enqueue(reconcileJob(deps, payment, now()), now());
-  await deps.notifications.markProcessed(record.id, 'deferred', payment.id, now());
-  return { status: 'deferred', paymentId: payment.id };
+  const after = await applyProviderUpdate(deps, payment, found.snapshot, 'poll');
+  let changed = after.version !== payment.version;
+  if (after.amountRefundPending > 0) {
+    const pending = (await deps.refunds.listForPayment(payment.id)).filter(
+      (r) => r.status === 'pending' && r.providerRefundId !== null,
+    );
+    for (const refund of pending) {
+      const check = await reconcileRefund(deps, refund.id, 0);
+      if (check.done) changed = true;
+    }
+  }
+  return changed ? 'applied' : 'stale';
 }
 
 function enqueueRetry(deps: NotificationDeps, record: ProviderNotification): Promise<void> {

@@ -306,7 +306,10 @@ export async function reconcileRefund(deps: PaymentDeps, refundId: string, attem
     const again = await askProvider(deps, refund, payment);
     return again.refund.status === 'pending' ? later : { done: true };
   }
-  const found = await connector.retrieveRefund(account, payment.providerPaymentId, refund.providerRefundId);
+  const found = await connector.retrieveRefund(account, payment.providerPaymentId, refund.providerRefundId, {
+    amount: refund.amount,
+    currency: refund.currency,
+  });
   if (found.kind !== 'found' || found.status === 'pending') return later;
   await settleRefund(
     deps,

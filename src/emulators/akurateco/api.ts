@@ -84,7 +84,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     const payment = byOrder ? state.getByOrder(merchant.merchantKey, id) : paymentOf(state, merchant, id);
     if (!payment) return sendError(reply, 400, notFoundBody());
     state.expireIfDue(payment);
-    return statusJson(payment);
+    return statusJson(payment, state.settings().statusHistory);
   });
 
   app.post('/api/v1/payment/refund', async (request, reply) => {

@@ -25,7 +25,10 @@ const merchantView = (m: Merchant) => ({
   notification_url: m.notificationUrl,
 });
 
-const settingsView = (s: Settings) => ({ refund_approval_delay_ms: s.refundApprovalDelayMs });
+const settingsView = (s: Settings) => ({
+  refund_approval_delay_ms: s.refundApprovalDelayMs,
+  status_history: s.statusHistory,
+});
 
 function merchantInput(body: Body): MerchantInput {
   const input: MerchantInput = {};
@@ -128,12 +131,21 @@ export async function controlRoutes(app: FastifyInstance, options: { control: Ak
 
   app.get('/__control/settings', async () => settingsView(control.settings()));
   app.post('/__control/settings', async (request, reply) => {
-    const delay = asBody(request.body).refund_approval_delay_ms;
-    if (delay === undefined) return settingsView(control.settings());
-    if (delay !== null && !isNonNegativeInt(delay)) {
+    const body = asBody(request.body);
+    const delay = body.refund_approval_delay_ms;
+    const history = body.status_history;
+    if (delay !== undefined && delay !== null && !isNonNegativeInt(delay)) {
       return badRequest(reply, 'refund_approval_delay_ms must be a non-negative integer or null');
     }
-    return settingsView(control.updateSettings({ refundApprovalDelayMs: delay }));
+    if (history !== undefined && typeof history !== 'boolean') {
+      return badRequest(reply, 'status_history must be true or false');
+    }
+    return settingsView(
+      control.updateSettings({
+        ...(delay !== undefined && { refundApprovalDelayMs: delay }),
+        ...(history !== undefined && { statusHistory: history }),
+      }),
+    );
   });
   app.post('/__control/reset', async () => {
     control.reset();

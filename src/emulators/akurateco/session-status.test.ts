@@ -158,6 +158,7 @@ describe('POST /api/v1/session', () => {
 describe('POST /api/v1/payment/status', () => {
   test('reproduces the seed settled response field for field', async () => {
     const emu = newEmulator();
+    emu.control.updateSettings({ statusHistory: false });
     const order = { number: 'f0a51dfa-fc43-11ec-8128-0242ac120004-1', description: 'bloodline' };
     const { path, id } = await openSession(emu, {}, order);
     emu.control.advanceClock(2 * MINUTE + 3_000);
@@ -168,8 +169,22 @@ describe('POST /api/v1/payment/status', () => {
     assert.deepEqual(res.json(), { ...SEED_SETTLED, payment_id: id, date: '2026-01-15 07:02:03' });
   });
 
+  test('with the transaction history on, the answer also lists the sale and each refund', async () => {
+    const emu = newEmulator();
+    const { path, id } = await openSession(emu, {}, { amount: '10.00' });
+    await submitCard(emu, path, card('01/25'));
+    const before = (await status(emu, id)).json();
+    assert.deepEqual(
+      before.transactions.map((t: Record<string, string>) => [t.type, t.status, t.amount]),
+      [['sale', 'success', '10.00']],
+    );
+    emu.control.updateSettings({ statusHistory: false });
+    assert.equal((await status(emu, id)).json().transactions, undefined);
+  });
+
   test('reproduces the seed declined response, reason included', async () => {
     const emu = newEmulator();
+    emu.control.updateSettings({ statusHistory: false });
     const { path, id } = await openSession(
       emu,
       { customer: { name: 'John Doe', email: 'test@mail.com' } },

@@ -59,7 +59,11 @@ export type CallbackEvent = {
 };
 export type EventListener = (event: CallbackEvent) => void;
 
-export type Settings = { refundApprovalDelayMs: number | null };
+export type Settings = {
+  refundApprovalDelayMs: number | null;
+  /** The status answer lists the payment's transactions (an option of the platform's protocol mapping). */
+  statusHistory: boolean;
+};
 
 export type NewPayment = Pick<Payment, 'merchantKey' | 'order' | 'customer' | 'urls'> & { expiryMinutes: number };
 
@@ -74,7 +78,7 @@ export const isOpen = (p: Payment): boolean => p.status === 'prepare' || p.statu
 export type AkuratecoState = ReturnType<typeof createState>;
 
 export function createState(clock: EmulatorClock, initial: Partial<Settings> = {}) {
-  const defaults: Settings = { refundApprovalDelayMs: null, ...initial };
+  const defaults: Settings = { refundApprovalDelayMs: null, statusHistory: true, ...initial };
   let settings: Settings = { ...defaults };
   let payments = new Map<string, Payment>();
   const byToken = new Map<string, Payment>();

@@ -12,8 +12,13 @@ export const orderJson = (p: Payment) => ({
 /** Statuses whose `reason` the status response shows ("only if the transaction is unsuccessful"). */
 const UNSUCCESSFUL = new Set(['decline']);
 
-/** The seed's status response, keys in its order; `customer` falls back to the cardholder name and "". */
-export function statusJson(p: Payment): Record<string, unknown> {
+/**
+ * The seed's status response, keys in its order; `customer` falls back to the cardholder name
+ * and "". With `history` (an option of the platform's protocol mapping) it also lists the
+ * payment's transactions, oldest first: the sale once it is decided, each refund, a void or a
+ * chargeback.
+ */
+export function statusJson(p: Payment, history = false): Record<string, unknown> {
   return {
     payment_id: p.id,
     date: formatDate(p.updatedAt),
@@ -21,7 +26,29 @@ export function statusJson(p: Payment): Record<string, unknown> {
     ...(UNSUCCESSFUL.has(p.status) && p.reason !== undefined && { reason: p.reason }),
     order: orderJson(p),
     customer: { name: p.customer.name ?? p.card?.holder ?? '', email: p.customer.email ?? '' },
+    ...(history && { transactions: transactionsJson(p) }),
   };
+}
+
+function transactionsJson(p: Payment): Record<string, unknown>[] {
+  const amount = (minor: number) => formatAmount(minor, p.order.currency);
+  const sale =
+    p.settledAt !== null
+      ? [{ type: 'sale', status: 'success', amount: amount(p.order.amount), date: formatDate(p.settledAt) }]
+      : p.status === 'decline'
+        ? [{ type: 'sale', status: 'fail', amount: amount(p.order.amount), date: formatDate(p.updatedAt) }]
+        : [];
+  const refunds = p.refunds.map((r) => ({
+    type: 'refund',
+    status: r.status,
+    amount: amount(r.amount),
+    date: formatDate(r.settledAt ?? r.createdAt),
+  }));
+  const last =
+    p.status === 'void' || p.status === 'chargeback'
+      ? [{ type: p.status, status: 'success', amount: amount(p.order.amount), date: formatDate(p.updatedAt) }]
+      : [];
+  return [...sale, ...refunds, ...last];
 }
 
 /** TESS void response (providers.md §4.5): upper-case status, `reason` when it was refused. */
