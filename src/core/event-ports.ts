@@ -3,7 +3,7 @@
  * endpoints and their deliveries, the job queue, and provider notifications received.
  */
 import type { Mode, Payment } from './payment/payment.ts';
-import type { Page } from './ports.ts';
+import type { IdempotencyReservation, Page } from './ports.ts';
 import type { Refund } from './refund/refund.ts';
 
 /** Something that happened to an object, as merchants see it (`evt_...`). */
@@ -203,12 +203,22 @@ export interface RefundWrite {
   /** The payment's stored version must match too (this is what keeps refunds within the amount). */
   readonly payment?: { readonly next: Payment; readonly expectedVersion: number };
   readonly outbox?: Outbox;
+  /** A new refund's idempotency key, linked to it in the same transaction. */
+  readonly reservation?: IdempotencyReservation;
 }
 
 /** Refunds. */
 export interface RefundRepo {
   /** Writes all of it or nothing: false when either version guard failed. */
   write(change: RefundWrite): Promise<boolean>;
+  /**
+   * Reserves a new refund against its payment: holds the payment (a row lock on PostgreSQL;
+   * SQLite has one writer at a time), hands the fresh payment to `decide`, and writes what it
+   * returns in the same transaction. `decide` throws to refuse (nothing is written). Concurrent
+   * reservations queue instead of racing, so each sees every refund reserved before it.
+   * Undefined when there is no such payment.
+   */
+  reserve(paymentId: string, decide: (payment: Payment) => RefundWrite): Promise<RefundWrite | undefined>;
   get(accountId: string, mode: Mode, id: string): Promise<Refund | undefined>;
   getById(id: string): Promise<Refund | undefined>;
   /** A payment's refunds, oldest first. */

@@ -89,8 +89,12 @@ export interface Page<T> {
 
 /** Payments. */
 export interface PaymentRepo {
-  /** Stores a new payment, and its outbox in the same transaction. */
-  insert(payment: Payment, outbox?: Outbox): Promise<void>;
+  /**
+   * Stores a new payment, its outbox and its link to the idempotency key that created it in one
+   * transaction. Throws `idempotency_key_in_use` (writing nothing) when the key already names
+   * another object or is no longer held.
+   */
+  insert(payment: Payment, outbox?: Outbox, reservation?: IdempotencyReservation): Promise<void>;
   /** A payment by id, whatever its account: for routes the customer's browser reaches. */
   getById(id: string): Promise<Payment | undefined>;
   /** A payment by id, only if it belongs to `accountId` in `mode`. */
@@ -128,6 +132,16 @@ export interface IdempotencyRecord {
 export type IdempotencyClaim =
   | { readonly kind: 'claimed'; readonly record: IdempotencyRecord }
   | { readonly kind: 'existing'; readonly record: IdempotencyRecord };
+
+/**
+ * The idempotency key a request holds while it creates an object: the object's row and the
+ * key's link to it are written in one transaction, so no crash can leave one without the other.
+ */
+export interface IdempotencyReservation {
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly key: string;
+}
 
 /** Idempotency keys. */
 export interface IdempotencyRepo {

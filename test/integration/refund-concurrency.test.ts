@@ -6,6 +6,46 @@ import { createTestGateway } from '../support/gateway.ts';
 import { waitFor } from '../support/receiver.ts';
 
 forEachDatabase((kind) => {
+  test('thirty refunds at once on one payment all succeed when they fit; those that do not get 400, never 500', async () => {
+    const shared = await kind.openShared();
+    const gw = await createTestGateway({ database: await shared.open() });
+    try {
+      const p = await gw.createPayment();
+      gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
+      const auth = { authorization: `Bearer ${gw.merchant.key}` };
+      await waitFor(async () => {
+        const res = await gw.app.inject({ method: 'GET', url: `/v1/payments/${p.id}`, headers: auth });
+        return res.json().status === 'captured';
+      });
+      const refund = (key: string, amount: number) =>
+        gw.app.inject({
+          method: 'POST',
+          url: `/v1/payments/${p.id}/refunds`,
+          headers: { ...auth, 'idempotency-key': key },
+          payload: { amount },
+        });
+      const small = await Promise.all(Array.from({ length: 30 }, (_, i) => refund(`many-${i}`, 10)));
+      assert.deepEqual(
+        small.map((r) => r.statusCode),
+        Array(30).fill(201),
+        small.map((r) => r.body).join('\n'),
+      );
+      const left = Number(p.amount) - 300;
+      const size = Math.floor(left / 5);
+      const big = await Promise.all(Array.from({ length: 8 }, (_, i) => refund(`big-${i}`, size)));
+      const codes = big.map((r) => r.statusCode).sort();
+      assert.deepEqual(codes, [201, 201, 201, 201, 201, 400, 400, 400], big.map((r) => r.body).join('\n'));
+      for (const r of big.filter((x) => x.statusCode === 400)) {
+        assert.equal(r.json().error.code, 'refund_amount_too_large');
+      }
+      const stored = await gw.core.repos.payments.getById(String(p.id));
+      assert.equal(stored?.amountRefundPending, 300 + 5 * size);
+    } finally {
+      await gw.close();
+      await shared.dispose();
+    }
+  });
+
   test('refunds racing through two gateway nodes on one database never exceed the captured amount', {
     skip: kind.name === 'sqlite' ? 'several gateway nodes need PostgreSQL' : false,
   }, async () => {

@@ -1,7 +1,14 @@
 import { BawabaError } from '../errors.ts';
 import { isKnownCurrency } from '../money.ts';
 import type { Customer, Payment, PaymentMethod } from '../payment/payment.ts';
-import type { Connector, ConnectorAccount, CreateOutcome, Principal, UnknownReason } from '../ports.ts';
+import type {
+  Connector,
+  ConnectorAccount,
+  CreateOutcome,
+  IdempotencyReservation,
+  Principal,
+  UnknownReason,
+} from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
 import { paymentOutbox } from './outbox.ts';
@@ -33,8 +40,8 @@ export const METHOD_CURRENCIES: Readonly<Record<PaymentMethod, readonly string[]
 export interface CreateHooks {
   /** The payment an earlier attempt with the same idempotency key created, if any. */
   readonly resumePaymentId?: string | null;
-  /** Called once the payment row exists, before the provider is called. */
-  readonly onReserved?: (paymentId: string) => Promise<void>;
+  /** The request's idempotency key: linked to the payment in the transaction that stores it. */
+  readonly reservation?: IdempotencyReservation;
 }
 
 /** The result: the payment as stored, plus the provider's refusal when there was one. */
@@ -97,8 +104,7 @@ export async function createPayment(
     updatedAt: now,
     version: 0,
   };
-  await deps.payments.insert(payment, paymentOutbox(deps, undefined, payment));
-  await hooks.onReserved?.(payment.id);
+  await deps.payments.insert(payment, paymentOutbox(deps, undefined, payment), hooks.reservation);
   const locale = input.locale ?? 'en';
   const lastChance = candidates.length === 1;
   let result = await callProvider(deps, payment, connector, account, locale, true, lastChance);

@@ -2,7 +2,7 @@ import { BawabaError } from '../errors.ts';
 import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
 import { refundAllParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
-import type { Principal, ProviderFailure, RefundOutcome } from '../ports.ts';
+import type { IdempotencyReservation, Principal, ProviderFailure, RefundOutcome } from '../ports.ts';
 import { type Refund, refundView } from '../refund/refund.ts';
 import type { PaymentDeps } from './deps.ts';
 import { paymentOutbox } from './outbox.ts';
@@ -68,7 +68,7 @@ export async function createRefund(
   principal: Principal,
   paymentId: string,
   input: CreateRefundInput,
-  onReserved?: (refundId: string) => Promise<void>,
+  reservation?: IdempotencyReservation,
   resumeRefundId?: string | null,
 ): Promise<CreateRefundResult> {
   if (resumeRefundId) {
@@ -81,12 +81,14 @@ export async function createRefund(
         : { refund: earlier };
     }
   }
-  let payment = await deps.payments.get(principal.accountId, principal.mode, paymentId);
-  if (!payment) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
-  const connector = deps.connectors.get(payment.connector);
+  const found = await deps.payments.get(principal.accountId, principal.mode, paymentId);
+  if (!found) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
+  const connector = deps.connectors.get(found.connector);
   const caps = connector?.capabilities.refunds;
-  if (!connector || !caps) throw new BawabaError('refund_not_supported', `${payment.connector} cannot refund.`);
-  for (let race = 0; race < MAX_RACES; race++) {
+  if (!connector || !caps) throw new BawabaError('refund_not_supported', `${found.connector} cannot refund.`);
+  // The payment is held while its refundable amount is checked and reserved: concurrent
+  // refunds (in any number of processes) queue, each sees the ones before it, none can exceed.
+  const written = await deps.refunds.reserve(found.id, (payment) => {
     if (payment.status !== 'captured' && payment.status !== 'partially_refunded') {
       throw new BawabaError(
         'payment_not_refundable',
@@ -136,23 +138,18 @@ export async function createRefund(
       updatedAt: now,
       version: payment.version + 1,
     };
-    const written = await deps.refunds.write({
+    return {
       refund: { next: refund, expectedVersion: null },
       payment: { next, expectedVersion: payment.version },
       outbox: {
         events: [refundEvent(deps, 'refund.created', refund)],
         jobs: [reconcileRefundJob(deps, refund, now + REFUND_FIRST_CHECK_MS)],
       },
-    });
-    if (written) {
-      await onReserved?.(refund.id);
-      return askProvider(deps, refund, next, true);
-    }
-    const fresh = await deps.payments.getById(payment.id);
-    if (!fresh) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
-    payment = fresh;
-  }
-  throw new BawabaError('internal_error', `payment ${paymentId} kept changing while refunding`);
+      ...(reservation !== undefined && { reservation }),
+    };
+  });
+  if (!written?.payment) throw new BawabaError('resource_not_found', `No such payment: ${paymentId}.`, 'id');
+  return askProvider(deps, written.refund.next, written.payment.next, true);
 }
 
 /** Asks the provider for a refund stored as pending (again, with the same key, if need be). */

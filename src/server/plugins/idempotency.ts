@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.ts';
 import { BawabaError } from '../../core/errors.ts';
-import type { IdempotencyRepo } from '../../core/ports.ts';
+import type { IdempotencyRepo, IdempotencyReservation } from '../../core/ports.ts';
 
 /** Answers are replayed for this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
@@ -92,12 +92,11 @@ function replay(reply: FastifyReply, status: number, body: string): FastifyReply
     .send(body);
 }
 
-/** Records the id of the object an idempotent request is creating. */
-export async function attachIdempotentResource(
-  repo: IdempotencyRepo,
-  request: FastifyRequest,
-  resourceId: string,
-): Promise<void> {
-  if (!request.idempotency || !request.principal) return;
-  await repo.attachResource(request.principal.accountId, request.principal.mode, request.idempotency.key, resourceId);
+/**
+ * The key an idempotent request holds, for the service to link to the object it creates in the
+ * same transaction that stores it.
+ */
+export function idempotencyReservation(request: FastifyRequest): IdempotencyReservation | undefined {
+  if (!request.idempotency || !request.principal) return undefined;
+  return { accountId: request.principal.accountId, mode: request.principal.mode, key: request.idempotency.key };
 }

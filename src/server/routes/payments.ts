@@ -7,7 +7,7 @@ import { paymentView } from '../../core/payment/view.ts';
 import { type CreatePaymentInput, createPayment } from '../../core/services/create-payment.ts';
 import type { CreatePaymentBody, ListPaymentsQuery } from '../contract/payments.ts';
 import { CreatePaymentSchema, GetPaymentSchema, ListPaymentsSchema } from '../contract/payments.ts';
-import { attachIdempotentResource } from '../plugins/idempotency.ts';
+import { idempotencyReservation } from '../plugins/idempotency.ts';
 import type { AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
@@ -54,9 +54,10 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void
     async (request, reply) => {
       const principal = principalOf(request);
       const body = request.body as Static<typeof CreatePaymentBody>;
+      const reservation = idempotencyReservation(request);
       const result = await createPayment(deps.payment, principal, toInput(body), {
         resumePaymentId: request.idempotency?.resourceId ?? null,
-        onReserved: (id) => attachIdempotentResource(deps.idempotency, request, id),
+        ...(reservation && { reservation }),
       });
       deps.metrics.paymentsCreated.inc({ connector: result.payment.connector, status: result.payment.status });
       if (result.rejection) throw result.rejection;

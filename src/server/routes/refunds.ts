@@ -12,7 +12,7 @@ import {
   GetRefundSchema,
   ListPaymentRefundsSchema,
 } from '../contract/refunds.ts';
-import { attachIdempotentResource } from '../plugins/idempotency.ts';
+import { idempotencyReservation } from '../plugins/idempotency.ts';
 import type { AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
@@ -41,7 +41,7 @@ export function registerRefundRoutes(app: FastifyInstance, deps: AppDeps): void 
           ...(body.reason !== undefined ? { reason: body.reason } : {}),
           ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
         },
-        (refundId) => attachIdempotentResource(deps.idempotency, request, refundId),
+        idempotencyReservation(request),
         request.idempotency?.resourceId ?? null,
       );
       if (result.rejection) throw result.rejection;

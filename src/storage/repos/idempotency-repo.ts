@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { IdempotencyClaim, IdempotencyRecord, IdempotencyRepo } from '../../core/ports.ts';
+import { BawabaError } from '../../core/errors.ts';
+import type { IdempotencyClaim, IdempotencyRecord, IdempotencyRepo, IdempotencyReservation } from '../../core/ports.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, IdempotencyKeysTable } from '../schema.ts';
 
@@ -26,7 +27,7 @@ export function createIdempotencyRepo(db: Kysely<DB>): IdempotencyRepo {
       throw new Error(`idempotency key "${record.key}" kept disappearing while being claimed`);
     },
     async attachResource(accountId, mode, key, resourceId) {
-      await update({ accountId, mode, key }).set({ resource_id: resourceId }).execute();
+      await linkIdempotentResource(db, { accountId, mode, key }, resourceId);
     },
     async complete(accountId, mode, key, status, body) {
       await update({ accountId, mode, key })
@@ -41,6 +42,29 @@ export function createIdempotencyRepo(db: Kysely<DB>): IdempotencyRepo {
       return Number(result.numDeletedRows);
     },
   };
+}
+
+/**
+ * Links a key still in progress to the object its request is creating, inside the caller's
+ * transaction (the same one that writes the object). Throws `idempotency_key_in_use` when the
+ * key already names another object or is gone, so the caller's transaction writes nothing.
+ * On PostgreSQL the UPDATE also takes the key's row lock until the object is committed.
+ */
+export async function linkIdempotentResource(
+  trx: Kysely<DB>,
+  reservation: IdempotencyReservation,
+  resourceId: string,
+): Promise<void> {
+  const result = await trx
+    .updateTable('idempotency_keys')
+    .set({ resource_id: resourceId })
+    .where(keyIs(reservation))
+    .where('state', '=', 'in_progress')
+    .where((eb) => eb.or([eb('resource_id', 'is', null), eb('resource_id', '=', resourceId)]))
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) {
+    throw new BawabaError('idempotency_key_in_use', undefined, 'Idempotency-Key');
+  }
 }
 
 function keyIs(k: Key) {

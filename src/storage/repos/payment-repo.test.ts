@@ -80,6 +80,41 @@ forEachDatabase((kind) => {
         assert.deepEqual(await payments.getById('pay_02'), bare({ id: 'pay_02' }));
       }));
 
+    it('stores a payment and its idempotency key’s link to it together, or neither', () =>
+      run(async ({ payments, idempotency }) => {
+        const key = { accountId: 'acct_1', mode: 'test' as const, key: 'order-7' };
+        const claim = (k: string) =>
+          idempotency.claim(
+            {
+              ...key,
+              key: k,
+              requestHash: 'h',
+              state: 'in_progress',
+              resourceId: null,
+              responseStatus: null,
+              responseBody: null,
+              lockedUntil: T0 + 60_000,
+              createdAt: T0,
+              expiresAt: T0 + 86_400_000,
+            },
+            T0,
+          );
+        assert.equal((await claim('order-7')).kind, 'claimed');
+        await payments.insert(bare(), undefined, key);
+        const linked = await claim('order-7');
+        assert.equal(linked.record.resourceId, 'pay_01', 'a retry finds the payment the key created');
+        // The key now names a payment: a second payment for it is refused and nothing is written.
+        await assert.rejects(
+          payments.insert(bare({ id: 'pay_02' }), undefined, key),
+          (err: { code?: string }) => err.code === 'idempotency_key_in_use',
+        );
+        assert.equal(await payments.getById('pay_02'), undefined, 'no payment without its key');
+        // A key nobody holds links nothing, and the payment is not stored either.
+        const gone = { ...key, key: 'never-claimed' };
+        await assert.rejects(payments.insert(bare({ id: 'pay_03' }), undefined, gone));
+        assert.equal(await payments.getById('pay_03'), undefined);
+      }));
+
     it('round-trips the shares of a split payment, Arabic names included', () =>
       run(async ({ payments }) => {
         const split = payment({

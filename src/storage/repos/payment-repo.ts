@@ -14,6 +14,7 @@ import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, PaymentsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
+import { linkIdempotentResource } from './idempotency-repo.ts';
 import { parseStringRecord } from './json.ts';
 import { isEmptyOutbox, writeOutbox } from './outbox.ts';
 import { pageById } from './paging.ts';
@@ -45,14 +46,16 @@ export function createPaymentRepo(database: Database, box: SecretBox, ids: IdGen
     updatePaymentRow(trx, box, next, expectedVersion);
 
   return {
-    async insert(payment, outbox) {
-      if (outbox === undefined || isEmptyOutbox(outbox)) {
+    async insert(payment, outbox, reservation) {
+      const noOutbox = outbox === undefined || isEmptyOutbox(outbox);
+      if (noOutbox && reservation === undefined) {
         await insert(db, payment);
         return;
       }
       await db.transaction().execute(async (trx) => {
+        if (reservation !== undefined) await linkIdempotentResource(trx, reservation, payment.id);
         await insert(trx, payment);
-        await writeOutbox(trx, dialect, ids, outbox, payment.updatedAt);
+        if (!noOutbox) await writeOutbox(trx, dialect, ids, outbox, payment.updatedAt);
       });
     },
     async getById(id) {
@@ -159,7 +162,8 @@ function customerColumns(
   };
 }
 
-function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
+/** A stored payment row as a payment, its national id unsealed. */
+export function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
   return {
     id: row.id,
     accountId: row.account_id,

@@ -3,12 +3,14 @@ import type { RefundRepo, RefundWrite } from '../../core/event-ports.ts';
 import type { IdGenerator } from '../../core/ids.ts';
 import { isRefundStatus, type Refund } from '../../core/refund/refund.ts';
 import type { Database } from '../db.ts';
+import { lockForUpdate } from '../dialect.ts';
 import { toSafeInteger } from '../safe-integer.ts';
 import type { DB, RefundsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
+import { linkIdempotentResource } from './idempotency-repo.ts';
 import { parseStringRecord } from './json.ts';
 import { isEmptyOutbox, writeOutbox } from './outbox.ts';
-import { updatePaymentRow } from './payment-repo.ts';
+import { rowToPayment, updatePaymentRow } from './payment-repo.ts';
 
 type RefundRow = Selectable<RefundsTable>;
 
@@ -20,30 +22,27 @@ type RefundRow = Selectable<RefundsTable>;
 export function createRefundRepo(database: Database, box: SecretBox, ids: IdGenerator): RefundRepo {
   const { db, dialect } = database;
   const byId = (id: string) => db.selectFrom('refunds').selectAll().where('id', '=', id);
+  const writeChange = (trx: Kysely<DB>, change: RefundWrite) => writeChangeImpl(trx, box, dialect, ids, change);
   return {
     async write(change: RefundWrite) {
       return db
         .transaction()
-        .execute(async (trx) => {
-          if (
-            change.payment &&
-            !(await updatePaymentRow(trx, box, change.payment.next, change.payment.expectedVersion))
-          ) {
-            return false;
-          }
-          if (!(await writeRefund(trx, change.refund.next, change.refund.expectedVersion))) {
-            // Undo the payment update: a failed guard must leave nothing written.
-            throw new LostRace();
-          }
-          if (change.outbox && !isEmptyOutbox(change.outbox)) {
-            await writeOutbox(trx, dialect, ids, change.outbox, change.refund.next.updatedAt);
-          }
-          return true;
-        })
+        .execute((trx) => writeChange(trx, change))
         .catch((err: unknown) => {
           if (err instanceof LostRace) return false;
           throw err;
         });
+    },
+    async reserve(paymentId, decide) {
+      return db.transaction().execute(async (trx) => {
+        const locked = lockForUpdate(trx.selectFrom('payments').selectAll().where('id', '=', paymentId), dialect);
+        const row = await locked.executeTakeFirst();
+        if (row === undefined) return undefined;
+        const change = decide(rowToPayment(row, box));
+        // The payment is held: its version guard cannot fail here.
+        if (!(await writeChange(trx, change))) throw new Error(`payment ${paymentId} changed while it was held`);
+        return change;
+      });
     },
     async get(accountId, mode, id) {
       const row = await byId(id).where('account_id', '=', accountId).where('mode', '=', mode).executeTakeFirst();
@@ -75,6 +74,27 @@ export function createRefundRepo(database: Database, box: SecretBox, ids: IdGene
 }
 
 class LostRace extends Error {}
+
+async function writeChangeImpl(
+  trx: Kysely<DB>,
+  box: SecretBox,
+  dialect: Database['dialect'],
+  ids: IdGenerator,
+  change: RefundWrite,
+): Promise<boolean> {
+  if (change.reservation) await linkIdempotentResource(trx, change.reservation, change.refund.next.id);
+  if (change.payment && !(await updatePaymentRow(trx, box, change.payment.next, change.payment.expectedVersion))) {
+    return false;
+  }
+  if (!(await writeRefund(trx, change.refund.next, change.refund.expectedVersion))) {
+    // Undo the payment update: a failed guard must leave nothing written.
+    throw new LostRace();
+  }
+  if (change.outbox && !isEmptyOutbox(change.outbox)) {
+    await writeOutbox(trx, dialect, ids, change.outbox, change.refund.next.updatedAt);
+  }
+  return true;
+}
 
 async function writeRefund(trx: Kysely<DB>, r: Refund, expectedVersion: number | null): Promise<boolean> {
   const columns = {
