@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../src/config.ts';
-import type { Principal } from '../../src/core/ports.ts';
+import type { ConnectorRegistry, Principal } from '../../src/core/ports.ts';
 import type { AkuratecoControl } from '../../src/emulators/akurateco/control.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import type { QattahControl } from '../../src/emulators/qattah/control.ts';
@@ -48,6 +48,8 @@ export interface TestGateway {
   readonly tap: RunningEmulator<TapControl>;
   readonly akurateco: RunningEmulator<AkuratecoControl>;
   readonly qattah: RunningEmulator<QattahControl>;
+  /** The connectors the app and the worker share (a test may wrap one to count its calls). */
+  readonly connectors: ConnectorRegistry;
   readonly worker: Worker;
   readonly merchant: TestMerchant;
   readonly other: TestMerchant;
@@ -141,6 +143,7 @@ export async function createTestGateway(
     akurateco,
     qattah,
     worker,
+    connectors,
     merchant: merchant(a),
     other: merchant(b),
     async createPayment(body = PAYMENT_BODY, key = a.secret) {

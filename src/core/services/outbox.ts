@@ -59,6 +59,13 @@ function partPaidEvent(deps: Pick<PaymentDeps, 'ids' | 'clock'>, payment: Paymen
 }
 
 /**
+ * When a payment waiting for its customer is checked with the provider, after its payment link
+ * was handed out: a customer usually pays within minutes, and a notification can be lost. A
+ * handful of lookups per payment stays far inside every provider's rate limit.
+ */
+export const EARLY_CHECKS_MS: readonly number[] = [30_000, 60_000, 120_000, 300_000];
+
+/**
  * When a payment that is not settled should next be checked with its provider; undefined
  * when nothing is left to find out (terminal, or captured: refunds bring their own news).
  */
@@ -74,7 +81,10 @@ export function nextCheckAt(payment: Payment, now: number): number | undefined {
   if (payment.status === 'processing' && payment.providerPaymentId === null) return now + CREATION_RECHECK_MS;
   if (payment.status === 'requires_action' && payment.expiresAt !== null) {
     const end = payment.expiresAt + EXPIRY_GRACE_MS;
-    return isOpenSplit(payment, now) && now + SPLIT_POLL_MS < end ? now + SPLIT_POLL_MS : end;
+    if (isOpenSplit(payment, now) && now + SPLIT_POLL_MS < end) return now + SPLIT_POLL_MS;
+    // While the customer is likely paying, a capture whose news was lost is found within minutes.
+    const soon = EARLY_CHECKS_MS.map((offset) => payment.createdAt + offset).find((t) => t >= now && t < end);
+    return soon ?? end;
   }
   return now + PROCESSING_RECHECK_MS;
 }
