@@ -27,6 +27,10 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly jobLeaseMs: number;
   readonly workerPollMs: number;
+  /** Days verified provider notifications are kept. */
+  readonly notificationRetentionDays: number;
+  /** Days unverifiable hook requests are kept. */
+  readonly unverifiedNotificationRetentionDays: number;
 }
 
 /** A configuration problem, naming the variable. */
@@ -153,6 +157,18 @@ export const SETTINGS = {
     fallback: '60000',
     parse: int(500, 3_600_000),
   },
+  notificationRetentionDays: {
+    name: 'BAWABA_NOTIFICATION_RETENTION_DAYS',
+    description: 'Days a verified provider notification is kept as received.',
+    fallback: '90',
+    parse: int(1, 3650),
+  },
+  unverifiedNotificationRetentionDays: {
+    name: 'BAWABA_UNVERIFIED_NOTIFICATION_RETENTION_DAYS',
+    description: 'Days an unverifiable request to a hook URL is kept (truncated), for an operator to look into.',
+    fallback: '7',
+    parse: int(1, 3650),
+  },
   workerPollMs: {
     name: 'BAWABA_WORKER_POLL_MS',
     description: 'How often an idle worker looks for due jobs (jobs made in the same process start at once).',
@@ -195,5 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: read(env, SETTINGS.workerConcurrency) as number,
     jobLeaseMs: read(env, SETTINGS.jobLeaseMs) as number,
     workerPollMs: read(env, SETTINGS.workerPollMs) as number,
+    notificationRetentionDays: read(env, SETTINGS.notificationRetentionDays) as number,
+    unverifiedNotificationRetentionDays: read(env, SETTINGS.unverifiedNotificationRetentionDays) as number,
   };
 }

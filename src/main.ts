@@ -186,15 +186,26 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60_000;
+const PURGE_INTERVAL_MS = 60 * 60_000;
 
-/** Deletes idempotency records past their 24 hours; a failure is logged and tried next time. */
-async function purgeIdempotencyKeys(core: Core): Promise<void> {
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * Deletes idempotency records past their 24 hours, and provider notifications past their
+ * retention (unverifiable ones sooner); a failure is logged and tried next time.
+ */
+async function purgeExpired(core: Core, config: Config): Promise<void> {
   try {
-    const purged = await core.repos.idempotency.purgeExpired(core.clock.now());
+    const now = core.clock.now();
+    const purged = await core.repos.idempotency.purgeExpired(now);
     if (purged > 0) core.logger.info({ purged }, 'expired idempotency keys purged');
+    const notifications = await core.repos.notifications.purgeReceivedBefore(
+      now - config.notificationRetentionDays * DAY_MS,
+      now - config.unverifiedNotificationRetentionDays * DAY_MS,
+    );
+    if (notifications > 0) core.logger.info({ purged: notifications }, 'provider notifications past retention purged');
   } catch (err) {
-    core.logger.warn({ err }, 'purging idempotency keys failed');
+    core.logger.warn({ err }, 'purging expired records failed');
   }
 }
 
@@ -222,9 +233,9 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       closers.push(() => w.stop());
       worker = w;
     }
-    const purge = setInterval(() => void purgeIdempotencyKeys(core), IDEMPOTENCY_PURGE_INTERVAL_MS).unref();
+    const purge = setInterval(() => void purgeExpired(core, config), PURGE_INTERVAL_MS).unref();
     closers.push(async () => clearInterval(purge));
-    void purgeIdempotencyKeys(core);
+    void purgeExpired(core, config);
     return {
       url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
       app,

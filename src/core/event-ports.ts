@@ -194,6 +194,11 @@ export interface ProviderNotificationRepo {
   get(id: string): Promise<ProviderNotification | undefined>;
   /** Records what applying it did. */
   markProcessed(id: string, result: string, paymentId: string | null, now: number): Promise<void>;
+  /**
+   * Deletes verified notifications received before `verifiedBefore` and the others received
+   * before `unverifiedBefore`; answers how many went.
+   */
+  purgeReceivedBefore(verifiedBefore: number, unverifiedBefore: number): Promise<number>;
 }
 
 /** A guarded write of a refund together with its payment, in one transaction. */

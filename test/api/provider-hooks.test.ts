@@ -110,6 +110,22 @@ describe('provider notifications', () => {
     gw.emulator.control.clearNotificationFaults();
   });
 
+  test('an unverifiable request is kept only in part, so hook URLs cannot fill the database', async () => {
+    const ca = await connectorAccount();
+    const big = JSON.stringify({ id: 'evt_flood', type: 'payment_captured', padding: 'x'.repeat(200_000) });
+    const res = await post(ca.id, big, 'f'.repeat(64));
+    assert.equal(res.statusCode, 401);
+    const row = await gw.core.database.db
+      .selectFrom('provider_notifications')
+      .select(['body'])
+      .where('connector_account_id', '=', ca.id)
+      .where('body', 'like', '%evt_flood%')
+      .executeTakeFirstOrThrow();
+    assert.ok(row.body.length < 1_200, `${row.body.length} characters kept`);
+    assert.ok(row.body.startsWith(big.slice(0, 1_024)));
+    assert.match(row.body, /\[truncated: \d+ characters\]$/);
+  });
+
   test('an unverifiable notification is 401, stored, and changes nothing', async () => {
     const p = await gw.createPayment();
     const { ca, body } = await signed('payment_captured', String(p.provider_payment_id));

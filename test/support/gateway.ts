@@ -80,6 +80,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workerConcurrency: 16,
     jobLeaseMs: 60_000,
     workerPollMs: 50,
+    notificationRetentionDays: 90,
+    unverifiedNotificationRetentionDays: 7,
     ...overrides,
   };
 }

@@ -24,6 +24,8 @@ export type NotificationResult =
 export const UNMATCHED_RETRY_MS = 5_000;
 const UNMATCHED_ATTEMPTS = 6;
 const KEPT_HEADERS = ['content-type', 'user-agent', 'cko-signature'];
+/** Characters kept of an unverifiable request's body. */
+export const UNVERIFIED_BODY_KEPT = 1024;
 
 /**
  * A provider notification arrived: it is stored raw with its verification result whatever it
@@ -59,7 +61,10 @@ export async function receiveNotification(
             : 'unsigned: taken as a hint and checked with the provider'
           : null,
     headers: Object.fromEntries(KEPT_HEADERS.flatMap((h) => (inbound.headers[h] ? [[h, inbound.headers[h]]] : []))),
-    body: inbound.method === 'GET' ? queryText(inbound.query) : inbound.rawBody,
+    body: kept(
+      inbound.method === 'GET' ? queryText(inbound.query) : inbound.rawBody,
+      verified || outcome.kind === 'hint',
+    ),
     receivedAt: deps.clock.now(),
   };
   const { duplicateOf } = await deps.notifications.insert(record);
@@ -76,6 +81,16 @@ export async function receiveNotification(
     return { status: 'duplicate' };
   }
   return processNotification(deps, record, account, outcome);
+}
+
+/**
+ * What is kept of a body: all of it when it came from the provider (or is a hint to check),
+ * only its start and length when nobody can say who sent it, so unverifiable requests cannot
+ * fill the database.
+ */
+function kept(body: string, trusted: boolean): string {
+  if (trusted || body.length <= UNVERIFIED_BODY_KEPT) return body;
+  return `${body.slice(0, UNVERIFIED_BODY_KEPT)}\n[truncated: ${body.length} characters]`;
 }
 
 /** A GET callback is kept as its query string, the only thing it carries. */

@@ -49,6 +49,22 @@ forEachDatabase((kind) => {
         assert.equal(await notifications.get('ntf_missing'), undefined);
       }));
 
+    it('purges what is past its retention, unverified requests sooner than verified news', () =>
+      run(async (notifications) => {
+        const DAY = 24 * 60 * 60_000;
+        const unverified = { providerEventId: null, eventType: null, verified: false, verificationError: 'bad' };
+        await notifications.insert(notification({ id: 'ntf_old_v', providerEventId: 'e1', receivedAt: T0 }));
+        await notifications.insert(notification({ id: 'ntf_new_v', providerEventId: 'e2', receivedAt: T0 + 80 * DAY }));
+        await notifications.insert(notification({ id: 'ntf_old_u', ...unverified, receivedAt: T0 + 80 * DAY }));
+        await notifications.insert(notification({ id: 'ntf_new_u', ...unverified, receivedAt: T0 + 89 * DAY }));
+        const now = T0 + 91 * DAY;
+        assert.equal(await notifications.purgeReceivedBefore(now - 90 * DAY, now - 7 * DAY), 2);
+        assert.equal(await notifications.get('ntf_old_v'), undefined);
+        assert.equal(await notifications.get('ntf_old_u'), undefined);
+        assert.ok(await notifications.get('ntf_new_v'));
+        assert.ok(await notifications.get('ntf_new_u'));
+      }));
+
     it('points a verified repeat at the first verified notification of its event', () =>
       run(async (notifications, { db }) => {
         assert.deepEqual(await notifications.insert(notification({ id: 'ntf_1' })), { duplicateOf: null });

@@ -56,6 +56,18 @@ export function createProviderNotificationRepo(db: Kysely<DB>): ProviderNotifica
       }
       throw new Error(`provider notification ${notification.id}: the first one of its event kept disappearing`);
     },
+    async purgeReceivedBefore(verifiedBefore, unverifiedBefore) {
+      const result = await db
+        .deleteFrom('provider_notifications')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('verified', '=', 1), eb('received_at', '<', verifiedBefore)]),
+            eb.and([eb('verified', '=', 0), eb('received_at', '<', unverifiedBefore)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async get(id) {
       const row = await db.selectFrom('provider_notifications').selectAll().where('id', '=', id).executeTakeFirst();
       return row === undefined ? undefined : toNotification(row);
