@@ -9,14 +9,15 @@ const src = join(root, 'src');
 /** Which top-level folders of src/ each folder may import (ARCHITECTURE.md, import rules). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   core: ['core'],
-  connectors: ['core', 'connectors', 'observability'],
+  connectors: ['core', 'connectors', 'observability', 'net'],
   emulators: ['emulators'],
   storage: ['core', 'storage'],
-  jobs: ['core', 'storage', 'jobs', 'webhooks', 'observability'],
+  jobs: ['core', 'storage', 'jobs', 'webhooks', 'observability', 'net'],
   webhooks: ['core', 'webhooks'],
-  server: ['core', 'webhooks', 'server', 'observability'],
+  server: ['core', 'webhooks', 'server', 'observability', 'net'],
   dashboard: ['core', 'dashboard', 'observability'],
   observability: ['observability'],
+  net: ['net'],
   cli: ['cli', 'emulators', 'observability', '(root)'],
   '(root)': ['*'],
 };

@@ -1,5 +1,6 @@
 import { type Dispatcher, request } from 'undici';
 import type { UnknownReason } from '../core/ports.ts';
+import { isAddressNotAllowed } from '../net/guarded-agent.ts';
 
 /** A provider HTTP exchange that produced an answer (any status). */
 export interface HttpAnswer {
@@ -66,6 +67,8 @@ async function readLimited(body: AsyncIterable<Buffer | Uint8Array>): Promise<st
 }
 
 function classify(err: unknown): { reason: UnknownReason; detail: string } {
+  // Refused by our own address policy before anything was sent: not the provider's doing.
+  if (isAddressNotAllowed(err)) return { reason: 'address_not_allowed', detail: err.message };
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   // An aborted signal is a DOMException whose `code` is a number: go by its name.
   const code =

@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import { formatMajor } from '../../core/money.ts';
 import type {
   Connector,
@@ -11,6 +10,7 @@ import type {
   RetrieveOutcome,
   VoidOutcome,
 } from '../../core/ports.ts';
+import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
 import { type AkuratecoClientConfig, post } from './client.ts';
 import { idHash, refundHash, sessionHash } from './hash.ts';
@@ -18,9 +18,8 @@ import { parseStatus, type StatusAnswer, sessionOrder, translateAkuratecoError }
 import { parseAkuratecoCallback } from './webhook.ts';
 
 /** Options of the Akurateco connector. */
-export interface AkuratecoConnectorOptions {
+export interface AkuratecoConnectorOptions extends OutboundDispatchers {
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
 }
 
 /** Session lifetime asked for, in minutes (providers.md §4.2: 1–720, default 60). */
@@ -78,7 +77,7 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
   const config = (account: ConnectorAccount): AkuratecoClientConfig => ({
     baseUrl: account.settings.base_url ?? '',
     timeoutMs: options.timeoutMs,
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    dispatcher: dispatcherFor(options, account.mode),
   });
   const creds = (account: ConnectorAccount) => ({
     key: account.credentials.merchant_key ?? '',

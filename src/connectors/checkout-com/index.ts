@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type {
   Connector,
   ConnectorAccount,
@@ -9,6 +8,7 @@ import type {
   RefundOutcome,
   RetrieveOutcome,
 } from '../../core/ports.ts';
+import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
 import { type CheckoutClientConfig, getActions, getPayment, postPayment, postRefund } from './client.ts';
 import {
@@ -23,11 +23,10 @@ import {
 import { parseCheckoutNotification } from './webhook.ts';
 
 /** Options of the Checkout.com connector. */
-export interface CheckoutComConnectorOptions {
+export interface CheckoutComConnectorOptions extends OutboundDispatchers {
   /** Used when a connector account has no `base_url` setting. */
   readonly defaultBaseUrls: { readonly test: string; readonly live: string };
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
 }
 
 /** Checkout.com's hosts (providers.md §1.2). */
@@ -45,7 +44,7 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
     baseUrl: account.settings.base_url ?? options.defaultBaseUrls[account.mode],
     secretKey: account.credentials.secret_key ?? '',
     timeoutMs: options.timeoutMs,
-    dispatcher: options.dispatcher,
+    dispatcher: dispatcherFor(options, account.mode),
   });
 
   return {

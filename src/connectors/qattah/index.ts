@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type {
   CancelOutcome,
   Connector,
@@ -11,6 +10,7 @@ import type {
   RefundOutcome,
   RetrieveOutcome,
 } from '../../core/ports.ts';
+import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, type HttpFailure, parseJson } from '../http.ts';
 import { getOrder, postCancel, postOrder, postRefund, type QattahClientConfig } from './client.ts';
 import {
@@ -33,9 +33,8 @@ export const QATTAH_BASE_URL = 'https://api.qattahpay.sa';
 export const QATTAH_MAX_AMOUNT_MINOR = 99_999_999_99;
 
 /** Options of the Qattah Pay connector. */
-export interface QattahConnectorOptions {
+export interface QattahConnectorOptions extends OutboundDispatchers {
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
 }
 
 type Unknown = { kind: 'unknown'; reason: HttpFailure['reason']; detail: string };
@@ -87,7 +86,7 @@ export function createQattahConnector(options: QattahConnectorOptions): Connecto
     baseUrl: account.settings.base_url ?? QATTAH_BASE_URL,
     apiToken: account.credentials.api_token ?? '',
     timeoutMs: options.timeoutMs,
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    dispatcher: dispatcherFor(options, account.mode),
   });
 
   async function retrieve(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome> {

@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import { toMajorNumber } from '../../core/money.ts';
 import type {
   Connector,
@@ -10,6 +9,7 @@ import type {
   RefundOutcome,
   RetrieveOutcome,
 } from '../../core/ports.ts';
+import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
 import { getCharge, getRefund, postCharge, postRefund, type TapClientConfig } from './client.ts';
 import { buildChargeBody, parseCharge, parseErrors, TAP_REFUND_STATUS, translateTapError } from './mapper.ts';
@@ -19,9 +19,8 @@ import { parseTapNotification } from './webhook.ts';
 export const TAP_BASE_URL = 'https://api.tap.company';
 
 /** Options of the Tap connector. */
-export interface TapConnectorOptions {
+export interface TapConnectorOptions extends OutboundDispatchers {
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
 }
 
 const TAP_ID = /^chg_[A-Za-z0-9]{10,64}$/;
@@ -44,7 +43,7 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
     baseUrl: account.settings.base_url ?? TAP_BASE_URL,
     secretKey: account.credentials.secret_key ?? '',
     timeoutMs: options.timeoutMs,
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    dispatcher: dispatcherFor(options, account.mode),
   });
   return {
     id: 'tap',

@@ -119,8 +119,17 @@ export async function createPayment(
   return result;
 }
 
-/** Reasons a connector is taken as unavailable at creation (failover), per the routing rules. */
-const UNAVAILABLE: ReadonlySet<UnknownReason> = new Set(['connection_refused', 'timeout', 'server_error']);
+/**
+ * Reasons a connector is taken as unavailable at creation (failover), per the routing rules. A
+ * refusal by the address policy sent nothing, so the next connector may take the payment; when
+ * none can, it stays unknown (never `failed`: the provider decided nothing).
+ */
+const UNAVAILABLE: ReadonlySet<UnknownReason> = new Set([
+  'connection_refused',
+  'address_not_allowed',
+  'timeout',
+  'server_error',
+]);
 
 async function moveToConnector(
   deps: PaymentDeps,

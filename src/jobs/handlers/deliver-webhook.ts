@@ -1,4 +1,4 @@
-import { type Dispatcher, request } from 'undici';
+import { request } from 'undici';
 import type { Clock } from '../../core/clock.ts';
 import type {
   EventRepo,
@@ -11,19 +11,20 @@ import type {
 import { eventView } from '../../core/event-view.ts';
 import type { IdGenerator } from '../../core/ids.ts';
 import type { Logger } from '../../core/ports.ts';
+import { isAddressNotAllowed } from '../../net/guarded-agent.ts';
+import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { signWebhook } from '../../webhooks/sign.ts';
 import { WEBHOOK_TIMEOUT_MS, webhookDelayBefore } from '../schedule.ts';
 import type { HandlerResult } from '../worker.ts';
 
 /** What delivering a webhook needs. */
-export interface DeliverDeps {
+export interface DeliverDeps extends OutboundDispatchers {
   readonly deliveries: WebhookDeliveryRepo;
   readonly endpoints: WebhookEndpointRepo;
   readonly events: EventRepo;
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly dispatcher?: Dispatcher;
   readonly timeoutMs?: number;
 }
 
@@ -34,6 +35,8 @@ interface AttemptOutcome {
   readonly error: string | null;
   readonly excerpt: string | null;
   readonly latencyMs: number;
+  /** The address policy refused the connection: nothing was sent, and trying again changes nothing. */
+  readonly notAllowed?: boolean;
 }
 
 /** The secrets that sign now: the current one, and the previous one during its overlap. */
@@ -44,18 +47,18 @@ export function signingSecrets(endpoint: WebhookEndpoint, now: number): string[]
 
 async function post(
   deps: DeliverDeps,
-  url: string,
+  endpoint: WebhookEndpoint,
   headers: Record<string, string>,
   body: string,
 ): Promise<AttemptOutcome> {
   const started = performance.now();
   const timeoutMs = deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   try {
-    const res = await request(url, {
+    const res = await request(endpoint.url, {
       method: 'POST',
       headers,
       body,
-      dispatcher: deps.dispatcher,
+      dispatcher: dispatcherFor(deps, endpoint.mode),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
@@ -67,6 +70,14 @@ async function post(
     const latencyMs = Math.round(performance.now() - started);
     return { statusCode: res.statusCode, error: null, excerpt: excerpt.slice(0, EXCERPT_CHARS), latencyMs };
   } catch (err) {
+    if (isAddressNotAllowed(err)) {
+      // Said without the address or the time it took: the attempts log must not tell anyone
+      // what a name resolves to inside our network, or how a connection there would have gone.
+      deps.log.warn({ endpointId: endpoint.id, detail: err.message }, 'webhook endpoint address not allowed');
+      const host = new URL(endpoint.url).hostname;
+      const error = `address not allowed: ${host} resolves to a non-public address, and live-mode webhooks reach public addresses only; nothing was sent`;
+      return { statusCode: null, error, excerpt: null, latencyMs: 0, notAllowed: true };
+    }
     const e = err as { name?: string; code?: string; message?: string };
     const error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.code ?? e.name}: ${e.message}`;
     return { statusCode: null, error, excerpt: null, latencyMs: Math.round(performance.now() - started) };
@@ -77,7 +88,8 @@ async function post(
  * One attempt of one delivery: signs the event per Standard Webhooks (`webhook-id` is the
  * event id, so receivers de-duplicate by it), posts it, records the attempt, and schedules the
  * next one. A 2xx within 15 s succeeds; HTTP 410 disables the endpoint; after the last attempt
- * of the schedule the delivery fails (it can still be redelivered by hand).
+ * of the schedule, or at once when the address policy refuses the endpoint's address, the
+ * delivery fails (it can still be redelivered by hand).
  */
 export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<HandlerResult> {
   const delivery = await deps.deliveries.get(job.payload.delivery_id ?? '');
@@ -100,7 +112,7 @@ export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<Handl
   });
   const outcome = await post(
     deps,
-    endpoint.url,
+    endpoint,
     { 'content-type': 'application/json', 'user-agent': 'Bawaba-Webhooks/1', ...signed },
     body,
   );
@@ -122,7 +134,8 @@ export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<Handl
     deps.log.warn(log, 'webhook endpoint answered 410: disabled');
     return undefined;
   }
-  const delay = webhookDelayBefore(attemptNo + 1);
+  // A refusal by the address policy is final for this delivery (it can be redelivered by hand).
+  const delay = outcome.notAllowed ? undefined : webhookDelayBefore(attemptNo + 1);
   const nextAt = delay === undefined ? null : deps.clock.now() + delay;
   await record(deps, delivery, outcome, nextAt === null ? 'failed' : 'pending', nextAt, deps.clock.now());
   deps.log.info({ ...log, error: outcome.error, nextAt }, 'webhook attempt failed');

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
+import type { Mode } from '../../core/payment/payment.ts';
 import type { Connector, ConnectorAccount } from '../../core/ports.ts';
+import { liveUrlProblem } from '../../net/address-policy.ts';
 import {
   DeleteConnectorSchema,
   ListConnectorsSchema,
@@ -33,7 +35,7 @@ function view(a: ConnectorAccount, publicUrl: string) {
   };
 }
 
-function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>): void {
+function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>, mode: Mode): void {
   const spec = connector.configuration;
   const allowed = [...spec.credentials.required, ...spec.credentials.optional];
   for (const name of Object.keys(body.credentials)) {
@@ -64,6 +66,12 @@ function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>
         'settings.base_url',
       );
     }
+    // Live calls carry the merchant's live secrets: https, and never to this machine or its
+    // networks (each connection checks every address a host name resolves to, too).
+    const problem = name === 'base_url' && mode === 'live' ? liveUrlProblem(value) : undefined;
+    if (problem) {
+      throw new BawabaError('parameter_invalid', `settings.base_url ${problem} in live mode.`, 'settings.base_url');
+    }
   }
 }
 
@@ -81,7 +89,7 @@ export function registerConnectorRoutes(app: FastifyInstance, deps: AppDeps): vo
     const connector = deps.connectors.get(id);
     if (!connector) throw new BawabaError('connector_unknown', `connector ${id} does not exist.`, 'connector');
     const body = request.body as Static<typeof PutConnectorBody>;
-    checkConfig(connector, body);
+    checkConfig(connector, body, p.mode);
     const existing = await deps.connectorAccounts.find(p.accountId, p.mode, id);
     const now = deps.clock.now();
     const saved = await deps.connectorAccounts.upsert({

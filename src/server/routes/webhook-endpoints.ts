@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/event-ports.ts';
 import type { Principal } from '../../core/ports.ts';
+import { liveUrlProblem } from '../../net/address-policy.ts';
 import { generateWebhookSecret } from '../../webhooks/sign.ts';
 import {
   CreateWebhookEndpointSchema,
@@ -62,37 +63,15 @@ async function deliveryView(deps: AppDeps, d: WebhookDelivery) {
   };
 }
 
-const PRIVATE_HOST = [
-  /^localhost$/i,
-  /\.localhost$/i,
-  /^127\./,
-  /^10\./,
-  /^192\.168\./,
-  /^172\.(1[6-9]|2\d|3[01])\./,
-  /^169\.254\./,
-  /^0\./,
-  /^\[?::1\]?$/,
-  /^\[?f[cd][0-9a-f]{2}:/i,
-  /^\[?fe80:/i,
-];
-
 /**
- * Live endpoints receive payment data: https only, and not to loopback or private addresses
- * written literally (test-mode endpoints may point at a developer's own machine).
+ * Live endpoints receive payment data: https only, and never an address of this machine or its
+ * networks, however written (test-mode endpoints may point at a developer's own machine). A
+ * host name is checked again, against every address it resolves to, at each delivery.
  */
 function checkUrl(p: Principal, url: string): void {
   if (p.mode !== 'live') return;
-  if (!url.startsWith('https://')) {
-    throw new BawabaError('parameter_invalid', 'url must be https:// for live mode endpoints.', 'url');
-  }
-  const host = new URL(url).hostname;
-  if (PRIVATE_HOST.some((re) => re.test(host))) {
-    throw new BawabaError(
-      'parameter_invalid',
-      'url must not point to a loopback or private address in live mode.',
-      'url',
-    );
-  }
+  const problem = liveUrlProblem(url);
+  if (problem) throw new BawabaError('parameter_invalid', `url ${problem} in live mode.`, 'url');
 }
 
 async function endpointOf(deps: AppDeps, p: Principal, id: string): Promise<WebhookEndpoint> {

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { Mode } from '../core/payment/payment.ts';
+import type { Connector, ConnectorAccount } from '../core/ports.ts';
+import { createGuardedAgent } from '../net/guarded-agent.ts';
+import { createAkuratecoConnector } from './akurateco/index.ts';
+import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './checkout-com/index.ts';
+import { sendHttp } from './http.ts';
+import { createQattahConnector } from './qattah/index.ts';
+import { createTapConnector } from './tap/index.ts';
+
+let server: Server;
+let baseUrl = '';
+let hits = 0;
+const guard = createGuardedAgent();
+
+before(async () => {
+  server = createServer((_req, res) => {
+    hits += 1;
+    res.writeHead(503, { 'content-type': 'text/html' }).end('<html>down</html>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  await guard.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('sendHttp', () => {
+  test('a refusal by the address policy is address_not_allowed, and nothing is sent', async () => {
+    const before = hits;
+    for (const url of [`${baseUrl}/payments`, baseUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]')]) {
+      const out = await sendHttp({ method: 'POST', url, headers: {}, body: '{}', timeoutMs: 2000, dispatcher: guard });
+      assert.equal(out.kind, 'failure', url);
+      assert.equal(out.kind === 'failure' && out.reason, 'address_not_allowed', url);
+      assert.match(
+        out.kind === 'failure' ? out.detail : '',
+        /^address not allowed: 127\.0\.0\.1 is a loopback address; nothing was sent$/,
+      );
+    }
+    assert.equal(hits, before);
+  });
+});
+
+describe('every connector sends live accounts through the live dispatcher', () => {
+  const options = { timeoutMs: 2000, liveDispatcher: guard };
+  const connectors: Connector[] = [
+    createCheckoutComConnector({ ...options, defaultBaseUrls: CHECKOUT_BASE_URLS }),
+    createTapConnector(options),
+    createAkuratecoConnector(options),
+    createQattahConnector(options),
+  ];
+  const account = (connector: Connector, mode: Mode): ConnectorAccount => ({
+    id: `ca_${connector.id}_${mode}`,
+    accountId: 'acct_1',
+    mode,
+    connector: connector.id,
+    credentials: { secret_key: 'sk_x', api_token: 't', merchant_key: 'k', password: 'p' },
+    settings: { base_url: baseUrl },
+    priority: 1,
+    createdAt: 0,
+    updatedAt: 0,
+  });
+  const request = {
+    paymentId: 'pay_1',
+    money: { amount: 1500, currency: 'QAR' },
+    paymentMethod: 'qpay' as const,
+    description: 'Order 1',
+    reference: 'ORDER-1',
+    customer: { name: 'Mariam Al Thani', email: 'mariam@example.qa', phone: '+97455501234' },
+    metadata: {},
+    returnUrl: 'http://127.0.0.1/return',
+    idempotencyKey: 'pay_1:create',
+    locale: 'en' as const,
+    notificationUrl: 'http://127.0.0.1/hooks',
+  };
+
+  for (const connector of connectors) {
+    test(`${connector.id}: live is refused before sending, test reaches the provider`, async () => {
+      const before = hits;
+      const live = await connector.createPayment(account(connector, 'live'), request);
+      assert.equal(live.kind === 'unknown' && live.reason, 'address_not_allowed', JSON.stringify(live));
+      assert.equal(hits, before, 'the live call sent nothing');
+      await connector.createPayment(account(connector, 'test'), request);
+      assert.ok(hits > before, 'the test-mode call reached the local provider');
+    });
+  }
+});
