@@ -11,7 +11,7 @@ import type { QattahControl } from './emulators/qattah/control.ts';
 import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
 import type { TapControl } from './emulators/tap/control.ts';
 import type { Core } from './main.ts';
-import { displayPrefix, generateApiKey, hashApiKey } from './server/api-keys.ts';
+import { apiKeyStatus, hashApiKey, newApiKey } from './server/api-keys.ts';
 
 /** A secret file under the data directory, readable by its owner only. */
 function writeSecretFile(path: string, content: string): void {
@@ -44,19 +44,10 @@ export async function createKey(
   deps: { accounts: AccountRepo; ids: IdGenerator; clock: Clock },
   accountId: string,
   mode: 'test' | 'live',
+  options: { expiresAt?: number | null; description?: string | null } = {},
 ): Promise<string> {
-  const secret = generateApiKey(mode);
-  await deps.accounts.createApiKey(
-    {
-      id: deps.ids.next('key'),
-      accountId,
-      mode,
-      displayPrefix: displayPrefix(secret),
-      createdAt: deps.clock.now(),
-      revokedAt: null,
-    },
-    hashApiKey(secret),
-  );
+  const { record, secret, secretHash } = newApiKey(deps, accountId, mode, options);
+  await deps.accounts.createApiKey(record, secretHash);
   return secret;
 }
 
@@ -82,7 +73,8 @@ export async function ensureSandboxAccount(
     return { secret, created: true, file };
   }
   const saved = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-  const valid = saved ? await deps.accounts.findApiKeyByHash(hashApiKey(saved)) : undefined;
+  const key = saved ? await deps.accounts.findApiKeyByHash(hashApiKey(saved)) : undefined;
+  const valid = key !== undefined && apiKeyStatus(key, deps.clock.now()) === 'active';
   return { secret: valid ? saved : undefined, created: false, file };
 }
 

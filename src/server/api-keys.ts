@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../core/clock.ts';
+import type { IdGenerator } from '../core/ids.ts';
 import type { Mode } from '../core/payment/payment.ts';
+import type { ApiKeyRecord } from '../core/ports.ts';
 
 const KEY_FORMAT = /^sk_(test|live)_[0-9A-Za-z]{32}$/;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -30,4 +33,39 @@ export function hashApiKey(secret: string): string {
 /** The part of a key that is safe to show. */
 export function displayPrefix(secret: string): string {
   return `${secret.slice(0, 12)}…`;
+}
+
+/** Where a key stands at `now`. */
+export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
+
+/** Revoked wins over expired: a key revoked before it expired was revoked. */
+export function apiKeyStatus(key: Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt'>, now: number): ApiKeyStatus {
+  if (key.revokedAt !== null) return 'revoked';
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
+/** A new key: the record to store, the hash to store it by, and the secret to show once. */
+export function newApiKey(
+  deps: { ids: IdGenerator; clock: Clock },
+  accountId: string,
+  mode: Mode,
+  options: { expiresAt?: number | null; description?: string | null } = {},
+): { record: ApiKeyRecord; secret: string; secretHash: string } {
+  const secret = generateApiKey(mode);
+  return {
+    record: {
+      id: deps.ids.next('key'),
+      accountId,
+      mode,
+      displayPrefix: displayPrefix(secret),
+      description: options.description ?? null,
+      createdAt: deps.clock.now(),
+      expiresAt: options.expiresAt ?? null,
+      lastUsedAt: null,
+      revokedAt: null,
+    },
+    secret,
+    secretHash: hashApiKey(secret),
+  };
 }

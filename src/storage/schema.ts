@@ -18,6 +18,9 @@ export interface ApiKeysTable {
   secret_hash: string;
   created_at: number;
   revoked_at: number | null;
+  expires_at: number | null;
+  last_used_at: number | null;
+  description: string | null;
 }
 
 export interface ConnectorAccountsTable {

@@ -68,6 +68,9 @@ async function run(scenario: Scenario): Promise<void> {
       BAWABA_DATA_DIR: dir,
       LOG_LEVEL: 'silent',
       BAWABA_ENCRYPTION_KEY: 'b'.repeat(64),
+      // One emulator sends every notification from loopback: measured here is latency, not the limits.
+      BAWABA_RATE_LIMIT_HOOKS_PER_ADDRESS: '0',
+      BAWABA_RATE_LIMIT_HOOKS_PER_CONNECTOR_ACCOUNT: '0',
       ...(process.env.BAWABA_BENCH_DATABASE_URL ? { BAWABA_DATABASE_URL: process.env.BAWABA_BENCH_DATABASE_URL } : {}),
     }),
   );

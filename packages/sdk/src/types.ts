@@ -252,6 +252,8 @@ export type BawabaErrorCode =
   | 'notification_unverified'
   | 'authentication_required'
   | 'api_key_invalid'
+  | 'api_key_revoked'
+  | 'api_key_expired'
   | 'idempotency_key_invalid'
   | 'idempotency_key_missing'
   | 'idempotency_key_reused'

@@ -41,7 +41,7 @@ export interface Repos {
  */
 export function createRepos(database: Database, box: SecretBox, ids: IdGenerator): Repos {
   return {
-    accounts: createAccountRepo(database.db),
+    accounts: createAccountRepo(database),
     connectorAccounts: createConnectorAccountRepo(database.db, box),
     payments: createPaymentRepo(database, box, ids),
     idempotency: createIdempotencyRepo(database.db),

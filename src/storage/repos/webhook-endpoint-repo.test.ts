@@ -34,7 +34,7 @@ function endpoint(overrides: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
 forEachDatabase((kind) => {
   const run = (fn: (endpoints: WebhookEndpointRepo, database: Database) => Promise<void>) =>
     withDatabase(kind, async (database) => {
-      const accounts = createAccountRepo(database.db);
+      const accounts = createAccountRepo(database);
       await accounts.createAccount({ id: 'acct_1', name: 'M', createdAt: T0 });
       await accounts.createAccount({ id: 'acct_2', name: 'N', createdAt: T0 });
       await fn(createWebhookEndpointRepo(database.db, createSecretBox(randomBytes(32))), database);

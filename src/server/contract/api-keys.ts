@@ -1,0 +1,61 @@
+import { Type } from 'typebox';
+import { ERROR_RESPONSES, ListOf, Nullable } from './common.ts';
+
+const KeyId = Type.String({ pattern: '^key_[0-9a-z]{26}$' });
+const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$' });
+
+export const ApiKeyObject = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('api_key'),
+  livemode: Type.Boolean(),
+  /** The first characters of the secret, enough to recognise it (`sk_test_AbCd…`). */
+  prefix: Type.String(),
+  description: Nullable(Type.String()),
+  status: Type.String({ enum: ['active', 'revoked', 'expired'] }),
+  created_at: Type.String(),
+  expires_at: Nullable(Type.String()),
+  last_used_at: Nullable(Type.String()),
+  revoked_at: Nullable(Type.String()),
+  /** Only in the answer that created the key. */
+  secret: Type.Optional(Type.String()),
+});
+
+export const ListApiKeysSchema = {
+  querystring: Type.Object(
+    {
+      limit: Type.Optional(Limit),
+      starting_after: Type.Optional(KeyId),
+      ending_before: Type.Optional(KeyId),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 200: ListOf(ApiKeyObject), ...ERROR_RESPONSES },
+} as const;
+
+export const CreateApiKeySchema = {
+  body: Type.Object(
+    {
+      /** When the key stops working: an ISO 8601 date-time or Unix seconds, in the future. */
+      expires_at: Type.Optional(
+        Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Integer({ minimum: 0 })]),
+      ),
+      description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+  response: { 201: ApiKeyObject, ...ERROR_RESPONSES },
+} as const;
+
+const ApiKeyParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+export const GetApiKeySchema = {
+  params: ApiKeyParams,
+  response: { 200: ApiKeyObject, ...ERROR_RESPONSES },
+} as const;
+
+export const RevokeApiKeySchema = {
+  params: ApiKeyParams,
+  headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+  response: { 200: ApiKeyObject, ...ERROR_RESPONSES },
+} as const;
