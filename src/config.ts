@@ -27,6 +27,12 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly jobLeaseMs: number;
   readonly workerPollMs: number;
+  readonly rateLimitReturnsPerAddress: number;
+  readonly rateLimitReturnsPerPayment: number;
+  readonly rateLimitHooksPerAddress: number;
+  readonly rateLimitHooksPerConnectorAccount: number;
+  /** Fastify's `trustProxy`: how many proxy hops, or which proxy addresses; unset: none. */
+  readonly trustProxy: number | string | undefined;
   /** Days verified provider notifications are kept. */
   readonly notificationRetentionDays: number;
   /** Days unverifiable hook requests are kept. */
@@ -53,6 +59,17 @@ function oneOf<T extends string>(...values: T[]) {
       throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
     return raw as T;
   };
+}
+/** Proxies whose `X-Forwarded-For` is believed: a hop count, or addresses and CIDR ranges. */
+function proxies(raw: string, name: string): number | string {
+  if (/^\d+$/.test(raw)) return int(1, 10)(raw, name);
+  const list = raw.split(',').map((p) => p.trim());
+  if (list.some((p) => !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(p))) {
+    throw new ConfigError(
+      `${name} must be a number of proxy hops (1 to 10) or comma-separated proxy addresses or CIDR ranges, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return list.join(',');
 }
 function url(raw: string, name: string): string {
   if (!/^https?:\/\/[^\s/]+/.test(raw))
@@ -175,6 +192,37 @@ export const SETTINGS = {
     fallback: '500',
     parse: int(10, 60_000),
   },
+  rateLimitReturnsPerAddress: {
+    name: 'BAWABA_RATE_LIMIT_RETURNS_PER_ADDRESS',
+    description: 'Customer returns (`/return/...`) one source address may make per minute; 0: no limit.',
+    fallback: '60',
+    parse: int(0, 1_000_000),
+  },
+  rateLimitReturnsPerPayment: {
+    name: 'BAWABA_RATE_LIMIT_RETURNS_PER_PAYMENT',
+    description: 'Customer returns of one payment per minute (each asks the provider); 0: no limit.',
+    fallback: '30',
+    parse: int(0, 1_000_000),
+  },
+  rateLimitHooksPerAddress: {
+    name: 'BAWABA_RATE_LIMIT_HOOKS_PER_ADDRESS',
+    description: 'Provider notifications (`/hooks/...`) from one source address per minute; 0: no limit.',
+    fallback: '120000',
+    parse: int(0, 1_000_000),
+  },
+  rateLimitHooksPerConnectorAccount: {
+    name: 'BAWABA_RATE_LIMIT_HOOKS_PER_CONNECTOR_ACCOUNT',
+    description: 'Provider notifications for one connector account per minute; 0: no limit.',
+    fallback: '60000',
+    parse: int(0, 1_000_000),
+  },
+  trustProxy: {
+    name: 'BAWABA_TRUST_PROXY',
+    description:
+      'Behind a reverse proxy: its number of hops, or its addresses/CIDR ranges (comma-separated), so the client address (rate limits, logs) comes from `X-Forwarded-For`. Unset: the connecting address.',
+    fallback: undefined,
+    parse: proxies,
+  },
 } as const satisfies Record<keyof Config, Setting<unknown>>;
 
 function read<T>(env: NodeJS.ProcessEnv, s: Setting<T>): T | undefined {
@@ -213,5 +261,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPollMs: read(env, SETTINGS.workerPollMs) as number,
     notificationRetentionDays: read(env, SETTINGS.notificationRetentionDays) as number,
     unverifiedNotificationRetentionDays: read(env, SETTINGS.unverifiedNotificationRetentionDays) as number,
+    rateLimitReturnsPerAddress: read(env, SETTINGS.rateLimitReturnsPerAddress) as number,
+    rateLimitReturnsPerPayment: read(env, SETTINGS.rateLimitReturnsPerPayment) as number,
+    rateLimitHooksPerAddress: read(env, SETTINGS.rateLimitHooksPerAddress) as number,
+    rateLimitHooksPerConnectorAccount: read(env, SETTINGS.rateLimitHooksPerConnectorAccount) as number,
+    trustProxy: read(env, SETTINGS.trustProxy),
   };
 }

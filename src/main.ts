@@ -15,6 +15,7 @@ import type { NotificationDeps } from './core/services/receive-notification.ts';
 import type { RunningEmulator } from './emulators/registry.ts';
 import { createHandlers } from './jobs/handlers/index.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
+import { createGuardedAgent } from './net/guarded-agent.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { type SandboxKey, sandboxEncryptionKey, startSandbox } from './sandbox.ts';
@@ -43,7 +44,13 @@ export function adminDeps(core: Core) {
 /** Options that tests and benchmarks change; production uses the defaults. */
 export interface StartOptions {
   readonly clock?: Clock;
+  /** Every outbound call of both modes (tests pass a `MockAgent`); live mode too, unless `liveDispatcher` is set. */
   readonly dispatcher?: Dispatcher;
+  /**
+   * Live-mode outbound calls: webhooks to live endpoints, live connector accounts. By default
+   * `dispatcher` when given, else an agent that connects to public addresses only.
+   */
+  readonly liveDispatcher?: Dispatcher;
   readonly logDestination?: NodeJS.WritableStream;
   /** An already opened database (tests); otherwise `config.databaseUrl` is opened. */
   readonly database?: Database;
@@ -74,17 +81,39 @@ export async function openCore(config: Config, options: StartOptions = {}): Prom
   return { database, repos: { ...repos, payments: ringing }, clock, ids, logger, bell };
 }
 
+let publicOnlyAgent: Dispatcher | undefined;
+
+/**
+ * The dispatcher of live-mode outbound calls: the one given, else `dispatcher` (a test's mock),
+ * else one process-wide agent that checks, at each connection, that every address it would
+ * reach is public (test mode reaches loopback: the emulators and developers' machines are there).
+ */
+function liveDispatcherOf(dispatcher?: Dispatcher, liveDispatcher?: Dispatcher): Dispatcher {
+  const given = liveDispatcher ?? dispatcher;
+  if (given) return given;
+  publicOnlyAgent ??= createGuardedAgent();
+  return publicOnlyAgent;
+}
+
 /** Every connector Bawaba has. */
-export function createConnectors(config: Config, dispatcher?: Dispatcher): ConnectorRegistry {
+export function createConnectors(
+  config: Config,
+  dispatcher?: Dispatcher,
+  liveDispatcher?: Dispatcher,
+): ConnectorRegistry {
+  const outbound = {
+    ...(dispatcher ? { dispatcher } : {}),
+    liveDispatcher: liveDispatcherOf(dispatcher, liveDispatcher),
+  };
   return createConnectorRegistry([
     createCheckoutComConnector({
       defaultBaseUrls: CHECKOUT_BASE_URLS,
       timeoutMs: config.providerTimeoutMs,
-      ...(dispatcher ? { dispatcher } : {}),
+      ...outbound,
     }),
-    createTapConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
-    createAkuratecoConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
-    createQattahConnector({ timeoutMs: config.providerTimeoutMs, ...(dispatcher ? { dispatcher } : {}) }),
+    createTapConnector({ timeoutMs: config.providerTimeoutMs, ...outbound }),
+    createAkuratecoConnector({ timeoutMs: config.providerTimeoutMs, ...outbound }),
+    createQattahConnector({ timeoutMs: config.providerTimeoutMs, ...outbound }),
   ]);
 }
 
@@ -138,6 +167,14 @@ export function createApp(
     metrics: createMetrics(),
     connectors,
     sandbox: config.mode === 'sandbox',
+    hsts: config.publicUrl?.startsWith('https://') ?? false,
+    rateLimits: {
+      returnsPerAddress: config.rateLimitReturnsPerAddress,
+      returnsPerPayment: config.rateLimitReturnsPerPayment,
+      hooksPerAddress: config.rateLimitHooksPerAddress,
+      hooksPerConnectorAccount: config.rateLimitHooksPerConnectorAccount,
+    },
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
 }
 
@@ -148,6 +185,7 @@ export function createJobWorker(
   connectors: ConnectorRegistry,
   publicUrl: PublicUrl,
   dispatcher?: Dispatcher,
+  liveDispatcher?: Dispatcher,
 ): Worker {
   const { repos, clock, ids, logger } = core;
   const worker = createWorker({
@@ -161,6 +199,7 @@ export function createJobWorker(
         clock,
         log: logger,
         ...(dispatcher ? { dispatcher } : {}),
+        liveDispatcher: liveDispatcherOf(dispatcher, liveDispatcher),
       },
       notifications: paymentDeps(core, connectors, publicUrl),
     }),
@@ -217,7 +256,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
-    const connectors = createConnectors(config, options.dispatcher);
+    const connectors = createConnectors(config, options.dispatcher, options.liveDispatcher);
     const publicUrl = { value: config.publicUrl ?? '' };
     const app = await createApp(config, core, connectors, publicUrl);
     closers.push(() => app.close());
@@ -228,7 +267,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     const sandbox = config.mode === 'sandbox' ? await startSandbox(config, core, publicUrl.value, closers) : undefined;
     let worker: Worker | undefined;
     if (config.runWorker) {
-      const w = createJobWorker(config, core, connectors, publicUrl, options.dispatcher);
+      const w = createJobWorker(config, core, connectors, publicUrl, options.dispatcher, options.liveDispatcher);
       w.start();
       closers.push(() => w.stop());
       worker = w;
@@ -257,13 +296,14 @@ export async function startWorker(
   options: StartOptions = {},
 ): Promise<{ worker: Worker; close(): Promise<void> }> {
   const core = await openCore(config, options);
-  const connectors = createConnectors(config, options.dispatcher);
+  const connectors = createConnectors(config, options.dispatcher, options.liveDispatcher);
   const worker = createJobWorker(
     config,
     core,
     connectors,
     { value: config.publicUrl ?? `http://localhost:${config.port}` },
     options.dispatcher,
+    options.liveDispatcher,
   );
   worker.start();
   return {

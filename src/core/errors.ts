@@ -32,6 +32,36 @@ export const ERROR_CODES = {
     status: 415,
     message: 'Send the request body as application/json.',
   },
+  body_not_allowed: {
+    type: 'invalid_request_error',
+    status: 400,
+    message: 'This method takes no request body; send parameters in the URL.',
+  },
+  url_invalid: {
+    type: 'invalid_request_error',
+    status: 400,
+    message: 'The URL is not validly percent-encoded.',
+  },
+  url_too_long: {
+    type: 'invalid_request_error',
+    status: 414,
+    message: 'A segment of the URL path is too long.',
+  },
+  headers_too_large: {
+    type: 'invalid_request_error',
+    status: 431,
+    message: 'The request headers are too large.',
+  },
+  request_invalid: {
+    type: 'invalid_request_error',
+    status: 400,
+    message: 'The request is not valid HTTP.',
+  },
+  request_timeout: {
+    type: 'invalid_request_error',
+    status: 408,
+    message: 'The request took too long to arrive.',
+  },
   parameter_missing: {
     type: 'invalid_request_error',
     status: 400,
@@ -91,6 +121,32 @@ export const ERROR_CODES = {
     type: 'authentication_error',
     status: 401,
     message: 'The API key is not valid.',
+  },
+  api_key_revoked: {
+    type: 'authentication_error',
+    status: 401,
+    message: 'The API key was revoked.',
+  },
+  api_key_expired: {
+    type: 'authentication_error',
+    status: 401,
+    message: 'The API key has expired.',
+  },
+  api_key_in_query: {
+    type: 'invalid_request_error',
+    status: 400,
+    message:
+      'API keys are refused in the URL, where logs and proxies keep them: send the key as "Authorization: Bearer sk_...", and roll a key that was sent in a URL.',
+  },
+  api_key_last_active: {
+    type: 'invalid_request_error',
+    status: 409,
+    message: 'This is the last active API key of its mode: create another one before revoking it.',
+  },
+  rate_limited: {
+    type: 'invalid_request_error',
+    status: 429,
+    message: 'Too many requests; retry after the number of seconds in Retry-After.',
   },
   notification_unverified: {
     type: 'authentication_error',

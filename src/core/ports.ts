@@ -28,9 +28,41 @@ export interface ApiKeyRecord {
   readonly mode: Mode;
   /** The first characters of the key, safe to show (`sk_test_4f...`). */
   readonly displayPrefix: string;
+  /** What the key is for, as its creator described it. */
+  readonly description: string | null;
   readonly createdAt: number;
+  /** From this instant on the key is refused; null: never. */
+  readonly expiresAt: number | null;
+  /** When the key last authenticated a request, written at most about once a minute. */
+  readonly lastUsedAt: number | null;
   readonly revokedAt: number | null;
 }
+
+/** Which API keys a listing shows, newest first; without `accountId` or `mode`, all of them. */
+export interface ApiKeyListQuery {
+  readonly accountId?: string;
+  readonly mode?: Mode;
+  readonly limit: number;
+  readonly startingAfter?: string;
+  readonly endingBefore?: string;
+}
+
+/** A request to revoke one API key. */
+export interface ApiKeyRevocation {
+  readonly id: string;
+  readonly now: number;
+  /** Only a key of this account and mode may be revoked (the API); absent: any key (operators). */
+  readonly owner?: { readonly accountId: string; readonly mode: Mode };
+  /** Refuse to revoke the last active (not revoked, not expired) key of its account and mode. */
+  readonly keepOneActive: boolean;
+}
+
+/** What revoking an API key did. An already revoked key is answered as it is (revoking is idempotent). */
+export type ApiKeyRevocationResult =
+  | { readonly kind: 'revoked'; readonly key: ApiKeyRecord }
+  | { readonly kind: 'not_found' }
+  /** Refused: it is the last active key of its account and mode, and `keepOneActive` was set. */
+  | { readonly kind: 'last_active'; readonly key: ApiKeyRecord };
 
 /** Accounts and their API keys. */
 export interface AccountRepo {
@@ -39,8 +71,22 @@ export interface AccountRepo {
   listAccounts(): Promise<Account[]>;
   /** Stores a key by the SHA-256 hex digest of its secret. */
   createApiKey(key: ApiKeyRecord, secretHash: string): Promise<void>;
-  /** The live (not revoked) key whose secret hashes to `secretHash`. */
+  /**
+   * The key whose secret hashes to `secretHash`, whatever its state (revoked and expired keys
+   * included, so a caller can say why it refuses one).
+   */
   findApiKeyByHash(secretHash: string): Promise<(ApiKeyRecord & { readonly secretHash: string }) | undefined>;
+  /** A key by id; with `owner`, only if it belongs to that account and mode. */
+  getApiKey(id: string, owner?: { readonly accountId: string; readonly mode: Mode }): Promise<ApiKeyRecord | undefined>;
+  /** One page of keys, newest first. */
+  listApiKeys(query: ApiKeyListQuery): Promise<Page<ApiKeyRecord>>;
+  /** Revokes a key in one transaction (see {@link ApiKeyRevocation}); a revoked key keeps its first `revokedAt`. */
+  revokeApiKey(revocation: ApiKeyRevocation): Promise<ApiKeyRevocationResult>;
+  /**
+   * Sets `lastUsedAt` to `at` unless it is already later than `notBefore`: a guarded UPDATE, so
+   * several nodes together write a key's use about once per interval. True when it wrote.
+   */
+  touchApiKey(id: string, at: number, notBefore: number): Promise<boolean>;
 }
 
 /** A merchant's configuration of one connector in one mode, with decrypted credentials. */
@@ -257,6 +303,12 @@ export type UnknownReason =
   | 'timeout'
   | 'network'
   | 'connection_refused'
+  /**
+   * Bawaba's own address policy refused to connect (a live account's provider host resolves to
+   * a loopback, private or otherwise non-public address): nothing was sent, and the provider
+   * decided nothing, so this never fails a payment or a refund by itself.
+   */
+  | 'address_not_allowed'
   | 'rate_limited'
   | 'server_error'
   | 'malformed_response'

@@ -1,9 +1,15 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createApiKeyAuthenticator } from './api-key-auth.ts';
 import { ErrorBody } from './contract/common.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { registerErrorHandling } from './plugins/errors.ts';
+import { outsideRouteOptions, registerErrorHandling } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
+import { registerInputRules } from './plugins/input.ts';
+import { registerQueryKeyRefusal } from './plugins/query-keys.ts';
+import { registerRateLimiting } from './plugins/rate-limits.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
+import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerReturnRoute } from './routes/customer-return.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -13,15 +19,23 @@ import { registerProviderHookRoutes } from './routes/provider-hooks.ts';
 import { registerRefundRoutes } from './routes/refunds.ts';
 import { registerSandboxRoutes } from './routes/sandbox.ts';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
+import { trustProxyOption } from './trust-proxy.ts';
 import type { AppDeps } from './types.ts';
 
 /** Builds the HTTP app (no `listen`): tests use `inject()`, `main.ts` listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const securityHeaders = { hsts: deps.hsts ?? false };
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => deps.ids.next('req'),
     requestIdHeader: false,
+    trustProxy: trustProxyOption(deps.trustProxy),
     bodyLimit: 64 * 1024,
+    // Requests refused before any route runs are answered in the error shape too.
+    ...outsideRouteOptions({ ids: deps.ids, logger: deps.logger, securityHeaders }),
+    // While closing, a request already on an open connection is served (then the connection
+    // closes) rather than refused with Fastify's own 503 body: the database closes after the app.
+    return503OnClosing: false,
     ajv: {
       // Money must never be coerced: "100" is not an amount. Unknown fields are errors.
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
@@ -51,8 +65,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return payload;
   });
   registerErrorHandling(app);
-  registerAuth(app, deps.accounts);
+  await registerSecurityHeaders(app, securityHeaders);
+  registerInputRules(app);
+  registerQueryKeyRefusal(app);
+  const apiKeys = createApiKeyAuthenticator({ accounts: deps.accounts, clock: deps.clock, log: deps.logger });
+  registerAuth(app, apiKeys);
   registerIdempotency(app, deps.idempotency, deps.clock);
+  await registerRateLimiting(app);
+  registerApiKeyRoutes(app, deps, apiKeys);
   registerPaymentRoutes(app, deps);
   registerConnectorRoutes(app, deps);
   registerRefundRoutes(app, deps);

@@ -18,6 +18,7 @@ import type {
 } from '../core/ports.ts';
 import type { NotificationDeps } from '../core/services/receive-notification.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { PublicRateLimits } from './plugins/rate-limits.ts';
 
 /** Everything `buildApp()` needs; `main.ts` builds it. */
 export interface AppDeps {
@@ -40,6 +41,12 @@ export interface AppDeps {
   readonly nudgeWorker: () => void;
   /** Sandbox mode: serves a stand-in merchant return page at `/sandbox/return`. */
   readonly sandbox: boolean;
+  /** The public URL is https: answers tell browsers to use https only (HSTS). Unset: no. */
+  readonly hsts?: boolean;
+  /** Limits of the public return and hook routes, per minute. */
+  readonly rateLimits: PublicRateLimits;
+  /** Which proxies' `X-Forwarded-For` names the client (Fastify's `trustProxy`); unset: none. */
+  readonly trustProxy?: number | string;
 }
 
 /** State an idempotent request carries between its hooks. */
@@ -54,6 +61,8 @@ declare module 'fastify' {
     idempotency?: IdempotencyContext;
     /** The outcome is not final (the provider's answer is unknown): a retry may resume it. */
     idempotencyRetryable?: boolean;
+    /** What a replay answers instead of the first answer (which carried a secret stored only as a hash). */
+    idempotencyReplayBody?: string;
   }
   interface FastifyContextConfig {
     /** `required`: the route needs an `Idempotency-Key` and replays its first answer. */

@@ -92,10 +92,31 @@ describe('the customer returns from QPay', () => {
     assert.equal(new URL(String(again.headers.location)).searchParams.get('status'), 'captured');
   });
 
-  test('a return for an unknown payment is a 404 page, not a redirect', async () => {
-    const res = await returnWith('pay_00000000000000000000000000', 'cko-session-id=sid_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+  test('a return for an unknown payment is a 404 page for a browser, not a redirect', async () => {
+    const res = await gw.app.inject({
+      method: 'GET',
+      url: '/return/checkout_com/pay_00000000000000000000000000?cko-session-id=sid_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
     assert.equal(res.statusCode, 404);
     assert.match(String(res.headers['content-type']), /text\/html/);
+    assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
+  });
+
+  test('a return for an unknown payment is a 404 in the error shape for any other client', async () => {
+    const res = await returnWith('pay_00000000000000000000000000', 'cko-session-id=sid_aaaaaaaaaaaaaaaaaaaaaaaaaa');
+    assert.equal(res.statusCode, 404);
+    assert.equal(res.json().error.code, 'resource_not_found');
+    assert.equal(res.json().error.request_id, res.headers['request-id']);
+  });
+
+  test('a repeated parameter is left out: the provider is asked about the payment itself', async () => {
+    const p = await gw.createPayment();
+    const sid = completeAtProvider(String(p.provider_payment_id), 'approve');
+    const res = await returnWith(String(p.id), `cko-session-id=${sid}&cko-session-id=${sid}`);
+    assert.equal(res.statusCode, 303);
+    assert.equal(new URL(String(res.headers.location)).searchParams.get('status'), 'captured');
+    assert.equal(res.headers['referrer-policy'], 'no-referrer');
   });
 
   test('a second return after the payment is final changes nothing and asks nobody', async () => {

@@ -82,6 +82,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workerPollMs: 50,
     notificationRetentionDays: 90,
     unverifiedNotificationRetentionDays: 7,
+    rateLimitReturnsPerAddress: 60,
+    rateLimitReturnsPerPayment: 30,
+    rateLimitHooksPerAddress: 1200,
+    rateLimitHooksPerConnectorAccount: 600,
+    trustProxy: undefined,
     ...overrides,
   };
 }
@@ -118,7 +123,7 @@ export async function createTestGateway(
   const deps = adminDeps(core);
   const a = await createAccountWithKey(deps, 'Merchant A', 'test');
   const b = await createAccountWithKey(deps, 'Merchant B', 'test');
-  const connectors = createConnectors(config, options.start?.dispatcher);
+  const connectors = createConnectors(config, options.start?.dispatcher, options.start?.liveDispatcher);
   const publicUrl: PublicUrl = { value: '' };
   const app = await createApp(config, core, connectors, publicUrl);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -129,7 +134,14 @@ export async function createTestGateway(
   if (options.tap) await configureSandboxTap(deps, tap);
   await configureSandboxAkurateco(deps, akurateco, publicUrl.value);
   await configureSandboxQattah(deps, qattah);
-  const worker = createJobWorker(config, core, connectors, publicUrl, options.start?.dispatcher);
+  const worker = createJobWorker(
+    config,
+    core,
+    connectors,
+    publicUrl,
+    options.start?.dispatcher,
+    options.start?.liveDispatcher,
+  );
   const merchant = (acc: { accountId: string; secret: string }): TestMerchant => ({
     accountId: acc.accountId,
     key: acc.secret,

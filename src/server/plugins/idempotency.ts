@@ -10,14 +10,41 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
 export const IDEMPOTENCY_LOCK_MS = 60_000;
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
-/** Canonical JSON (sorted keys), so key order does not make two equal bodies differ. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+/**
+ * Canonical JSON (sorted keys), so key order does not make two equal bodies differ. Built with
+ * an explicit stack, not recursion: no input, however deeply nested, can overflow the call stack.
+ */
+export function canonical(root: unknown): string {
+  const out: string[] = [];
+  // Work in reverse order: a string is copied out as it is, a { value } is expanded.
+  const work: (string | { readonly value: unknown })[] = [{ value: root }];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    const value = item.value;
+    if (Array.isArray(value)) {
+      work.push(']');
+      for (let i = value.length - 1; i >= 0; i--) {
+        work.push({ value: value[i] });
+        if (i > 0) work.push(',');
+      }
+      work.push('[');
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+      work.push('}');
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        work.push({ value: v }, `${JSON.stringify(k)}:`);
+        if (i > 0) work.push(',');
+      }
+      work.push('{');
+    } else {
+      out.push(JSON.stringify(value) ?? 'null');
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }
 
 function requestHash(request: FastifyRequest): string {
@@ -78,7 +105,10 @@ export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo,
     if (!ctx || !request.principal) return payload;
     const { accountId, mode } = request.principal;
     if (request.idempotencyRetryable) await repo.release(accountId, mode, ctx.key);
-    else await repo.complete(accountId, mode, ctx.key, reply.statusCode, String(payload ?? ''));
+    else {
+      const stored = request.idempotencyReplayBody ?? String(payload ?? '');
+      await repo.complete(accountId, mode, ctx.key, reply.statusCode, stored);
+    }
     return payload;
   });
 }

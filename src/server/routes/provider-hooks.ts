@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BawabaError } from '../../core/errors.ts';
 import { receiveNotification } from '../../core/services/receive-notification.ts';
+import { rateLimiter } from '../plugins/rate-limits.ts';
 import type { AppDeps } from '../types.ts';
 
 /**
@@ -11,10 +12,22 @@ import type { AppDeps } from '../types.ts';
  * provider retries.
  */
 export async function registerProviderHookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // One set of counts for both methods: per source address, then per connector account.
+  const limit = rateLimiter(app, [
+    { name: 'hook-address', max: deps.rateLimits.hooksPerAddress, key: (request) => request.ip },
+    {
+      name: 'hook-account',
+      max: deps.rateLimits.hooksPerConnectorAccount,
+      key: (request) => (request.params as { connectorAccountId: string }).connectorAccountId,
+    },
+  ]);
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
+    // Kept as text; no provider sends a NUL character, and PostgreSQL cannot store one.
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) =>
-      done(null, body),
+      (body as string).includes('\u0000')
+        ? done(new BawabaError('body_invalid', 'A notification body must not contain the NUL character (U+0000).'))
+        : done(null, body),
     );
     const receive = async (request: FastifyRequest, reply: FastifyReply) => {
       const { connector, connectorAccountId } = request.params as { connector: string; connectorAccountId: string };
@@ -38,8 +51,8 @@ export async function registerProviderHookRoutes(app: FastifyInstance, deps: App
       deps.nudgeWorker();
       return reply.code(200).send({ received: true, result: result.status });
     };
-    scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true } }, receive);
+    scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true }, onRequest: limit }, receive);
     // Qattah calls back with a bare GET `?order_id=...`: a hint, checked with the provider.
-    scope.get('/hooks/:connector/:connectorAccountId', { config: { public: true } }, receive);
+    scope.get('/hooks/:connector/:connectorAccountId', { config: { public: true }, onRequest: limit }, receive);
   });
 }
