@@ -207,6 +207,27 @@ export function runConformanceSuite(h: ConformanceHarness): void {
           rawBody: captured.rawBody.replace(/(^|&)hash=[^&]*/, ''),
         };
         assert.equal(ctx.connector.parseNotification(ctx.account, unsigned).kind, 'unverified');
+        // Every field changed one at a time: the news no longer verifies, or it says exactly what
+        // the genuine one said (a field the outcome does not depend on), or it is a hint about
+        // the same payment, to be checked with the provider. Never another outcome.
+        const genuine = ctx.connector.parseNotification(ctx.account, captured);
+        for (const forged of eachFieldChanged(captured.rawBody)) {
+          const out = ctx.connector.parseNotification(ctx.account, { ...captured, rawBody: forged.body });
+          if (out.kind === 'unverified') continue;
+          if (out.kind === 'hint' && genuine.kind === 'hint') {
+            assert.equal(out.providerPaymentId, genuine.providerPaymentId, `${forged.field} changed the payment`);
+            continue;
+          }
+          assert.deepEqual(out, genuine, `changing ${forged.field} changed what the notification says`);
+        }
+        // Replayed to another merchant's account: it does not verify there.
+        const otherAccount = {
+          ...ctx.account,
+          id: `${ctx.account.id}_other`,
+          credentials: Object.fromEntries(Object.entries(ctx.account.credentials).map(([k, v]) => [k, `${v}-other`])),
+        };
+        const elsewhere = ctx.connector.parseNotification(otherAccount, captured);
+        assert.equal(elsewhere.kind, 'unverified', 'another account’s credentials do not verify it');
         if (notifications === 'signed-hint') {
           // Fields outside the signature may say anything: the callback stays a hint.
           for (const rewrite of h.unsignedRewrites ?? []) {
@@ -380,4 +401,42 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       assert.equal(out.kind === 'rejected' && out.failure.code, 'provider_authentication_failed', JSON.stringify(out));
     });
   });
+}
+
+/** A body with one field changed, for each field (JSON leaves, or form fields). */
+function eachFieldChanged(raw: string): { field: string; body: string }[] {
+  const out: { field: string; body: string }[] = [];
+  const change = (v: unknown): unknown =>
+    typeof v === 'string' ? `${v}x` : typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : 'x';
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  if (json !== null && typeof json === 'object') {
+    const walk = (node: unknown, path: (string | number)[]) => {
+      if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) walk(v, [...path, Array.isArray(node) ? Number(k) : k]);
+        return;
+      }
+      const copy = JSON.parse(raw) as Record<string | number, unknown>;
+      let at: Record<string | number, unknown> = copy;
+      for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+      const last = path.at(-1);
+      if (last === undefined) return;
+      at[last] = change(node);
+      out.push({ field: path.join('.'), body: JSON.stringify(copy) });
+    };
+    walk(json, []);
+    return out;
+  }
+  const form = new URLSearchParams(raw);
+  for (const key of new Set(form.keys())) {
+    if (key === 'hash') continue;
+    const copy = new URLSearchParams(raw);
+    copy.set(key, `${copy.get(key) ?? ''}x`);
+    out.push({ field: key, body: copy.toString() });
+  }
+  return out;
 }
