@@ -30,11 +30,14 @@ export async function reconcilePayment(
   deps: PaymentDeps,
   paymentId: string,
   attempt: number,
+  scheduledAt?: number,
 ): Promise<ReconcileResult> {
   const payment = await deps.payments.getById(paymentId);
   if (!payment) return { done: true };
   const now = deps.clock.now();
-  const due = nextCheckAt(payment, now);
+  // The check this run was scheduled for: a worker runs a job at or after its time, never
+  // exactly on it, and a check that came due while it waited is still owed.
+  const due = nextCheckAt(payment, Math.min(scheduledAt ?? now, now));
   if (due === undefined) return { done: true };
   // A split bill is polled while open (its shares are news); anything else waits for its window.
   if (
