@@ -88,11 +88,24 @@ export interface SoakReport {
   readonly deliveries: number;
   readonly redelivered: number;
   readonly gatewayErrorLines: number;
-  /** One line per defect or oddity found, for the reader. */
-  readonly notes: readonly string[];
+  /** Restarts after kills: how long the gateway took to answer `/healthz` again. */
+  readonly restartMs: { readonly median: number; readonly max: number };
+  /** What was found, by kind: how many, and the first few, for the reader. */
+  readonly notes: readonly SoakNote[];
 }
 
+/** Findings of one kind: how many, and a few of them in full. */
+export interface SoakNote {
+  readonly kind: string;
+  count: number;
+  readonly examples: string[];
+}
+
+const EXAMPLES_PER_NOTE = 5;
+
 type RetryCause = 'connection' | 'status_5xx' | 'status_409' | 'status_202';
+
+type Note = (kind: string, line: string) => void;
 
 /** The number of defects a report shows (0 for a pass). */
 export function defects(r: SoakReport): number {
@@ -126,11 +139,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = performance.now();
   const log = (line: string) => options.log(`[soak ${options.database.name}] ${line}`);
   const rand = random(options.seed);
-  const notes: string[] = [];
-  const note = (line: string) => {
-    if (notes.length < 50) notes.push(line);
-    else if (notes.length === 50) notes.push('... (more notes left out)');
+  const notes = new Map<string, SoakNote>();
+  const note: Note = (kind, line) => {
+    let n = notes.get(kind);
+    if (!n) {
+      n = { kind, count: 0, examples: [] };
+      notes.set(kind, n);
+    }
+    n.count++;
+    if (n.examples.length < EXAMPLES_PER_NOTE) n.examples.push(line);
   };
+  const restarts: number[] = [];
   const retries: Record<RetryCause, number> = { connection: 0, status_5xx: 0, status_409: 0, status_202: 0 };
   const acknowledged = new Map<string, Acknowledged>();
   const unacknowledgedKeys: string[] = [];
@@ -174,7 +193,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (let round = 1; round <= options.rounds; round++) {
       const roundStart = performance.now();
       let next = 0;
-      const killer = killAtRandom(gateway, options, rand, () => next);
+      const killer = killAtRandom(gateway, options, rand, () => next, restarts);
       const worker = async () => {
         for (let i = next++; i < options.lifecycles; i = next++) {
           const outcome = await lifecycle(api, control, round, i, options, rand, retries, note);
@@ -210,31 +229,37 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     log(`settled in ${((Date.now() - settleStart) / 1000).toFixed(1)} s`);
 
     const statuses = await fetchStatuses(api, ids);
+    const providerSide = providerView(control);
     let lost = 0;
     for (const a of acknowledged.values()) {
       const status = statuses.get(a.paymentId);
       if (status !== 'captured') {
         lost++;
-        note(`lost: ${a.key} -> ${a.paymentId} is ${status ?? 'not found'}`);
+        note(
+          'lost (acknowledged, not captured at the gateway when the wait ended)',
+          `${a.key} -> ${a.paymentId} is ${status ?? 'not found'}; ${providerSide(a.providerPaymentId)}`,
+        );
       }
     }
     let undelivered = 0;
     for (const a of acknowledged.values()) {
       if (!rx.captured.has(a.paymentId)) {
         undelivered++;
-        note(`undelivered: no payment.captured for ${a.paymentId} (${a.key}) reached the receiver`);
+        note('undelivered (no payment.captured at the receiver)', `${a.paymentId} (${a.key})`);
       }
     }
     for (const [paymentId, eventIds] of rx.captured) {
-      if (eventIds.size > 1) note(`receiver: ${eventIds.size} distinct payment.captured events for ${paymentId}`);
+      if (eventIds.size > 1) {
+        note('receiver got several distinct payment.captured events', `${eventIds.size} for ${paymentId}`);
+      }
     }
-    if (rx.malformed() > 0) note(`receiver: ${rx.malformed()} deliveries were not events`);
+    if (rx.malformed() > 0) note('receiver got bodies that were not events', String(rx.malformed()));
 
     await gateway.stop();
     const stored = await readDatabase(shared, acknowledged, unacknowledgedKeys, note);
     const doubleProviderPayments = countProviderDoubles(control, note);
     const gatewayErrors = gateway.errorLines();
-    for (const line of gatewayErrors.slice(0, 5)) note(`gateway error log: ${line.slice(0, 400)}`);
+    for (const line of gatewayErrors) note('gateway error log lines', line.slice(0, 400));
 
     return {
       database: options.database.name,
@@ -253,7 +278,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       deliveries: rx.deliveries(),
       redelivered: rx.redelivered(),
       gatewayErrorLines: gatewayErrors.length,
-      notes,
+      restartMs: {
+        median: [...restarts].sort((a, b) => a - b)[Math.floor(restarts.length / 2)] ?? 0,
+        max: Math.max(0, ...restarts),
+      },
+      notes: [...notes.values()],
     };
   } finally {
     await gateway?.kill();
@@ -321,6 +350,7 @@ async function killAtRandom(
   options: SoakOptions,
   rand: () => number,
   started: () => number,
+  restarts: number[],
 ): Promise<number> {
   const { lifecycles, concurrency } = options;
   // The first `concurrency` lifecycles start at once: thresholds past them spread the kills.
@@ -337,9 +367,11 @@ async function killAtRandom(
     const upUntil = Date.now() + min + rand() * (max - min);
     while ((Date.now() < upUntil || started() < threshold) && !over()) await sleep(20);
     if (over()) break;
+    const down = performance.now();
     await gateway.kill();
     kills++;
     await gateway.start();
+    restarts.push(performance.now() - down);
   }
   return kills;
 }
@@ -357,7 +389,7 @@ async function lifecycle(
   options: SoakOptions,
   rand: () => number,
   retries: Record<RetryCause, number>,
-  note: (line: string) => void,
+  note: Note,
 ): Promise<Acknowledged | undefined> {
   const key = `soak-${round}-${i}`;
   const body = JSON.stringify({
@@ -394,7 +426,8 @@ async function lifecycle(
       record(String(res.status));
       if (res.status === 201) {
         const payment = JSON.parse(text) as { id: string; status: string; provider_payment_id: string | null };
-        if (payment.status !== 'requires_action') note(`${key}: 201 with status ${payment.status}`);
+        if (payment.status !== 'requires_action')
+          note('201 with a status other than requires_action', `${key}: ${payment.status}`);
         const acknowledged = { key, paymentId: payment.id, providerPaymentId: payment.provider_payment_id };
         pay(control, acknowledged, note);
         return acknowledged;
@@ -406,7 +439,7 @@ async function lifecycle(
       } else if (res.status === 202) retries.status_202++;
       else if (res.status >= 500) retries.status_5xx++;
       else {
-        note(`${key}: refused: ${last}`);
+        note('create refused', `${key}: ${last}`);
         return undefined;
       }
     } catch (err) {
@@ -417,18 +450,41 @@ async function lifecycle(
     await sleep(wait);
   }
   const tries = history.map((h) => `t+${(h.at / 1000).toFixed(1)}s ${h.answer} x${h.count}`).join(', ');
-  note(`${key}: no 201 within ${options.lifecycleTimeoutMs} ms; tries: ${tries}; last answer: ${last}`);
+  note('no 201 in time', `${key} (${options.lifecycleTimeoutMs} ms); tries: ${tries}; last answer: ${last}`);
   return undefined;
 }
 
 /** The customer pays on the provider's page: approved at the emulator. */
-function pay(control: CheckoutComControl, a: Acknowledged, note: (line: string) => void): void {
+function pay(control: CheckoutComControl, a: Acknowledged, note: Note): void {
   if (!a.providerPaymentId) {
-    note(`${a.key}: acknowledged ${a.paymentId} without a provider payment id`);
+    note('acknowledged without a provider payment id', `${a.key}: ${a.paymentId}`);
     return;
   }
   const done = control.completePayment(a.providerPaymentId, 'approve');
-  if (!done.ok) note(`${a.key}: completing ${a.providerPaymentId} at the emulator: ${JSON.stringify(done)}`);
+  if (!done.ok)
+    note('completion refused by the emulator', `${a.key} (${a.providerPaymentId}): ${JSON.stringify(done)}`);
+}
+
+/**
+ * What the provider (emulator) knows of a payment: its status, and what became of each of its
+ * notifications to the gateway (a capture the gateway missed is explained here).
+ */
+function providerView(control: CheckoutComControl): (providerPaymentId: string | null) => string {
+  const payments = new Map(control.listPayments().map((p) => [p.id, p]));
+  const notifications = new Map<string, string[]>();
+  for (const n of control.notifications()) {
+    const last = n.attempts.at(-1);
+    const fate = n.delivered
+      ? `delivered after ${n.attempts.length} attempts`
+      : `${n.attempts.length} attempts failed (last ${last?.at ?? '-'} ${last?.error ?? last?.status_code ?? ''}), ` +
+        `${n.next_attempt_at ? `next at ${n.next_attempt_at}` : 'no retry left'}`;
+    notifications.set(n.payment_id, [...(notifications.get(n.payment_id) ?? []), `${n.event_type} ${fate}`]);
+  }
+  return (id) => {
+    const p = id ? payments.get(id) : undefined;
+    if (!id || !p) return `provider: no payment ${id ?? ''}`;
+    return `provider: ${p.status} (completed ${p.completed_on}); notifications: ${(notifications.get(id) ?? []).join('; ')}`;
+  };
 }
 
 /** Each payment's status through the API (undefined: not found). */
@@ -463,7 +519,7 @@ async function readDatabase(
   shared: SharedDatabase,
   acknowledged: ReadonlyMap<string, Acknowledged>,
   unacknowledgedKeys: readonly string[],
-  note: (line: string) => void,
+  note: Note,
 ): Promise<{ doublePayments: number; capturedEventsNotOne: number }> {
   const database = await shared.open();
   try {
@@ -479,7 +535,8 @@ async function readDatabase(
         .execute();
       const lock = record ? Number(record.locked_until) - now : undefined;
       note(
-        `${key} in the database: idempotency record ${
+        'unacknowledged keys in the database',
+        `${key}: idempotency record ${
           record
             ? `state ${record.state}, resource ${record.resource_id}, response ${record.response_status}, ` +
               `lock ${lock !== undefined && lock > 0 ? `held ${lock} ms more` : 'lapsed'}`
@@ -494,7 +551,7 @@ async function readDatabase(
       .groupBy('reference')
       .having(sql`count(*)`, '>', 1)
       .execute();
-    for (const row of byKey) note(`double payment: ${Number(row.n)} gateway payments for key ${row.reference}`);
+    for (const row of byKey) note('double payments', `${Number(row.n)} gateway payments for key ${row.reference}`);
     const events = await db
       .selectFrom('events')
       .select(['object_id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -505,7 +562,7 @@ async function readDatabase(
     const wrong = new Set<string>();
     for (const a of acknowledged.values()) if ((counts.get(a.paymentId) ?? 0) !== 1) wrong.add(a.paymentId);
     for (const [id, n] of counts) if (n !== 1) wrong.add(id);
-    for (const id of wrong) note(`${counts.get(id) ?? 0} payment.captured events for ${id}`);
+    for (const id of wrong) note('payment.captured events != 1', `${counts.get(id) ?? 0} for ${id}`);
     return { doublePayments: byKey.length, capturedEventsNotOne: wrong.size };
   } finally {
     await database.close();
@@ -513,7 +570,7 @@ async function readDatabase(
 }
 
 /** Idempotency keys with more than one payment at the provider (the emulator's own records). */
-function countProviderDoubles(control: CheckoutComControl, note: (line: string) => void): number {
+function countProviderDoubles(control: CheckoutComControl, note: Note): number {
   const byKey = new Map<string, string[]>();
   for (const p of control.listPayments()) {
     const key = p.description;
@@ -523,7 +580,7 @@ function countProviderDoubles(control: CheckoutComControl, note: (line: string) 
   for (const [key, ids] of byKey) {
     if (ids.length > 1) {
       doubles++;
-      note(`double provider payment: ${ids.length} emulator payments (${ids.join(', ')}) for "${key}"`);
+      note('double provider payments', `${ids.length} emulator payments (${ids.join(', ')}) for "${key}"`);
     }
   }
   return doubles;
@@ -569,9 +626,14 @@ export function formatReports(reports: readonly SoakReport[]): string {
       '',
       `${r.database}: ${r.unacknowledged} of ${r.rounds * r.lifecycles} lifecycles never acknowledged; ` +
         `create retries: ${retried}; webhook deliveries ${r.deliveries} (${r.redelivered} webhook-ids redelivered); ` +
-        `gateway error log lines ${r.gatewayErrorLines}; defects ${defects(r)}`,
+        `gateway error log lines ${r.gatewayErrorLines}; ` +
+        `restart after a kill: median ${Math.round(r.restartMs.median)} ms, max ${Math.round(r.restartMs.max)} ms; ` +
+        `defects ${defects(r)}`,
     );
-    for (const n of r.notes) out.push(`  - ${n}`);
+    for (const n of r.notes) {
+      out.push(`  ${n.kind}: ${n.count}${n.count > n.examples.length ? ` (first ${n.examples.length})` : ''}`);
+      for (const e of n.examples) out.push(`    - ${e}`);
+    }
   }
   return out.join('\n');
 }
