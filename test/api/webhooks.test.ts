@@ -64,6 +64,23 @@ describe('webhook endpoints', () => {
     assert.equal(del.json().deleted, true);
   });
 
+  test('a secret is never kept for replays: a retried create or rotation answers without it', async () => {
+    const send = (url: string, payload: Record<string, unknown>, key: string) =>
+      gw.app.inject({ method: 'POST', url, headers: { ...auth(), 'idempotency-key': key }, payload });
+    const first = await send('/v1/webhook_endpoints', { url: `${rx.url}/once`, enabled_events: ['*'] }, 'we-once');
+    assert.match(first.json().secret, /^whsec_/);
+    const again = await send('/v1/webhook_endpoints', { url: `${rx.url}/once`, enabled_events: ['*'] }, 'we-once');
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(again.json().id, first.json().id);
+    assert.equal(again.json().secret, undefined);
+    const rotated = await send(`/v1/webhook_endpoints/${first.json().id}/rotate_secret`, {}, 'we-rot');
+    assert.match(rotated.json().secret, /^whsec_/);
+    const rotatedAgain = await send(`/v1/webhook_endpoints/${first.json().id}/rotate_secret`, {}, 'we-rot');
+    assert.equal(rotatedAgain.json().secret, undefined);
+    const stored = await gw.core.database.db.selectFrom('idempotency_keys').select('response_body').execute();
+    assert.ok(!stored.some((r) => String(r.response_body).includes('whsec_')), 'no secret at rest in clear');
+  });
+
   test('bad input names the field', async () => {
     for (const [payload, param] of [
       [{ url: 'ftp://x.example', enabled_events: ['*'] }, 'url'],

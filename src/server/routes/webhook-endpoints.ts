@@ -106,6 +106,8 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
         updatedAt: now,
       };
       await deps.webhookEndpoints.create(endpoint);
+      // The secret is shown this once: a replay of the request answers without it.
+      request.idempotencyReplayBody = JSON.stringify(view(endpoint));
       return reply.code(201).send(view(endpoint, true));
     },
   );
@@ -163,6 +165,7 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
         updatedAt: now,
       };
       await deps.webhookEndpoints.update(next);
+      request.idempotencyReplayBody = JSON.stringify(view(next));
       return view(next, true);
     },
   );
