@@ -168,6 +168,43 @@ describe('card payments through Akurateco', () => {
     assert.equal((await gw.core.repos.payments.getById(id))?.amountRefundPending, 0);
   });
 
+  test('a callback that arrives while the platform cannot answer is checked again at once', async () => {
+    const ca = await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'akurateco');
+    assert.ok(ca);
+    const key = ca.credentials.merchant_key ?? '';
+    const url = gw.akurateco.control.listMerchants().find((m) => m.merchantKey === key)?.notificationUrl ?? null;
+    const p = (await post('/v1/payments', CARD)).json();
+    gw.akurateco.control.setNotificationUrl(key, null);
+    try {
+      assert.ok(gw.akurateco.control.completePayment(publicId(p.id), 'approve').ok);
+      gw.akurateco.control.addFault({ kind: 'server_error', count: 1, match: 'status' });
+      const signed = {
+        id: publicId(p.id),
+        order_number: p.id,
+        order_amount: '301.00',
+        order_currency: 'QAR',
+        order_description: CARD.description,
+      };
+      const res = await gw.app.inject({
+        method: 'POST',
+        url: `/hooks/akurateco/${ca.id}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          ...signed,
+          type: 'sale',
+          status: 'success',
+          hash: callbackHash(signed, ca.credentials.password ?? ''),
+        }).toString(),
+      });
+      assert.equal(res.statusCode, 200);
+      assert.equal((await get(`/v1/payments/${p.id}`)).status, 'requires_action', 'the platform could not say');
+      await gw.worker.runDue();
+      assert.equal((await get(`/v1/payments/${p.id}`)).status, 'captured', 'asked again at once, not at a later check');
+    } finally {
+      gw.akurateco.control.setNotificationUrl(key, url);
+    }
+  });
+
   test('refunds: one at a time, settled by the platform’s callback', async () => {
     const id = await paid();
     const r = await post(`/v1/payments/${id}/refunds`, { amount: 10000 });

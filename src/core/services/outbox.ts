@@ -101,6 +101,22 @@ export function reconcileJob(deps: Pick<PaymentDeps, 'ids'>, payment: Payment, r
   };
 }
 
+/**
+ * A one-off check of a payment with its provider as soon as a worker can (news hinted at it but
+ * the provider could not be asked then), beside the job that watches it on its schedule. One at
+ * a time per payment; a few tries with back-off when the provider still does not answer.
+ */
+export function checkNowJob(deps: Pick<PaymentDeps, 'ids'>, payment: Payment, runAt: number): NewJob {
+  return {
+    id: deps.ids.next('job'),
+    queue: 'reconcile_payment',
+    payload: { payment_id: payment.id, now: 'true' },
+    runAt,
+    maxAttempts: 6,
+    dedupeKey: `check-now:${payment.id}`,
+  };
+}
+
 /** What storing `next` over `before` writes with it: its event, and its next check. */
 export function paymentOutbox(
   deps: Pick<PaymentDeps, 'ids' | 'clock'>,

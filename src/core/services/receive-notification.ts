@@ -5,7 +5,7 @@ import type { ConnectorAccount, InboundNotification, NotificationOutcome, Provid
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import { coalesce } from './coalesce.ts';
 import type { PaymentDeps } from './deps.ts';
-import { reconcileJob } from './outbox.ts';
+import { checkNowJob } from './outbox.ts';
 import { reconcileRefund, settleRefund } from './refunds.ts';
 
 /** What notifications need beyond the payment use cases. */
@@ -151,7 +151,7 @@ async function confirmWithProvider(
       { paymentId: payment.id, outcome: found.kind },
       'could not check a hint with the provider; reconciliation will',
     );
-    await deps.jobs.enqueue(reconcileJob(deps, payment, now()), now());
+    await deps.jobs.enqueue(checkNowJob(deps, payment, now()), now());
     return 'deferred';
   }
   const after = await applyProviderUpdate(deps, payment, found.snapshot, 'poll');

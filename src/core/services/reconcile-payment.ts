@@ -31,6 +31,8 @@ export async function reconcilePayment(
   paymentId: string,
   attempt: number,
   scheduledAt?: number,
+  /** A one-off check asked for now: it polls whatever the schedule says, once. */
+  once = false,
 ): Promise<ReconcileResult> {
   const payment = await deps.payments.getById(paymentId);
   if (!payment) return { done: true };
@@ -41,6 +43,7 @@ export async function reconcilePayment(
   if (due === undefined) return { done: true };
   // A split bill is polled while open (its shares are news); anything else waits for its window.
   if (
+    !once &&
     (payment.status === 'requires_action' || payment.status === 'canceled') &&
     due > now &&
     !isOpenSplit(payment, now)
@@ -50,6 +53,7 @@ export async function reconcilePayment(
   const after =
     payment.providerPaymentId === null ? await retryCreation(deps, payment) : await poll(deps, payment, attempt);
   if (after === 'no_answer') return { done: false, retryAt: now + reconcileBackoffMs(attempt) };
+  if (once) return { done: true };
   const next = nextCheckAt(after, deps.clock.now());
   if (next === undefined) return { done: true };
   if (isOpenSplit(after, deps.clock.now())) return { done: false, retryAt: next };

@@ -6,7 +6,13 @@ import type { HandlerResult } from '../worker.ts';
 
 /** Watches one unsettled payment until the provider settles it (see `reconcilePayment`). */
 export async function reconcilePaymentJob(deps: PaymentDeps, job: Job): Promise<HandlerResult> {
-  const result = await reconcilePayment(deps, job.payload.payment_id ?? '', job.attempts, job.runAt);
+  const result = await reconcilePayment(
+    deps,
+    job.payload.payment_id ?? '',
+    job.attempts,
+    job.runAt,
+    job.payload.now === 'true',
+  );
   return result.done ? undefined : { retryAt: result.retryAt };
 }
 
