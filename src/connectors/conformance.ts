@@ -8,7 +8,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { PaymentStatus } from '../core/payment/status.ts';
-import type { Connector, ConnectorAccount, InboundNotification, ProviderPaymentRequest } from './connector.ts';
+import type {
+  Connector,
+  ConnectorAccount,
+  InboundNotification,
+  NotificationOutcome,
+  ProviderPaymentRequest,
+} from './connector.ts';
 
 /** Faults every emulator can script, and the reason a connector must report for each. */
 export const FAULT_REASONS = {
@@ -207,27 +213,7 @@ export function runConformanceSuite(h: ConformanceHarness): void {
           rawBody: captured.rawBody.replace(/(^|&)hash=[^&]*/, ''),
         };
         assert.equal(ctx.connector.parseNotification(ctx.account, unsigned).kind, 'unverified');
-        // Every field changed one at a time: the news no longer verifies, or it says exactly what
-        // the genuine one said (a field the outcome does not depend on), or it is a hint about
-        // the same payment, to be checked with the provider. Never another outcome.
-        const genuine = ctx.connector.parseNotification(ctx.account, captured);
-        for (const forged of eachFieldChanged(captured.rawBody)) {
-          const out = ctx.connector.parseNotification(ctx.account, { ...captured, rawBody: forged.body });
-          if (out.kind === 'unverified') continue;
-          if (out.kind === 'hint' && genuine.kind === 'hint') {
-            assert.equal(out.providerPaymentId, genuine.providerPaymentId, `${forged.field} changed the payment`);
-            continue;
-          }
-          assert.deepEqual(out, genuine, `changing ${forged.field} changed what the notification says`);
-        }
-        // Replayed to another merchant's account: it does not verify there.
-        const otherAccount = {
-          ...ctx.account,
-          id: `${ctx.account.id}_other`,
-          credentials: Object.fromEntries(Object.entries(ctx.account.credentials).map(([k, v]) => [k, `${v}-other`])),
-        };
-        const elsewhere = ctx.connector.parseNotification(otherAccount, captured);
-        assert.equal(elsewhere.kind, 'unverified', 'another account’s credentials do not verify it');
+        assertForgeryProof(ctx.connector, ctx.account, captured);
         if (notifications === 'signed-hint') {
           // Fields outside the signature may say anything: the callback stays a hint.
           for (const rewrite of h.unsignedRewrites ?? []) {
@@ -314,7 +300,23 @@ export function runConformanceSuite(h: ConformanceHarness): void {
           });
           assert.equal(pending.kind === 'found' && pending.status, 'pending');
           assert.ok(h.settleRefund, `${h.name} refunds are decided later: the harness settles them`);
+          const before = rx.received.length;
           h.settleRefund(out.providerRefundId, decision);
+          if (notifications !== 'hint') {
+            // The provider's news of the decision: nothing in it may be rewritten into another outcome.
+            const news = await until(
+              () =>
+                rx.received.slice(before).find((n) => {
+                  const o = ctx.connector.parseNotification(ctx.account, n);
+                  return (
+                    (o.kind === 'verified' && o.refund?.providerPaymentId === s.providerPaymentId) ||
+                    (o.kind === 'hint' && o.providerPaymentId === s.providerPaymentId)
+                  );
+                }),
+              'the refund’s notification',
+            );
+            assertForgeryProof(ctx.connector, ctx.account, news);
+          }
           const decided = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId, {
             amount: h.refundAmount,
             currency,
@@ -401,6 +403,46 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       assert.equal(out.kind === 'rejected' && out.failure.code, 'provider_authentication_failed', JSON.stringify(out));
     });
   });
+}
+
+/**
+ * Every field of a genuine notification changed one at a time: the news no longer verifies, or
+ * it says exactly what the genuine one said (a field the outcome does not depend on), or it is a
+ * hint about the same payment, to be checked with the provider. Never another outcome. Replayed
+ * against another account's credentials, it does not verify.
+ */
+function assertForgeryProof(connector: Connector, account: ConnectorAccount, genuineNews: InboundNotification): void {
+  const genuine = connector.parseNotification(account, genuineNews);
+  for (const forged of eachFieldChanged(genuineNews.rawBody)) {
+    const out = connector.parseNotification(account, { ...genuineNews, rawBody: forged.body });
+    if (out.kind === 'unverified') continue;
+    if (out.kind === 'hint' && genuine.kind === 'hint') {
+      assert.equal(out.providerPaymentId, genuine.providerPaymentId, `${forged.field} changed the payment`);
+      continue;
+    }
+    assert.deepEqual(decided(out), decided(genuine), `changing ${forged.field} changed what the notification says`);
+  }
+  const otherAccount = {
+    ...account,
+    id: `${account.id}_other`,
+    credentials: Object.fromEntries(Object.entries(account.credentials).map(([k, v]) => [k, `${v}-other`])),
+  };
+  assert.equal(connector.parseNotification(otherAccount, genuineNews).kind, 'unverified', 'verified elsewhere');
+}
+
+/**
+ * What a notification decides, for comparing a forged one with the genuine one. Two things are
+ * left out: the wording of a failure (`failureMessage`, Tap's `response.message`: text shown,
+ * never an outcome), and the payment that news of a refund named by its own signed id gives by
+ * a field outside the signature (Tap's `charge_id`): the gateway finds the refund only under the
+ * payment it really belongs to, so a rewritten payment id matches nothing.
+ */
+function decided(out: NotificationOutcome): unknown {
+  if (out.kind !== 'verified') return out;
+  const snapshot = out.snapshot === null ? null : { ...out.snapshot, failureMessage: null };
+  if (!out.refund) return { ...out, snapshot };
+  const { providerPaymentId, ...refund } = { ...out.refund, failureMessage: null };
+  return { ...out, snapshot, refund: refund.providerRefundId === null ? { ...refund, providerPaymentId } : refund };
 }
 
 /** A body with one field changed, for each field (JSON leaves, or form fields). */

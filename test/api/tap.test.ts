@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { tapHashstring } from '../../src/connectors/tap/webhook.ts';
 import { createTestGateway, PAYMENT_BODY, type TestGateway } from '../support/gateway.ts';
 import { waitFor } from '../support/receiver.ts';
 
@@ -92,6 +93,46 @@ describe('Tap QPay', () => {
     assert.ok(settled.ok, JSON.stringify(settled));
     await waitFor(async () => (await get(`/v1/refunds/${r.id}`)).status === 'succeeded', 5000, 'refund succeeded');
     assert.equal((await get(`/v1/payments/${p.id}`)).status, 'partially_refunded');
+  });
+});
+
+describe('forged Tap news', () => {
+  test('a genuine refund notification re-sent naming another charge settles nothing there', async () => {
+    const captured = async () => {
+      const p = (await post('/v1/payments', TAP_BODY)).json();
+      gw.tap.control.completeCharge(p.provider_payment_id, 'approve');
+      await waitFor(async () => (await get(`/v1/payments/${p.id}`)).status === 'captured', 5000, 'captured');
+      return p;
+    };
+    const a = await captured();
+    const b = await captured();
+    const ra = (await post(`/v1/payments/${a.id}/refunds`, { amount: 500 })).json();
+    const rb = (await post(`/v1/payments/${b.id}/refunds`, { amount: 500 })).json();
+    assert.ok(gw.tap.control.settleRefund(ra.provider_refund_id, 'approve' as never).ok);
+    await waitFor(async () => (await get(`/v1/refunds/${ra.id}`)).status === 'succeeded', 5000, 'refund succeeded');
+    const ca = await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'tap');
+    assert.ok(ca);
+    const stored = await gw.core.database.db
+      .selectFrom('provider_notifications')
+      .select('body')
+      .where('connector_account_id', '=', ca.id)
+      .where('verified', '=', 1)
+      .where('body', 'like', `%${ra.provider_refund_id}%`)
+      .executeTakeFirstOrThrow();
+    const genuine = JSON.parse(stored.body) as Record<string, unknown>;
+    const forged = JSON.stringify({ ...genuine, charge_id: b.provider_payment_id, charge: b.provider_payment_id });
+    const hashstring = tapHashstring(genuine, ca.credentials.secret_key ?? '') ?? '';
+    const res = await gw.app.inject({
+      method: 'POST',
+      url: `/hooks/tap/${ca.id}`,
+      headers: { 'content-type': 'application/json', hashstring },
+      payload: forged,
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal((await get(`/v1/refunds/${rb.id}`)).status, 'pending', 'the other payment’s refund is untouched');
+    const other = await gw.core.repos.payments.getById(String(b.id));
+    assert.equal(other?.status, 'captured');
+    assert.equal(other?.amountRefundPending, 500);
   });
 });
 
