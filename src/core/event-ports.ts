@@ -224,6 +224,16 @@ export interface RefundRepo {
    * Undefined when there is no such payment.
    */
   reserve(paymentId: string, decide: (payment: Payment) => RefundWrite): Promise<RefundWrite | undefined>;
+  /**
+   * Changes an existing refund while holding its payment, as {@link reserve} does: `decide` gets
+   * both as they are under the hold and returns what to write, or undefined to write nothing.
+   * Answers the refund as written (or as found), or undefined when there is no such refund, or
+   * `lost` when a write to the refund alone slipped in between (try again).
+   */
+  hold(
+    refundId: string,
+    decide: (refund: Refund, payment: Payment) => RefundWrite | undefined,
+  ): Promise<Refund | 'lost' | undefined>;
   get(accountId: string, mode: Mode, id: string): Promise<Refund | undefined>;
   getById(id: string): Promise<Refund | undefined>;
   /** A payment's refunds, oldest first. */

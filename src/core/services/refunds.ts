@@ -228,53 +228,55 @@ export async function settleRefund(
   failure?: Pick<ProviderFailure, 'code' | 'message'>,
   providerRefundId?: string,
 ): Promise<Refund | undefined> {
+  let paymentStatus: Payment['status'] | undefined;
   for (let race = 0; race < MAX_RACES; race++) {
-    const r = await deps.refunds.getById(refundId);
-    if (r?.status !== 'pending') return r;
-    const p = await deps.payments.getById(r.paymentId);
-    if (!p) return r;
-    const now = deps.clock.now();
-    const refunded = status === 'succeeded' ? p.amountRefunded + r.amount : p.amountRefunded;
-    const paymentStatus =
-      status === 'succeeded' && (p.status === 'captured' || p.status === 'partially_refunded')
-        ? refunded === p.amount
-          ? 'refunded'
-          : 'partially_refunded'
-        : p.status;
-    const nextPayment: Payment = {
-      ...p,
-      status: paymentStatus,
-      amountRefunded: refunded,
-      amountRefundPending: p.amountRefundPending - r.amount,
-      // A full refund gives every payer of a split bill their share back.
-      parts: paymentStatus === 'refunded' ? refundAllParts(p.parts) : p.parts,
-      updatedAt: now,
-      version: p.version + 1,
-    };
-    const next: Refund = {
-      ...r,
-      status,
-      providerRefundId: r.providerRefundId ?? providerRefundId ?? null,
-      failureCode: status === 'failed' ? (failure?.code ?? 'provider_declined') : null,
-      failureMessage: status === 'failed' ? (failure?.message ?? 'The provider declined the refund.') : null,
-      updatedAt: now,
-      version: r.version + 1,
-    };
-    const po = paymentOutbox(deps, p, nextPayment);
-    const outbox: Outbox = {
-      events: [refundEvent(deps, `refund.${status}`, next), ...(po.events ?? [])],
-      jobs: po.jobs ?? [],
-    };
-    if (
-      await deps.refunds.write({
+    // The payment is held while the refund is settled: settling never races a refund being
+    // created or another settlement of the same payment.
+    const result = await deps.refunds.hold(refundId, (r, p) => {
+      if (r.status !== 'pending') return undefined;
+      const now = deps.clock.now();
+      const refunded = status === 'succeeded' ? p.amountRefunded + r.amount : p.amountRefunded;
+      paymentStatus =
+        status === 'succeeded' && (p.status === 'captured' || p.status === 'partially_refunded')
+          ? refunded === p.amount
+            ? 'refunded'
+            : 'partially_refunded'
+          : p.status;
+      const nextPayment: Payment = {
+        ...p,
+        status: paymentStatus,
+        amountRefunded: refunded,
+        amountRefundPending: p.amountRefundPending - r.amount,
+        // A full refund gives every payer of a split bill their share back.
+        parts: paymentStatus === 'refunded' ? refundAllParts(p.parts) : p.parts,
+        updatedAt: now,
+        version: p.version + 1,
+      };
+      const next: Refund = {
+        ...r,
+        status,
+        providerRefundId: r.providerRefundId ?? providerRefundId ?? null,
+        failureCode: status === 'failed' ? (failure?.code ?? 'provider_declined') : null,
+        failureMessage: status === 'failed' ? (failure?.message ?? 'The provider declined the refund.') : null,
+        updatedAt: now,
+        version: r.version + 1,
+      };
+      const po = paymentOutbox(deps, p, nextPayment);
+      const outbox: Outbox = {
+        events: [refundEvent(deps, `refund.${status}`, next), ...(po.events ?? [])],
+        jobs: po.jobs ?? [],
+      };
+      return {
         refund: { next, expectedVersion: r.version },
         payment: { next: nextPayment, expectedVersion: p.version },
         outbox,
-      })
-    ) {
-      deps.log.info({ refundId, paymentId: p.id, status, paymentStatus }, 'refund settled');
-      return next;
+      };
+    });
+    if (result === 'lost') continue;
+    if (result?.status === status && paymentStatus !== undefined) {
+      deps.log.info({ refundId, paymentId: result.paymentId, status, paymentStatus }, 'refund settled');
     }
+    return result;
   }
   throw new BawabaError('internal_error', `refund ${refundId} kept changing while settling`);
 }

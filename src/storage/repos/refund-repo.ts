@@ -44,6 +44,34 @@ export function createRefundRepo(database: Database, box: SecretBox, ids: IdGene
         return change;
       });
     },
+    async hold(refundId, decide) {
+      return db
+        .transaction()
+        .execute(async (trx) => {
+          const first = await trx
+            .selectFrom('refunds')
+            .select('payment_id')
+            .where('id', '=', refundId)
+            .executeTakeFirst();
+          if (first === undefined) return undefined;
+          const locked = lockForUpdate(
+            trx.selectFrom('payments').selectAll().where('id', '=', first.payment_id),
+            dialect,
+          );
+          const payment = await locked.executeTakeFirst();
+          const row = await trx.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirst();
+          if (payment === undefined || row === undefined) return undefined;
+          const refund = toRefund(row);
+          const change = decide(refund, rowToPayment(payment, box));
+          if (change === undefined) return refund;
+          if (!(await writeChange(trx, change))) throw new LostRace();
+          return change.refund.next;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof LostRace) return 'lost' as const;
+          throw err;
+        });
+    },
     async get(accountId, mode, id) {
       const row = await byId(id).where('account_id', '=', accountId).where('mode', '=', mode).executeTakeFirst();
       return row === undefined ? undefined : toRefund(row);
