@@ -376,9 +376,11 @@ describe('notification faults', () => {
     assert.equal(first?.body.id, second?.body.id);
     assert.deepEqual(first?.raw, second?.raw);
     assert.equal(first?.headers['cko-signature'], second?.headers['cko-signature']);
-    const copies = emu.control.notifications().filter((r) => r.payment_id === created.id);
+    // The receiver can have a copy before the emulator has read its answer: wait for both records.
+    const records = () => emu.control.notifications().filter((r) => r.payment_id === created.id);
+    await waitFor(() => records().every((r) => r.delivered));
     assert.deepEqual(
-      copies.map((r) => [r.copy, r.fault, r.delivered]),
+      records().map((r) => [r.copy, r.fault, r.delivered]),
       [
         ['original', 'duplicate', true],
         ['duplicate', 'duplicate', true],
