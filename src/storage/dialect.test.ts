@@ -10,9 +10,17 @@ import {
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  sql,
 } from 'kysely';
 import { forEachDatabase, withDatabase } from '../../test/support/databases.ts';
-import { currentSchema, type DialectName, isUniqueViolation, least, lockForUpdateSkipLocked } from './dialect.ts';
+import {
+  currentSchema,
+  type DialectName,
+  isUniqueViolation,
+  least,
+  lockForUpdateSkipLocked,
+  sqliteDialect,
+} from './dialect.ts';
 import type { DB } from './schema.ts';
 
 function compilerOnly(dialect: DialectName): Kysely<DB> {
@@ -162,5 +170,30 @@ forEachDatabase((kind) => {
         else assert.match(schema ?? '', /^bawaba_test_/);
       });
     });
+  });
+});
+
+describe('sqliteDialect', () => {
+  it('prepares each SQL text once and reuses its statement', async () => {
+    const sqlite = new SQLite(':memory:');
+    let prepared = 0;
+    const counting = {
+      prepare(text: string) {
+        prepared++;
+        return sqlite.prepare(text);
+      },
+      close: () => sqlite.close(),
+    };
+    const db = new Kysely<{ t: { id: number } }>({ dialect: sqliteDialect({ database: counting }) });
+    try {
+      await sql`create table t (id integer)`.execute(db);
+      const before = prepared;
+      for (let i = 0; i < 5; i++) await db.insertInto('t').values({ id: i }).execute();
+      for (let i = 0; i < 5; i++) await db.selectFrom('t').selectAll().where('id', '=', i).execute();
+      assert.equal(prepared - before, 2, 'one insert and one select statement, each prepared once');
+      assert.equal((await db.selectFrom('t').selectAll().execute()).length, 5);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -7,9 +7,11 @@ import {
   type Kysely,
   type RawBuilder,
   type SelectQueryBuilder,
+  type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  type SqliteStatement,
   sql,
 } from 'kysely';
 
@@ -60,12 +62,46 @@ export function least<T>(dialect: DialectName, a: Expression<T>, b: Expression<T
  * serialises; only tests open more.
  */
 export function sqliteDialect(config: SqliteDialectConfig): Dialect {
+  if (typeof config.database !== 'function') config = { ...config, database: reusingStatements(config.database) };
   const base = new SqliteDialect(config);
   return {
     createAdapter: () => base.createAdapter(),
     createDriver: (): Driver => new ImmediateSqliteDriver(config),
     createIntrospector: (db) => base.createIntrospector(db),
     createQueryCompiler: () => base.createQueryCompiler(),
+  };
+}
+
+/** Prepared statements kept per SQLite database; the least recently used go past this many. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely's SQLite driver sees it, except that each distinct SQL text is
+ * prepared once and its statement reused (Kysely prepares every query afresh, which costs more
+ * than running most of them). A statement is used by one query at a time: the driver runs one
+ * query at once on its single connection, and better-sqlite3 runs each to completion.
+ */
+function reusingStatements(database: SqliteDatabase): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      } else {
+        statements.delete(sql);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      database.close();
+    },
   };
 }
 
