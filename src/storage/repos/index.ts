@@ -11,6 +11,7 @@ import type { AccountRepo, ConnectorAccountRepo, IdempotencyRepo, PaymentRepo } 
 import type { Database } from '../db.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { createAccountRepo } from './account-repo.ts';
+import { cachedConnectorAccounts } from './cached-connector-accounts.ts';
 import { createConnectorAccountRepo } from './connector-account-repo.ts';
 import { createEventRepo } from './event-repo.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
@@ -42,7 +43,7 @@ export interface Repos {
 export function createRepos(database: Database, box: SecretBox, ids: IdGenerator): Repos {
   return {
     accounts: createAccountRepo(database),
-    connectorAccounts: createConnectorAccountRepo(database.db, box),
+    connectorAccounts: cachedConnectorAccounts(createConnectorAccountRepo(database.db, box)),
     payments: createPaymentRepo(database, box, ids),
     idempotency: createIdempotencyRepo(database.db),
     events: createEventRepo(database.db),
