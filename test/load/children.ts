@@ -5,42 +5,17 @@
  * directory removed) when the bench ends, however it ends.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { killOnExit } from '../support/child-cleanup.ts';
+
+export { removeOnExit } from '../support/child-cleanup.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'bawaba.mjs');
 
 /** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`: 100 on Linux). */
 const CLOCK_TICKS_PER_SECOND = 100;
-
-const running = new Set<ChildProcess>();
-const directories = new Set<string>();
-let hooked = false;
-
-function cleanUpNow(): void {
-  for (const child of running) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  running.clear();
-  for (const dir of directories) rmSync(dir, { recursive: true, force: true });
-  directories.clear();
-}
-
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', cleanUpNow);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
-  }
-}
-
-/** Removes `dir` when the bench ends, if nothing removed it before. */
-export function removeOnExit(dir: string): void {
-  hookExit();
-  directories.add(dir);
-}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -137,7 +112,6 @@ export function spawnChild(
   logFile: string,
   nodeArgs: readonly string[] = [],
 ): Child {
-  hookExit();
   const log = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
@@ -151,10 +125,9 @@ export function spawnChild(
   }
   if (child.pid === undefined) throw new Error(`${name}: could not spawn ${args.join(' ')}`);
   const pid = child.pid;
-  running.add(child);
+  killOnExit(child);
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
-      running.delete(child);
       resolve();
     }),
   );

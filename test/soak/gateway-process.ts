@@ -4,48 +4,14 @@
  * directories removed whatever happens, on process exit and on SIGINT/SIGTERM too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { killOnExit } from '../support/child-cleanup.ts';
+
+export { removeNow, removeOnExit } from '../support/child-cleanup.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-
-const children = new Set<ChildProcess>();
-const directories = new Set<string>();
-let hooked = false;
-
-function cleanUpNow(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  children.clear();
-  for (const dir of directories) rmSync(dir, { recursive: true, force: true });
-  directories.clear();
-}
-
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', cleanUpNow);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      cleanUpNow();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-  }
-}
-
-/** Removes `dir` when the process ends, if nothing removed it before. */
-export function removeOnExit(dir: string): void {
-  hookExit();
-  directories.add(dir);
-}
-
-/** Removes a directory now (and forgets it). */
-export function removeNow(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-  directories.delete(dir);
-}
 
 /** A free TCP port on 127.0.0.1 (the gateway's public URL must be known before it starts). */
 export function freePort(): Promise<number> {
@@ -100,7 +66,6 @@ export interface GatewayProcess {
  * BAWABA_* ...), stdout and stderr appended to `logFile`.
  */
 export function gatewayProcess(port: number, settings: Record<string, string>, logFile: string): GatewayProcess {
-  hookExit();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let starts = 0;
@@ -137,8 +102,7 @@ export function gatewayProcess(port: number, settings: Record<string, string>, l
     } finally {
       closeSync(log);
     }
-    children.add(started);
-    started.once('exit', () => children.delete(started));
+    killOnExit(started);
     child = started;
     starts++;
     const deadline = Date.now() + timeoutMs;
