@@ -22,3 +22,22 @@ export function singleQueryValues(request: FastifyRequest): Record<string, strin
   }
   return out;
 }
+
+/** The cursor parameters every list route takes. */
+export interface CursorQuery {
+  readonly limit?: string | number;
+  readonly starting_after?: string;
+  readonly ending_before?: string;
+}
+
+/** A list's page: `limit` (default 10) and at most one of `starting_after` and `ending_before`. */
+export function cursorPage(q: CursorQuery): { limit: number; startingAfter?: string; endingBefore?: string } {
+  if (q.starting_after && q.ending_before) {
+    throw new BawabaError('parameter_invalid', 'Use starting_after or ending_before, not both.', 'ending_before');
+  }
+  return {
+    limit: q.limit ? Number(q.limit) : 10,
+    ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
+    ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
+  };
+}

@@ -3,21 +3,28 @@ import { test } from 'node:test';
 import { settleRefund } from '../../src/core/services/refunds.ts';
 import { createApp, createConnectors, openCore, paymentDeps } from '../../src/main.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { createTestGateway } from '../support/gateway.ts';
+import { createTestGateway, type TestGateway } from '../support/gateway.ts';
 import { waitFor } from '../support/receiver.ts';
+
+/** A QPay payment the provider has captured. */
+async function capturedPayment(gw: TestGateway) {
+  const p = await gw.createPayment();
+  gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
+  const auth = { authorization: `Bearer ${gw.merchant.key}` };
+  await waitFor(async () => {
+    const res = await gw.app.inject({ method: 'GET', url: `/v1/payments/${p.id}`, headers: auth });
+    return res.json().status === 'captured';
+  });
+  return p;
+}
 
 forEachDatabase((kind) => {
   test('thirty refunds at once on one payment all succeed when they fit; those that do not get 400, never 500', async () => {
     const shared = await kind.openShared();
     const gw = await createTestGateway({ database: await shared.open() });
     try {
-      const p = await gw.createPayment();
-      gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
+      const p = await capturedPayment(gw);
       const auth = { authorization: `Bearer ${gw.merchant.key}` };
-      await waitFor(async () => {
-        const res = await gw.app.inject({ method: 'GET', url: `/v1/payments/${p.id}`, headers: auth });
-        return res.json().status === 'captured';
-      });
       const refund = (key: string, amount: number) =>
         gw.app.inject({
           method: 'POST',
@@ -66,13 +73,8 @@ forEachDatabase((kind) => {
     const core2 = await openCore(gw.config, { database: await shared.open() });
     const app2 = await createApp(gw.config, core2, createConnectors(gw.config), { value: gw.url });
     try {
-      const p = await gw.createPayment();
-      gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
+      const p = await capturedPayment(gw);
       const auth = { authorization: `Bearer ${gw.merchant.key}` };
-      await waitFor(async () => {
-        const res = await gw.app.inject({ method: 'GET', url: `/v1/payments/${p.id}`, headers: auth });
-        return res.json().status === 'captured';
-      });
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
           (i % 2 === 0 ? gw.app : app2).inject({

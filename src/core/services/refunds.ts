@@ -228,8 +228,9 @@ export async function settleRefund(
   failure?: Pick<ProviderFailure, 'code' | 'message'>,
   providerRefundId?: string,
 ): Promise<Refund | undefined> {
-  let paymentStatus: Payment['status'] | undefined;
   for (let race = 0; race < MAX_RACES; race++) {
+    // Set only when this round's decision writes a settlement.
+    let paymentStatus: Payment['status'] | undefined;
     // The payment is held while the refund is settled: settling never races a refund being
     // created or another settlement of the same payment.
     const result = await deps.refunds.hold(refundId, (r, p) => {

@@ -6,6 +6,7 @@ import type { ApiKeyAuthenticator } from '../api-key-auth.ts';
 import { parseInstant } from '../api-key-expiry.ts';
 import { apiKeyStatus, newApiKey } from '../api-keys.ts';
 import { CreateApiKeySchema, GetApiKeySchema, ListApiKeysSchema, RevokeApiKeySchema } from '../contract/api-keys.ts';
+import { cursorPage } from '../query.ts';
 import type { AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
@@ -38,15 +39,10 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps, keys: 
   app.get('/v1/api_keys', { schema: ListApiKeysSchema }, async (request) => {
     const p = principalOf(request);
     const q = request.query as Static<typeof ListApiKeysSchema.querystring>;
-    if (q.starting_after && q.ending_before) {
-      throw new BawabaError('parameter_invalid', 'Use starting_after or ending_before, not both.', 'ending_before');
-    }
     const page = await deps.accounts.listApiKeys({
       accountId: p.accountId,
       mode: p.mode,
-      limit: q.limit ? Number(q.limit) : 10,
-      ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
-      ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
+      ...cursorPage(q),
     });
     const now = deps.clock.now();
     return { object: 'list' as const, data: page.data.map((k) => apiKeyView(k, now)), has_more: page.hasMore };

@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
 import { eventView } from '../../core/event-view.ts';
 import { GetEventSchema, ListEventsSchema } from '../contract/events.ts';
+import { cursorPage } from '../query.ts';
 import type { AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
@@ -11,15 +12,10 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/v1/events', { schema: ListEventsSchema }, async (request) => {
     const p = principalOf(request);
     const q = request.query as Static<typeof ListEventsSchema.querystring>;
-    if (q.starting_after && q.ending_before) {
-      throw new BawabaError('parameter_invalid', 'Use starting_after or ending_before, not both.', 'ending_before');
-    }
     const page = await deps.events.list({
       accountId: p.accountId,
       mode: p.mode,
-      limit: q.limit ? Number(q.limit) : 10,
-      ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
-      ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
+      ...cursorPage(q),
       ...(q.type ? { type: q.type } : {}),
       ...(q.object_id ? { objectId: q.object_id } : {}),
     });

@@ -8,6 +8,7 @@ import { type CreatePaymentInput, createPayment } from '../../core/services/crea
 import type { CreatePaymentBody, ListPaymentsQuery } from '../contract/payments.ts';
 import { CreatePaymentSchema, GetPaymentSchema, ListPaymentsSchema } from '../contract/payments.ts';
 import { idempotencyReservation } from '../plugins/idempotency.ts';
+import { cursorPage } from '../query.ts';
 import type { AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
@@ -80,17 +81,12 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void
   app.get('/v1/payments', { schema: ListPaymentsSchema }, async (request) => {
     const principal = principalOf(request);
     const q = request.query as Static<typeof ListPaymentsQuery>;
-    if (q.starting_after && q.ending_before) {
-      throw new BawabaError('parameter_invalid', 'Use starting_after or ending_before, not both.', 'ending_before');
-    }
     const createdGte = parseTime(q['created[gte]'], 'created[gte]');
     const createdLt = parseTime(q['created[lt]'], 'created[lt]');
     const page = await deps.payments.list({
       accountId: principal.accountId,
       mode: principal.mode,
-      limit: q.limit ? Number(q.limit) : 10,
-      ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
-      ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
+      ...cursorPage(q),
       ...(q.status ? { status: q.status as PaymentStatus } : {}),
       ...(createdGte !== undefined ? { createdGte } : {}),
       ...(createdLt !== undefined ? { createdLt } : {}),
