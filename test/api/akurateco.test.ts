@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { callbackHash } from '../../src/connectors/akurateco/hash.ts';
 import { createManualClock } from '../../src/core/clock.ts';
+import { createRefund } from '../../src/core/services/refunds.ts';
+import { createConnectors, paymentDeps } from '../../src/main.ts';
 import { createTestGateway, type TestGateway } from '../support/gateway.ts';
 import { waitFor } from '../support/receiver.ts';
 
@@ -258,6 +260,25 @@ describe('card payments through Akurateco', () => {
     assert.equal(v.statusCode, 502);
     assert.equal(v.json().error.code, 'provider_unavailable');
     assert.equal((await get(`/v1/payments/${id}`)).status, 'captured');
+  });
+
+  test('a retried refund whose first answer was lost is not sent again: the platform has no idempotency key', async () => {
+    const id = await paid();
+    gw.akurateco.control.addFault({ kind: 'timeout', count: 1, match: 'refund' });
+    const res = await post(`/v1/payments/${id}/refunds`, { amount: 1000 });
+    assert.equal(res.statusCode, 201, res.body);
+    const first = res.json();
+    assert.equal(first.provider_refund_id, null, 'the answer was lost');
+    const sent = () =>
+      (gw.akurateco.control.listRefunds() as unknown as { payment_id: string }[]).filter(
+        (r) => r.payment_id === publicId(id),
+      ).length;
+    const before = sent();
+    const deps = paymentDeps(gw.core, createConnectors(gw.config), { value: gw.url });
+    const again = await createRefund(deps, gw.merchant.principal, id, { amount: 1000 }, undefined, first.id);
+    assert.equal(again.refund.id, first.id);
+    assert.equal(again.refund.status, 'pending', 'held until someone checks at the platform');
+    assert.equal(sent(), before, 'no second refund sent');
   });
 
   test('card payments go only to a connector that takes cards', async () => {

@@ -76,7 +76,7 @@ export async function createRefund(
     const earlier = await deps.refunds.get(principal.accountId, principal.mode, resumeRefundId);
     const owner = earlier ? await deps.payments.getById(earlier.paymentId) : undefined;
     if (earlier && owner) {
-      return earlier.status === 'pending' && earlier.providerRefundId === null
+      return earlier.status === 'pending' && earlier.providerRefundId === null && maySendAgain(deps, earlier, owner)
         ? askProvider(deps, earlier, owner)
         : { refund: earlier };
     }
@@ -282,6 +282,18 @@ export async function settleRefund(
   throw new BawabaError('internal_error', `refund ${refundId} kept changing while settling`);
 }
 
+/**
+ * Whether a refund whose first call's outcome is unknown may be sent again: only where the
+ * provider honours our idempotency key or says a repeat refunds nothing more. Elsewhere asking
+ * again could refund twice, so the amount stays held until someone checks at the provider.
+ */
+function maySendAgain(deps: PaymentDeps, refund: Refund, payment: Payment): boolean {
+  const caps = deps.connectors.get(payment.connector)?.capabilities;
+  if (caps?.idempotentCalls || caps?.refunds?.retrySafe) return true;
+  deps.log.error({ refundId: refund.id }, 'refund outcome unknown at a provider without idempotency: check it there');
+  return false;
+}
+
 /** What a reconciliation run decided about a refund. */
 export type RefundCheck = { readonly done: true } | { readonly done: false; readonly retryAt: number };
 
@@ -298,11 +310,7 @@ export async function reconcileRefund(deps: PaymentDeps, refundId: string, attem
   const later: RefundCheck = { done: false, retryAt: deps.clock.now() + refundBackoffMs(attempt) };
   if (!payment || !connector || !account || payment.providerPaymentId === null) return later;
   if (refund.providerRefundId === null) {
-    if (!connector.capabilities.idempotentCalls && !connector.capabilities.refunds?.retrySafe) {
-      // Asking again could refund twice: the amount stays held until someone checks by hand.
-      deps.log.error({ refundId }, 'refund outcome unknown at a provider without idempotency: check it there');
-      return { done: true };
-    }
+    if (!maySendAgain(deps, refund, payment)) return { done: true };
     const again = await askProvider(deps, refund, payment);
     return again.refund.status === 'pending' ? later : { done: true };
   }
