@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { AkuratecoControl } from '../../emulators/akurateco/control.ts';
 import { type RunningEmulator, startEmulator } from '../../emulators/registry.ts';
 import { runConformanceSuite } from '../conformance.ts';
-import { createAkuratecoConnector } from './index.ts';
+import { createAkuratecoConnector, refundOutcome } from './index.ts';
 import { AKURATECO_STATUS_MAP, parseStatus, sessionOrder } from './mapper.ts';
 
 let emulator: RunningEmulator<AkuratecoControl>;
@@ -136,4 +136,33 @@ test('the seed’s two status answers read right, and every status maps', () => 
   ]) {
     assert.ok(AKURATECO_STATUS_MAP[s], s);
   }
+});
+
+test('a refund is decided only by the history entry at its own place, never by an earlier refund of the same amount', () => {
+  const answer = (refunds: { status: 'success' | 'fail' | 'waiting'; amount: number }[] | null) => ({
+    providerPaymentId: 'pay_1',
+    publicId: 'p-1',
+    status: 'captured' as const,
+    providerStatus: 'settled',
+    money: { amount: 5000, currency: 'QAR' },
+    redirectUrl: null,
+    failureMessage: null,
+    refunds,
+  });
+  const ours = 'p-1/re_2/1'; // the payment's second refund
+  const earlierDeclined = [{ status: 'fail' as const, amount: 1000 }];
+  assert.deepEqual(refundOutcome(answer(earlierDeclined), ours, 1000), {
+    kind: 'found',
+    status: 'pending',
+    failureMessage: null,
+  });
+  const both = [...earlierDeclined, { status: 'success' as const, amount: 1000 }];
+  assert.equal((refundOutcome(answer(both), ours, 1000) as { status: string }).status, 'succeeded');
+  const otherAmount = [...earlierDeclined, { status: 'fail' as const, amount: 999 }];
+  assert.equal((refundOutcome(answer(otherAmount), ours, 1000) as { status: string }).status, 'pending');
+  assert.equal((refundOutcome(answer(null), 'p-1/re_2', 1000) as { status: string }).status, 'pending');
+  assert.equal(
+    (refundOutcome({ ...answer(null), providerStatus: 'refund' }, 'p-1/re_2', 5000) as { status: string }).status,
+    'succeeded',
+  );
 });

@@ -51,19 +51,22 @@ function notSent(
 }
 
 /**
- * Where a refund stands by the status answer. The platform names no refund, but takes one at a
- * time: the pending one is the latest refund in the transaction history, when the platform
- * sends one (an option of its protocol mapping) and the amounts agree. Without a history only
- * a full refund shows, as the payment's own `refund`/`reversal` status.
+ * Where a refund stands by the status answer. The platform names no refund, so our refund id
+ * carries the refund's place in the payment's transaction history (`<payment>/<refund>/<n>`: it
+ * is the payment's n-th refund, counted when it was sent, refunds being one at a time); only
+ * the history's entry at that place, with the same amount, decides it. Without a history (an
+ * option of the platform's protocol mapping) only a full refund shows, as the payment's own
+ * `refund`/`reversal` status; anything else stays pending.
  */
-function refundOutcome(answer: StatusAnswer, amount: number): RefundLookup {
+export function refundOutcome(answer: StatusAnswer, providerRefundId: string, amount: number): RefundLookup {
   const word = answer.providerStatus.toLowerCase();
   if (word === 'refund' || word === 'reversal') return { kind: 'found', status: 'succeeded', failureMessage: null };
-  const latest = answer.refunds?.at(-1);
-  if (!latest || latest.amount !== amount || latest.status === 'waiting') {
+  const place = Number(providerRefundId.split('/')[2]);
+  const entry = Number.isSafeInteger(place) ? answer.refunds?.[place] : undefined;
+  if (!entry || entry.amount !== amount || entry.status === 'waiting') {
     return { kind: 'found', status: 'pending', failureMessage: null };
   }
-  return latest.status === 'success'
+  return entry.status === 'success'
     ? { kind: 'found', status: 'succeeded', failureMessage: null }
     : { kind: 'found', status: 'failed', failureMessage: 'The payment platform declined the refund.' };
 }
@@ -205,14 +208,16 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       if (!isObject(parsed) || parsed.result !== 'accepted') {
         return { kind: 'unknown', reason: 'unexpected_response', detail: res.text.slice(0, 200) };
       }
-      // The platform gives a refund no id of its own: ours names it.
-      return { kind: 'accepted', providerRefundId: `${found.snapshot.publicId}/${req.refundId}` };
+      // The platform gives a refund no id of its own: ours names it, with its place among the
+      // payment's refunds (how many the history listed before it), when the history is on.
+      const place = found.snapshot.refunds === null ? '' : `/${found.snapshot.refunds.length}`;
+      return { kind: 'accepted', providerRefundId: `${found.snapshot.publicId}/${req.refundId}${place}` };
     },
 
-    async retrieveRefund(account, providerPaymentId, _providerRefundId, money): Promise<RefundLookup> {
+    async retrieveRefund(account, providerPaymentId, providerRefundId, money): Promise<RefundLookup> {
       const out = await status(account, providerPaymentId);
       if (out.kind !== 'found') return out;
-      return refundOutcome(out.snapshot, money.amount);
+      return refundOutcome(out.snapshot, providerRefundId, money.amount);
     },
 
     async voidPayment(account, providerPaymentId): Promise<VoidOutcome> {

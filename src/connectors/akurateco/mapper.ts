@@ -26,10 +26,6 @@ export function sessionOrder(paymentId: string, money: { amount: number; currenc
   };
 }
 
-/**
- * Reads a status answer (the seed's shape) into a snapshot. The provider knows the payment by
- * our order number; its own public payment id is what refunds and voids need.
- */
 /** A refund as the status answer's transaction history lists it. */
 export interface RefundTransaction {
   readonly status: 'success' | 'fail' | 'waiting';
@@ -65,6 +61,10 @@ function refundHistory(body: Record<string, unknown>, currency: string): RefundT
   return refunds;
 }
 
+/**
+ * Reads a status answer (the seed's shape) into a snapshot. The provider knows the payment by
+ * our order number; its own public payment id is what refunds and voids need.
+ */
 export function parseStatus(body: unknown): StatusAnswer | undefined {
   if (!isObject(body) || typeof body.payment_id !== 'string' || typeof body.status !== 'string') return undefined;
   const mapped = AKURATECO_STATUS_MAP[body.status.toLowerCase()];
