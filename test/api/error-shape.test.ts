@@ -170,6 +170,9 @@ describe('errors outside the routes are in the shape too', () => {
     const res = await gw.app.inject({ method: 'GET', url: '/v1/nothing?order=4711&email=mariam%40example.qa' });
     const e = errorOf(res, 'route_not_found');
     assert.equal(e.message, 'No route GET /v1/nothing.');
+    const key = `sk_live_${'A'.repeat(32)}`;
+    const pasted = await gw.app.inject({ method: 'GET', url: `/v1/${key}` });
+    assert.ok(!pasted.body.includes(key), 'a key pasted into a path is not echoed back');
   });
 });
 

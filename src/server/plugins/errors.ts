@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from 'pino';
 import { BawabaError, ERROR_CODES, type ErrorCode, isBawabaError } from '../../core/errors.ts';
 import type { IdGenerator } from '../../core/ids.ts';
+import { redactUrl } from '../../observability/redact-url.ts';
 import { rawSecurityHeaders, type SecurityHeaderOptions } from './security-headers.ts';
 
 interface AjvError {
@@ -122,7 +123,8 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: B
 
 /** The path of a URL, cut short: enough to recognise it, without echoing a query string. */
 function shownPath(url: string): string {
-  const path = url.split('?', 1)[0] ?? '';
+  // A key pasted into a path is not echoed back.
+  const path = redactUrl(url.split('?', 1)[0] ?? '');
   return path.length > 100 ? `${path.slice(0, 100)}…` : path;
 }
 
