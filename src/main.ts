@@ -33,7 +33,8 @@ export interface Core {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   /** Rings an in-process worker after a commit that made jobs (set once a worker runs). */
-  readonly bell: { ring: () => void };
+  /** Rung after a commit that wrote jobs, with the earliest time one is due. */
+  readonly bell: { ring: (runAt: number) => void };
 }
 
 /** Repositories plus clock and ids: what administration helpers take. */
@@ -66,19 +67,10 @@ export async function openCore(config: Config, options: StartOptions = {}): Prom
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const clock = options.clock ?? systemClock;
   const ids = createIdGenerator(clock);
-  const bell = { ring: () => {} };
-  const repos = createRepos(database, box, ids);
-  // A state change that wrote events has deliveries to make: wake the worker at once.
-  const payments = repos.payments;
-  const ringing: Repos['payments'] = {
-    ...payments,
-    async update(next, expectedVersion, outbox) {
-      const written = await payments.update(next, expectedVersion, outbox);
-      if (written && outbox?.events?.length) bell.ring();
-      return written;
-    },
-  };
-  return { database, repos: { ...repos, payments: ringing }, clock, ids, logger, bell };
+  const bell: Core['bell'] = { ring: () => {} };
+  // Every commit that wrote jobs rings: the worker wakes for those due soon.
+  const repos = createRepos(database, box, ids, (runAt) => bell.ring(runAt));
+  return { database, repos, clock, ids, logger, bell };
 }
 
 let publicOnlyAgent: Dispatcher | undefined;
@@ -160,7 +152,6 @@ export function createApp(
     deliveries: repos.webhookDeliveries,
     jobs: repos.jobs,
     notifications: repos.notifications,
-    nudgeWorker: () => core.bell.ring(),
     clock,
     ids,
     logger,
@@ -210,7 +201,7 @@ export function createJobWorker(
     leaseMs: config.jobLeaseMs,
     pollIntervalMs: config.workerPollMs,
   });
-  core.bell.ring = () => worker.nudge();
+  core.bell.ring = (runAt) => worker.nudge(runAt);
   return worker;
 }
 

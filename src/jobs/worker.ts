@@ -31,8 +31,11 @@ export interface Worker {
   start(): void;
   /** Stops claiming, waits up to `graceMs` for running jobs, releases the rest. */
   stop(graceMs?: number): Promise<void>;
-  /** Looks for jobs now (after a commit that enqueued some). */
-  nudge(): void;
+  /**
+   * A commit wrote jobs, the earliest due at `runAt` (now when omitted): the worker looks for
+   * them when that time comes, or at its next poll if that is sooner.
+   */
+  nudge(runAt?: number): void;
   /** Runs every job due now, and those they make due now, until none is left (tests). */
   runDue(): Promise<number>;
 }
@@ -48,7 +51,30 @@ export function createWorker(o: WorkerOptions): Worker {
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
-  const nudge = () => wake?.();
+  /** Set by a nudge that came while no one was waiting: the loop claims again before it sleeps. */
+  let rung = false;
+  /** The last claim filled every free slot (or a group's): more may be due behind it. */
+  let saturated = false;
+  let alarm: { at: number; timer: NodeJS.Timeout } | undefined;
+  const ring = () => {
+    rung = true;
+    wake?.();
+  };
+  const nudge = (runAt?: number) => {
+    const now = o.clock.now();
+    const at = runAt ?? now;
+    const wait = at - now;
+    if (wait <= 0) return ring();
+    // Due before the next poll: wake for it then (one alarm, the earliest).
+    if (wait >= pollMs || (alarm !== undefined && alarm.at <= at)) return;
+    if (alarm !== undefined) clearTimeout(alarm.timer);
+    const timer = setTimeout(() => {
+      alarm = undefined;
+      ring();
+    }, wait);
+    timer.unref();
+    alarm = { at, timer };
+  };
 
   async function run(job: Job): Promise<void> {
     const log = { jobId: job.id, queue: job.queue, attempt: job.attempts };
@@ -85,7 +111,8 @@ export function createWorker(o: WorkerOptions): Worker {
         if (left > 0) groups.set(group, left);
         else groups.delete(group);
       }
-      nudge();
+      // A slot is free: worth a claim only when the last one left due jobs behind.
+      if (saturated) ring();
     });
     inflight.set(job.id, { job, done });
     return done;
@@ -93,13 +120,20 @@ export function createWorker(o: WorkerOptions): Worker {
 
   async function claimBatch(): Promise<Job[]> {
     const free = concurrency - inflight.size;
-    if (free <= 0) return [];
+    if (free <= 0) {
+      saturated = true;
+      return [];
+    }
     const busy = [...groups].filter(([, n]) => n >= groupLimit).map(([g]) => g);
-    return o.queue.claim(o.workerId, o.clock.now(), leaseMs, free, busy);
+    const claimed = await o.queue.claim(o.workerId, o.clock.now(), leaseMs, free, busy);
+    // The batch was full, or jobs of a busy group were passed over: claim again when a slot frees.
+    saturated = claimed.length === free || busy.length > 0;
+    return claimed;
   }
 
   async function poll(): Promise<void> {
     while (running) {
+      rung = false;
       let claimed: Job[] = [];
       try {
         claimed = await claimBatch();
@@ -107,7 +141,9 @@ export function createWorker(o: WorkerOptions): Worker {
         o.log.error({ err: String(err) }, 'claiming jobs failed');
       }
       for (const job of claimed) void launch(job);
-      if (claimed.length > 0 && inflight.size < concurrency) continue;
+      // Fewer than asked for is every job due now; a nudge during the claim may name jobs it
+      // missed. A full batch leaves the rest for the freed slots (see launch).
+      if (rung) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
@@ -127,7 +163,8 @@ export function createWorker(o: WorkerOptions): Worker {
     },
     async stop(graceMs = 10_000) {
       running = false;
-      nudge();
+      if (alarm !== undefined) clearTimeout(alarm.timer);
+      ring();
       await loop;
       const all = Promise.all([...inflight.values()].map((f) => f.done));
       let timer: NodeJS.Timeout | undefined;

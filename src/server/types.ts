@@ -37,8 +37,6 @@ export interface AppDeps {
   readonly deliveries: WebhookDeliveryRepo;
   readonly jobs: JobQueue;
   readonly notifications: ProviderNotificationRepo;
-  /** Tells an in-process worker there are jobs to run now (no-op without one). */
-  readonly nudgeWorker: () => void;
   /** Sandbox mode: serves a stand-in merchant return page at `/sandbox/return`. */
   readonly sandbox: boolean;
   /** The public URL is https: answers tell browsers to use https only (HSTS). Unset: no. */

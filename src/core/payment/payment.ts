@@ -73,6 +73,7 @@ export interface Payment {
   readonly returnUrl: string;
   readonly reference: string | null;
   readonly description: string | null;
+  /** Set at creation and never changed: updates do not write it. */
   readonly customer: Customer | null;
   readonly metadata: Readonly<Record<string, string>>;
   readonly failureCode: string | null;

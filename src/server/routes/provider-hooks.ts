@@ -48,7 +48,6 @@ export async function registerProviderHookRoutes(app: FastifyInstance, deps: App
       if (result.status === 'unverified') {
         throw new BawabaError('notification_unverified', `Notification rejected: ${result.reason}.`);
       }
-      deps.nudgeWorker();
       return reply.code(200).send({ received: true, result: result.status });
     };
     scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true }, onRequest: limit }, receive);

@@ -45,7 +45,6 @@ export function registerRefundRoutes(app: FastifyInstance, deps: AppDeps): void 
         request.idempotency?.resourceId ?? null,
       );
       if (result.rejection) throw result.rejection;
-      deps.nudgeWorker();
       return reply.code(201).send(refundView(result.refund));
     },
   );

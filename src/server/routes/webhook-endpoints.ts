@@ -220,7 +220,6 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
         },
         now,
       );
-      deps.nudgeWorker();
       const fresh = await deps.deliveries.get(delivery.id);
       return reply.code(202).send(await deliveryView(deps, fresh ?? delivery));
     },

@@ -16,6 +16,7 @@ import { createConnectorAccountRepo } from './connector-account-repo.ts';
 import { createEventRepo } from './event-repo.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
 import { createJobQueue } from './job-queue.ts';
+import type { JobSignal } from './job-signal.ts';
 import { createPaymentRepo } from './payment-repo.ts';
 import { createProviderNotificationRepo } from './provider-notification-repo.ts';
 import { createRefundRepo } from './refund-repo.ts';
@@ -38,19 +39,20 @@ export interface Repos {
 
 /**
  * Every repository over one database; `box` seals credentials, national ids and webhook
- * secrets; `ids` names the webhook deliveries and jobs an outbox fans out to.
+ * secrets; `ids` names the webhook deliveries and jobs an outbox fans out to; `signal` hears,
+ * after each commit that wrote jobs, when the earliest of them is due.
  */
-export function createRepos(database: Database, box: SecretBox, ids: IdGenerator): Repos {
+export function createRepos(database: Database, box: SecretBox, ids: IdGenerator, signal?: JobSignal): Repos {
   return {
     accounts: createAccountRepo(database),
     connectorAccounts: cachedConnectorAccounts(createConnectorAccountRepo(database.db, box)),
-    payments: createPaymentRepo(database, box, ids),
+    payments: createPaymentRepo(database, box, ids, signal),
     idempotency: createIdempotencyRepo(database.db),
     events: createEventRepo(database.db),
     webhookEndpoints: createWebhookEndpointRepo(database.db, box),
-    webhookDeliveries: createWebhookDeliveryRepo(database),
-    jobs: createJobQueue(database),
+    webhookDeliveries: createWebhookDeliveryRepo(database, signal),
+    jobs: createJobQueue(database, signal),
     notifications: createProviderNotificationRepo(database.db),
-    refunds: createRefundRepo(database, box, ids),
+    refunds: createRefundRepo(database, box, ids, signal),
   };
 }

@@ -4,6 +4,7 @@ import type { Database } from '../db.ts';
 import { type DialectName, least, lockForUpdateSkipLocked } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, JobsTable } from '../schema.ts';
+import { earliestRunAt, type JobSignal } from './job-signal.ts';
 import { parseStringRecord } from './json.ts';
 
 type JobRow = Selectable<JobsTable>;
@@ -21,13 +22,14 @@ const QUEUES: Readonly<Record<JobQueueName, true>> = {
  * (`dead_at` set); a claim leases it to one worker until `locked_until`, after which any
  * worker may claim it again.
  */
-export function createJobQueue(database: Database): JobQueue {
+export function createJobQueue(database: Database, signal?: JobSignal): JobQueue {
   const { db, dialect } = database;
   const held = (id: string, workerId: string) =>
     db.updateTable('jobs').where('id', '=', id).where('locked_by', '=', workerId);
   return {
     async enqueue(job, now) {
       await insertJobs(db, dialect, [job], now);
+      signal?.(job.runAt);
     },
     async claim(workerId, now, leaseMs, limit, busyGroups = []) {
       if (!Number.isSafeInteger(limit) || limit < 1) return [];
@@ -77,6 +79,7 @@ export function createJobQueue(database: Database): JobQueue {
         .set({ run_at: runAt, last_error: error, locked_until: 0, locked_by: null })
         .where('dead_at', 'is', null)
         .execute();
+      signal?.(runAt);
     },
     async kill(id, workerId, error) {
       // The port gives no time; this is the only wall-clock read in storage (see dead_at).
@@ -120,15 +123,15 @@ export function createJobQueue(database: Database): JobQueue {
  * the live job keeps its row and payload and runs at the earlier of the two times. Two jobs
  * of one batch with the same key merge the same way first (one statement cannot touch a row
  * twice on PostgreSQL), and keyed rows go in key order, so concurrent batches lock the same
- * keys in the same order and cannot deadlock.
+ * keys in the same order and cannot deadlock. Returns the earliest run time written.
  */
 export async function insertJobs(
   db: Kysely<DB>,
   dialect: DialectName,
   jobs: readonly NewJob[],
   createdAt: number,
-): Promise<void> {
-  if (jobs.length === 0) return;
+): Promise<number | undefined> {
+  if (jobs.length === 0) return undefined;
   const unkeyed: NewJob[] = [];
   const keyed = new Map<string, NewJob>();
   for (const job of jobs) {
@@ -149,6 +152,7 @@ export async function insertJobs(
       })),
     )
     .execute();
+  return earliestRunAt(jobs);
 }
 
 /** A new job as stored: unlocked, no attempts yet. */

@@ -4,14 +4,16 @@ import type { IdGenerator } from '../../core/ids.ts';
 import type { DialectName } from '../dialect.ts';
 import type { DB, EventsTable, JobsTable, WebhookDeliveriesTable } from '../schema.ts';
 import { insertJobs, toJobRow } from './job-queue.ts';
+import { earliestRunAt, JobsWritten } from './job-signal.ts';
 import { parseStringArray } from './json.ts';
+import { insertNotification } from './provider-notification-repo.ts';
 
 /** Attempts a webhook delivery's job gets before it is given up. */
 export const WEBHOOK_MAX_ATTEMPTS = 8;
 
 /** True when `outbox` has nothing to write. */
 export function isEmptyOutbox(outbox: Outbox | undefined): boolean {
-  return (outbox?.events?.length ?? 0) === 0 && (outbox?.jobs?.length ?? 0) === 0;
+  return (outbox?.events?.length ?? 0) === 0 && (outbox?.jobs?.length ?? 0) === 0 && outbox?.notification === undefined;
 }
 
 /**
@@ -19,7 +21,9 @@ export function isEmptyOutbox(outbox: Outbox | undefined): boolean {
  * Each event is stored, then fanned out to every enabled endpoint of its account and mode
  * subscribed to its type (or to `*`): one pending delivery and one `deliver_webhook` job,
  * both due at the event's time, grouped by endpoint. Then the outbox's own jobs go in,
- * deduplicated by key (see {@link insertJobs}); `now` is their creation time.
+ * deduplicated by key (see {@link insertJobs}); `now` is their creation time. Returns the
+ * earliest run time of the jobs written. The notification that brought the change, if any, is
+ * stored with it.
  */
 export async function writeOutbox(
   trx: Kysely<DB>,
@@ -27,7 +31,9 @@ export async function writeOutbox(
   ids: IdGenerator,
   outbox: Outbox,
   now: number,
-): Promise<void> {
+): Promise<number | undefined> {
+  const written = new JobsWritten();
+  if (outbox.notification !== undefined) await insertNotification(trx, outbox.notification);
   const events = outbox.events ?? [];
   if (events.length > 0) {
     await trx.insertInto('events').values(events.map(toEventRow)).execute();
@@ -53,9 +59,11 @@ export async function writeOutbox(
       await trx.insertInto('webhook_deliveries').values(deliveries).execute();
       // No dedupe keys here: a plain insert.
       await trx.insertInto('jobs').values(jobs).execute();
+      written.note(earliestRunAt(jobs.map((job) => ({ runAt: job.run_at }))));
     }
   }
-  await insertJobs(trx, dialect, outbox.jobs ?? [], now);
+  written.note(await insertJobs(trx, dialect, outbox.jobs ?? [], now));
+  return written.earliest;
 }
 
 interface Subscriber {

@@ -212,9 +212,10 @@ forEachDatabase((kind) => {
   });
 
   describe('PaymentRepo: optimistic update', () => {
-    it('writes when the version matches and stores expectedVersion + 1', () =>
+    it('writes when the version matches and stores expectedVersion + 1; the customer stays as created', () =>
       run(async ({ payments }) => {
-        await payments.insert(payment());
+        const created = payment();
+        await payments.insert(created);
         const next = payment({
           status: 'failed',
           providerStatus: 'Declined',
@@ -227,7 +228,7 @@ forEachDatabase((kind) => {
           version: 99, // ignored: the stored version comes from expectedVersion
         });
         assert.equal(await payments.update(next, 0), true);
-        assert.deepEqual(await payments.getById('pay_01'), { ...next, version: 1 });
+        assert.deepEqual(await payments.getById('pay_01'), { ...next, customer: created.customer, version: 1 });
       }));
 
     it('refuses a stale version and leaves the row untouched', () =>

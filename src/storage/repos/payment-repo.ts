@@ -15,18 +15,27 @@ import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, PaymentsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { linkIdempotentResource } from './idempotency-repo.ts';
+import { type JobSignal, JobsWritten } from './job-signal.ts';
 import { parseStringRecord } from './json.ts';
 import { isEmptyOutbox, writeOutbox } from './outbox.ts';
 import { pageById } from './paging.ts';
 
 type PaymentRow = Selectable<PaymentsTable>;
-type Mutable = Omit<PaymentRow, 'id' | 'account_id' | 'mode' | 'created_at' | 'version'>;
+type Mutable = Omit<
+  PaymentRow,
+  'id' | 'account_id' | 'mode' | 'created_at' | 'version' | 'customer' | 'national_id_sealed'
+>;
 
 /**
  * Payments; the customer's national id is sealed by `box` into its own column. A write with
  * an outbox runs in one transaction with it; `ids` names the deliveries and jobs it fans out.
  */
-export function createPaymentRepo(database: Database, box: SecretBox, ids: IdGenerator): PaymentRepo {
+export function createPaymentRepo(
+  database: Database,
+  box: SecretBox,
+  ids: IdGenerator,
+  signal?: JobSignal,
+): PaymentRepo {
   const { db, dialect } = database;
   const toPayment = (row: PaymentRow) => rowToPayment(row, box);
   const byId = (id: string) => db.selectFrom('payments').selectAll().where('id', '=', id);
@@ -39,11 +48,12 @@ export function createPaymentRepo(database: Database, box: SecretBox, ids: IdGen
         mode: payment.mode,
         created_at: payment.createdAt,
         version: payment.version,
-        ...mutableColumns(payment, box),
+        ...customerColumns(payment.customer, box),
+        ...mutableColumns(payment),
       })
       .execute();
   const update = (trx: Kysely<DB>, next: Payment, expectedVersion: number) =>
-    updatePaymentRow(trx, box, next, expectedVersion);
+    updatePaymentRow(trx, next, expectedVersion);
 
   return {
     async insert(payment, outbox, reservation) {
@@ -52,11 +62,13 @@ export function createPaymentRepo(database: Database, box: SecretBox, ids: IdGen
         await insert(db, payment);
         return;
       }
+      const jobs = new JobsWritten();
       await db.transaction().execute(async (trx) => {
         if (reservation !== undefined) await linkIdempotentResource(trx, reservation, payment.id);
         await insert(trx, payment);
-        if (!noOutbox) await writeOutbox(trx, dialect, ids, outbox, payment.updatedAt);
+        if (!noOutbox) jobs.note(await writeOutbox(trx, dialect, ids, outbox, payment.updatedAt));
       });
+      jobs.signal(signal);
     },
     async getById(id) {
       const row = await byId(id).executeTakeFirst();
@@ -79,11 +91,14 @@ export function createPaymentRepo(database: Database, box: SecretBox, ids: IdGen
       if (outbox === undefined || isEmptyOutbox(outbox)) return update(db, next, expectedVersion);
       // The guarded UPDATE goes first: it takes the row lock (PostgreSQL), and when it matches
       // nothing the transaction ends having written nothing.
-      return db.transaction().execute(async (trx) => {
+      const jobs = new JobsWritten();
+      const written = await db.transaction().execute(async (trx) => {
         if (!(await update(trx, next, expectedVersion))) return false;
-        await writeOutbox(trx, dialect, ids, outbox, next.updatedAt);
+        jobs.note(await writeOutbox(trx, dialect, ids, outbox, next.updatedAt));
         return true;
       });
+      jobs.signal(signal);
+      return written;
     },
     async list(query) {
       const { rows, hasMore } = await pageById(filtered(db, query), query, 'payment');
@@ -104,23 +119,22 @@ function filtered(db: Kysely<DB>, query: PaymentListQuery): SelectQueryBuilder<D
   return q;
 }
 
-/** The guarded payment UPDATE, for writers that change a payment inside their own transaction. */
-export async function updatePaymentRow(
-  trx: Kysely<DB>,
-  box: SecretBox,
-  next: Payment,
-  expectedVersion: number,
-): Promise<boolean> {
+/**
+ * The guarded payment UPDATE, for writers that change a payment inside their own transaction.
+ * The customer is written once, at creation: nothing changes it, so its sealed national id is
+ * not sealed again on every update.
+ */
+export async function updatePaymentRow(trx: Kysely<DB>, next: Payment, expectedVersion: number): Promise<boolean> {
   const result = await trx
     .updateTable('payments')
-    .set({ ...mutableColumns(next, box), version: expectedVersion + 1 })
+    .set({ ...mutableColumns(next), version: expectedVersion + 1 })
     .where('id', '=', next.id)
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
 
-function mutableColumns(p: Payment, box: SecretBox): Mutable {
+function mutableColumns(p: Payment): Mutable {
   return {
     status: p.status,
     amount: p.amount,
@@ -134,7 +148,6 @@ function mutableColumns(p: Payment, box: SecretBox): Mutable {
     return_url: p.returnUrl,
     reference: p.reference,
     description: p.description,
-    ...customerColumns(p.customer, box),
     metadata: JSON.stringify(p.metadata),
     failure_code: p.failureCode,
     failure_message: p.failureMessage,

@@ -8,6 +8,7 @@ import { toSafeInteger } from '../safe-integer.ts';
 import type { DB, RefundsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { linkIdempotentResource } from './idempotency-repo.ts';
+import { type JobSignal, JobsWritten } from './job-signal.ts';
 import { parseStringRecord } from './json.ts';
 import { isEmptyOutbox, writeOutbox } from './outbox.ts';
 import { rowToPayment, updatePaymentRow } from './payment-repo.ts';
@@ -19,33 +20,41 @@ type RefundRow = Selectable<RefundsTable>;
  * versions: two refunds racing on one payment (in any number of processes) cannot both pass
  * the check of the refundable amount, because only one of them can move the payment's version.
  */
-export function createRefundRepo(database: Database, box: SecretBox, ids: IdGenerator): RefundRepo {
+export function createRefundRepo(database: Database, box: SecretBox, ids: IdGenerator, signal?: JobSignal): RefundRepo {
   const { db, dialect } = database;
   const byId = (id: string) => db.selectFrom('refunds').selectAll().where('id', '=', id);
-  const writeChange = (trx: Kysely<DB>, change: RefundWrite) => writeChangeImpl(trx, box, dialect, ids, change);
   return {
     async write(change: RefundWrite) {
-      return db
+      const jobs = new JobsWritten();
+      const written = await db
         .transaction()
-        .execute((trx) => writeChange(trx, change))
+        .execute((trx) => writeChange(trx, change, jobs))
         .catch((err: unknown) => {
           if (err instanceof LostRace) return false;
           throw err;
         });
+      if (written) jobs.signal(signal);
+      return written;
     },
     async reserve(paymentId, decide) {
-      return db.transaction().execute(async (trx) => {
+      const jobs = new JobsWritten();
+      const reserved = await db.transaction().execute(async (trx) => {
         const locked = lockForUpdate(trx.selectFrom('payments').selectAll().where('id', '=', paymentId), dialect);
         const row = await locked.executeTakeFirst();
         if (row === undefined) return undefined;
         const change = decide(rowToPayment(row, box));
         // The payment is held: its version guard cannot fail here.
-        if (!(await writeChange(trx, change))) throw new Error(`payment ${paymentId} changed while it was held`);
+        if (!(await writeChange(trx, change, jobs))) {
+          throw new Error(`payment ${paymentId} changed while it was held`);
+        }
         return change;
       });
+      jobs.signal(signal);
+      return reserved;
     },
     async hold(refundId, decide) {
-      return db
+      const jobs = new JobsWritten();
+      const held = await db
         .transaction()
         .execute(async (trx) => {
           const first = await trx
@@ -64,13 +73,15 @@ export function createRefundRepo(database: Database, box: SecretBox, ids: IdGene
           const refund = toRefund(row);
           const change = decide(refund, rowToPayment(payment, box));
           if (change === undefined) return refund;
-          if (!(await writeChange(trx, change))) throw new LostRace();
+          if (!(await writeChange(trx, change, jobs))) throw new LostRace();
           return change.refund.next;
         })
         .catch((err: unknown) => {
           if (err instanceof LostRace) return 'lost' as const;
           throw err;
         });
+      if (held !== 'lost') jobs.signal(signal);
+      return held;
     },
     async get(accountId, mode, id) {
       const row = await byId(id).where('account_id', '=', accountId).where('mode', '=', mode).executeTakeFirst();
@@ -99,19 +110,23 @@ export function createRefundRepo(database: Database, box: SecretBox, ids: IdGene
       return row === undefined ? undefined : toRefund(row);
     },
   };
+
+  function writeChange(trx: Kysely<DB>, change: RefundWrite, jobs: JobsWritten): Promise<boolean> {
+    return writeChangeIn(trx, dialect, ids, change, jobs);
+  }
 }
 
 class LostRace extends Error {}
 
-async function writeChangeImpl(
+async function writeChangeIn(
   trx: Kysely<DB>,
-  box: SecretBox,
   dialect: Database['dialect'],
   ids: IdGenerator,
   change: RefundWrite,
+  jobs: JobsWritten,
 ): Promise<boolean> {
   if (change.reservation) await linkIdempotentResource(trx, change.reservation, change.refund.next.id);
-  if (change.payment && !(await updatePaymentRow(trx, box, change.payment.next, change.payment.expectedVersion))) {
+  if (change.payment && !(await updatePaymentRow(trx, change.payment.next, change.payment.expectedVersion))) {
     return false;
   }
   if (!(await writeRefund(trx, change.refund.next, change.refund.expectedVersion))) {
@@ -119,7 +134,7 @@ async function writeChangeImpl(
     throw new LostRace();
   }
   if (change.outbox && !isEmptyOutbox(change.outbox)) {
-    await writeOutbox(trx, dialect, ids, change.outbox, change.refund.next.updatedAt);
+    jobs.note(await writeOutbox(trx, dialect, ids, change.outbox, change.refund.next.updatedAt));
   }
   return true;
 }

@@ -4,10 +4,11 @@ import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../schema.ts';
 import { insertJobs } from './job-queue.ts';
+import type { JobSignal } from './job-signal.ts';
 import { pageById } from './paging.ts';
 
 /** Webhook deliveries (made by the outbox) and their attempts. */
-export function createWebhookDeliveryRepo(database: Database): WebhookDeliveryRepo {
+export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal): WebhookDeliveryRepo {
   const { db, dialect } = database;
   return {
     async get(id) {
@@ -67,6 +68,7 @@ export function createWebhookDeliveryRepo(database: Database): WebhookDeliveryRe
         if (result.numUpdatedRows === 0n) throw new Error(`webhook delivery ${deliveryId} does not exist`);
         await insertJobs(trx, dialect, [job], now);
       });
+      signal?.(job.runAt);
     },
   };
 }
