@@ -40,6 +40,8 @@ export interface NewJob {
 export interface Outbox {
   readonly events?: readonly DomainEvent[];
   readonly jobs?: readonly NewJob[];
+  /** The provider notification that brought the change, stored with what it did. */
+  readonly notification?: ProviderNotification;
 }
 
 /** A claimed job. */
@@ -182,6 +184,15 @@ export interface ProviderNotification {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   readonly receivedAt: number;
+  /** What applying it did, when it is stored after it was applied. */
+  readonly processed?: NotificationProcessed;
+}
+
+/** What applying a provider notification did. */
+export interface NotificationProcessed {
+  readonly result: string;
+  readonly paymentId: string | null;
+  readonly at: number;
 }
 
 /** Provider notifications, stored raw. */
@@ -191,6 +202,8 @@ export interface ProviderNotificationRepo {
    * verified notification with the same provider event id, if any.
    */
   insert(notification: ProviderNotification): Promise<{ readonly duplicateOf: string | null }>;
+  /** The first verified notification stored of a provider event, if any. */
+  firstOf(connectorAccountId: string, providerEventId: string): Promise<string | undefined>;
   get(id: string): Promise<ProviderNotification | undefined>;
   /** Records what applying it did. */
   markProcessed(id: string, result: string, paymentId: string | null, now: number): Promise<void>;

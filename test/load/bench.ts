@@ -29,6 +29,8 @@
  *                               (default payment.captured; `*` for every event)
  *   BENCH_CPU_PROFILE=<dir>     run the gateway and emulators under `node --cpu-prof` (profiles
  *                               in <dir>, summarised at the end; `test/load/profile.ts <dir>`)
+ *   BENCH_PERF_MAP=1            start the gateway and emulators with a perf map, for an on-CPU
+ *                               profile by `perf record -F 999 -g -p <pid>` (the pids are logged)
  *   BENCH_ASSERT_GOALS=1        also exit non-zero when a goal is missed
  *
  * Exits non-zero when a request fails or answers non-2xx, or when payments, events and
@@ -235,6 +237,8 @@ async function startEmulator(dir: string, name: string): Promise<Emulator> {
 
 /** `node --cpu-prof` into BENCH_CPU_PROFILE, when asked for (written when the process ends gracefully). */
 function profileArgs(): string[] {
+  // `perf record -p <pid>` can name JavaScript frames of processes started with this flag.
+  if (process.env.BENCH_PERF_MAP === '1') return ['--perf-basic-prof-only-functions'];
   if (!PROFILE_DIR) return [];
   mkdirSync(PROFILE_DIR, { recursive: true });
   return ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];

@@ -3,7 +3,7 @@ import type { Payment } from '../payment/payment.ts';
 import { type PaymentStatus, transition } from '../payment/status.ts';
 import type { ProviderPaymentSnapshot } from '../ports.ts';
 import type { PaymentDeps } from './deps.ts';
-import { updatePayment } from './update-payment.ts';
+import { type CarriedNotification, updatePayment } from './update-payment.ts';
 
 /** Where a piece of provider news came from; decides what a bare `pending` means. */
 export type UpdateSource = 'create' | 'customer_return' | 'poll' | 'notification';
@@ -58,13 +58,15 @@ export function reportPaidSharesLeft(
 
 /**
  * Applies the provider's view of a payment through the state machine. Stale news (duplicates,
- * late or reordered notifications) changes nothing and is logged.
+ * late or reordered notifications) changes nothing and is logged. The notification that
+ * brought the news, when given, is stored with the change (see {@link updatePayment}).
  */
 export async function applyProviderUpdate(
   deps: Pick<PaymentDeps, 'payments' | 'clock' | 'log' | 'ids'>,
   payment: Payment,
   snapshot: ProviderPaymentSnapshot,
   source: UpdateSource,
+  notification?: CarriedNotification,
 ): Promise<Payment> {
   const offered = offeredStatus(snapshot, source);
   const money = snapshot.money;
@@ -76,52 +78,57 @@ export async function applyProviderUpdate(
     );
     return payment;
   }
-  return updatePayment(deps, payment, (fresh) => {
-    const now = deps.clock.now();
-    const { parts, changed } = partsAfter(deps, fresh, snapshot);
-    const t = transition(fresh.status, offered, { canceledByMerchant: fresh.canceledBy === 'merchant' });
-    if (t.kind === 'stale') {
-      deps.log.debug(
+  return updatePayment(
+    deps,
+    payment,
+    (fresh) => {
+      const now = deps.clock.now();
+      const { parts, changed } = partsAfter(deps, fresh, snapshot);
+      const t = transition(fresh.status, offered, { canceledByMerchant: fresh.canceledBy === 'merchant' });
+      if (t.kind === 'stale') {
+        deps.log.debug(
+          {
+            paymentId: fresh.id,
+            status: fresh.status,
+            offered,
+            providerStatus: snapshot.providerStatus,
+            source,
+          },
+          'stale provider update ignored',
+        );
+        return changed ? { ...fresh, parts, updatedAt: now } : undefined;
+      }
+      deps.log.info(
         {
           paymentId: fresh.id,
-          status: fresh.status,
-          offered,
+          from: t.from,
+          to: t.to,
           providerStatus: snapshot.providerStatus,
           source,
         },
-        'stale provider update ignored',
+        'payment status changed',
       );
-      return changed ? { ...fresh, parts, updatedAt: now } : undefined;
-    }
-    deps.log.info(
-      {
-        paymentId: fresh.id,
-        from: t.from,
-        to: t.to,
+      const failed = t.to === 'failed';
+      if (t.to === 'expired' || t.to === 'canceled') reportPaidSharesLeft(deps, fresh.id, t.to, parts);
+      if (t.from === 'canceled') {
+        deps.log.error(
+          { paymentId: fresh.id, providerStatus: snapshot.providerStatus },
+          'captured after the merchant canceled: refund it',
+        );
+      }
+      return {
+        ...fresh,
+        parts,
+        capturedAfterCancel: fresh.capturedAfterCancel || t.from === 'canceled',
+        capturedAt: t.to === 'captured' ? (fresh.capturedAt ?? now) : fresh.capturedAt,
+        status: t.to,
         providerStatus: snapshot.providerStatus,
-        source,
-      },
-      'payment status changed',
-    );
-    const failed = t.to === 'failed';
-    if (t.to === 'expired' || t.to === 'canceled') reportPaidSharesLeft(deps, fresh.id, t.to, parts);
-    if (t.from === 'canceled') {
-      deps.log.error(
-        { paymentId: fresh.id, providerStatus: snapshot.providerStatus },
-        'captured after the merchant canceled: refund it',
-      );
-    }
-    return {
-      ...fresh,
-      parts,
-      capturedAfterCancel: fresh.capturedAfterCancel || t.from === 'canceled',
-      capturedAt: t.to === 'captured' ? (fresh.capturedAt ?? now) : fresh.capturedAt,
-      status: t.to,
-      providerStatus: snapshot.providerStatus,
-      nextActionUrl: t.to === 'requires_action' ? fresh.nextActionUrl : null,
-      failureCode: failed ? 'provider_declined' : fresh.failureCode,
-      failureMessage: failed ? (snapshot.failureMessage ?? 'The payment was declined.') : fresh.failureMessage,
-      updatedAt: now,
-    };
-  });
+        nextActionUrl: t.to === 'requires_action' ? fresh.nextActionUrl : null,
+        failureCode: failed ? 'provider_declined' : fresh.failureCode,
+        failureMessage: failed ? (snapshot.failureMessage ?? 'The payment was declined.') : fresh.failureMessage,
+        updatedAt: now,
+      };
+    },
+    notification,
+  );
 }

@@ -1,5 +1,10 @@
 import { BawabaError } from '../errors.ts';
-import type { JobQueue, ProviderNotification, ProviderNotificationRepo } from '../event-ports.ts';
+import type {
+  JobQueue,
+  NotificationProcessed,
+  ProviderNotification,
+  ProviderNotificationRepo,
+} from '../event-ports.ts';
 import { stillWatched } from '../payment/status.ts';
 import type { ConnectorAccount, InboundNotification, NotificationOutcome, ProviderRefundNews } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
@@ -30,7 +35,8 @@ export const UNVERIFIED_BODY_KEPT = 1024;
 /**
  * A provider notification arrived: it is stored raw with its verification result whatever it
  * is; an unverifiable one changes nothing; a verified one is de-duplicated by the provider's
- * event id and applied through the same state machine as customer returns and polls.
+ * event id, applied through the same state machine as customer returns and polls, and stored
+ * with what it did (a crash before that leaves it unanswered, so the provider sends it again).
  */
 export async function receiveNotification(
   deps: NotificationDeps,
@@ -67,7 +73,16 @@ export async function receiveNotification(
     ),
     receivedAt: deps.clock.now(),
   };
-  const { duplicateOf } = await deps.notifications.insert(record);
+  if (outcome.kind === 'verified') {
+    const first = outcome.eventId === null ? undefined : await deps.notifications.firstOf(account.id, outcome.eventId);
+    if (first !== undefined) {
+      await deps.notifications.insert({ ...record, processed: processed(deps, `duplicate of ${first}`, null) });
+      return { status: 'duplicate' };
+    }
+    // Stored once it is applied, with what it did (in the transaction of the change it made).
+    return processNotification(deps, record, account, outcome, { attempt: 0, stored: false });
+  }
+  await deps.notifications.insert(record);
   if (outcome.kind === 'unverified') {
     deps.log.warn(
       { notificationId: record.id, connector: connectorId, reason: outcome.reason },
@@ -75,12 +90,30 @@ export async function receiveNotification(
     );
     return { status: 'unverified', reason: outcome.reason };
   }
-  if (outcome.kind === 'hint') return processHint(deps, record, account, outcome.providerPaymentId);
-  if (duplicateOf) {
-    await deps.notifications.markProcessed(record.id, `duplicate of ${duplicateOf}`, null, deps.clock.now());
-    return { status: 'duplicate' };
-  }
-  return processNotification(deps, record, account, outcome);
+  return processHint(deps, record, account, outcome.providerPaymentId);
+}
+
+function processed(deps: NotificationDeps, result: string, paymentId: string | null): NotificationProcessed {
+  return { result, paymentId, at: deps.clock.now() };
+}
+
+/** Where a notification being applied stands: stored already (a retry), or not yet. */
+export interface NotificationPass {
+  /** 0 when it has just arrived; the retry job's attempt after. */
+  readonly attempt: number;
+  readonly stored: boolean;
+}
+
+/** Records what a notification did: it is stored now with it, or its stored row is updated. */
+async function settle(
+  deps: NotificationDeps,
+  record: ProviderNotification,
+  pass: NotificationPass,
+  result: string,
+  paymentId: string | null,
+): Promise<void> {
+  if (pass.stored) await deps.notifications.markProcessed(record.id, result, paymentId, deps.clock.now());
+  else await deps.notifications.insert({ ...record, processed: processed(deps, result, paymentId) });
 }
 
 /**
@@ -200,7 +233,8 @@ export function reparseStored(
 }
 
 /**
- * Applies a stored, verified notification. One that names a payment Bawaba does not have yet
+ * Applies a verified notification, then records what it did: one that changes a payment is
+ * stored in the transaction of the change. One that names a payment Bawaba does not have yet
  * (it can arrive before the creation call returns) is retried by a `process_notification` job.
  */
 export async function processNotification(
@@ -208,25 +242,25 @@ export async function processNotification(
   record: ProviderNotification,
   account: ConnectorAccount,
   outcome: NotificationOutcome | undefined,
-  attempt = 0,
+  pass: NotificationPass,
 ): Promise<NotificationResult> {
-  const now = () => deps.clock.now();
   if (outcome?.kind === 'verified' && outcome.refund) {
-    return processRefundNews(deps, record, account, outcome.refund, attempt);
+    return processRefundNews(deps, record, account, outcome.refund, pass);
   }
   if (outcome?.kind !== 'verified' || outcome.snapshot === null) {
-    await deps.notifications.markProcessed(record.id, 'ignored', null, now());
+    await settle(deps, record, pass, 'ignored', null);
     return { status: 'ignored' };
   }
   const payment = await deps.payments.findByProviderId(account.id, outcome.snapshot.providerPaymentId);
   if (!payment) {
-    if (attempt === 0) await enqueueRetry(deps, record);
-    await deps.notifications.markProcessed(record.id, 'unmatched', null, now());
+    await settle(deps, record, pass, 'unmatched', null);
+    if (pass.attempt === 0) await enqueueRetry(deps, record);
     return { status: 'unmatched' };
   }
-  const after = await applyProviderUpdate(deps, payment, outcome.snapshot, 'notification');
+  const carried = pass.stored ? undefined : { record, stored: false };
+  const after = await applyProviderUpdate(deps, payment, outcome.snapshot, 'notification', carried);
   const status = after.version === payment.version ? 'stale' : 'applied';
-  await deps.notifications.markProcessed(record.id, status, payment.id, now());
+  if (!carried?.stored) await settle(deps, record, pass, status, payment.id);
   return { status, paymentId: payment.id };
 }
 
@@ -239,9 +273,8 @@ async function processRefundNews(
   record: ProviderNotification,
   account: ConnectorAccount,
   news: ProviderRefundNews,
-  attempt: number,
+  pass: NotificationPass,
 ): Promise<NotificationResult> {
-  const now = () => deps.clock.now();
   const payment = await deps.payments.findByProviderId(account.id, news.providerPaymentId);
   const refund = !payment
     ? undefined
@@ -249,18 +282,18 @@ async function processRefundNews(
       ? (await deps.refunds.listForPayment(payment.id)).find((r) => r.status === 'pending')
       : await deps.refunds.findByProviderId(payment.id, news.providerRefundId);
   if (!payment || !refund) {
-    if (attempt === 0) await enqueueRetry(deps, record);
-    await deps.notifications.markProcessed(record.id, 'unmatched', payment?.id ?? null, now());
+    await settle(deps, record, pass, 'unmatched', payment?.id ?? null);
+    if (pass.attempt === 0) await enqueueRetry(deps, record);
     return { status: 'unmatched' };
   }
   if (news.status === 'pending' || refund.status !== 'pending') {
-    await deps.notifications.markProcessed(record.id, 'stale', payment.id, now());
+    await settle(deps, record, pass, 'stale', payment.id);
     return { status: 'stale', paymentId: payment.id };
   }
   const failure = news.failureMessage
     ? { code: 'provider_declined' as const, message: news.failureMessage }
     : undefined;
   await settleRefund(deps, refund.id, news.status, failure);
-  await deps.notifications.markProcessed(record.id, 'applied', payment.id, now());
+  await settle(deps, record, pass, 'applied', payment.id);
   return { status: 'applied', paymentId: payment.id };
 }

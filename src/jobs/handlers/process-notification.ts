@@ -11,7 +11,8 @@ export async function processNotificationJob(deps: NotificationDeps, job: Job): 
   if (!record) return undefined;
   const account = await deps.connectorAccounts.get(record.connectorAccountId);
   if (!account) return undefined;
-  const result = await processNotification(deps, record, account, reparseStored(deps, record, account), job.attempts);
+  const outcome = reparseStored(deps, record, account);
+  const result = await processNotification(deps, record, account, outcome, { attempt: job.attempts, stored: true });
   if (result.status === 'unmatched') throw new Error(`no payment yet for notification ${record.id}`);
   return undefined;
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { forEachDatabase, withDatabase } from '../../../test/support/databases.ts';
 import { createManualClock } from '../../core/clock.ts';
-import type { DomainEvent, NewJob, WebhookEndpoint } from '../../core/event-ports.ts';
+import type { DomainEvent, NewJob, ProviderNotification, WebhookEndpoint } from '../../core/event-ports.ts';
 import { createIdGenerator, isId } from '../../core/ids.ts';
 import type { Payment } from '../../core/payment/payment.ts';
 import type { Database } from '../db.ts';
@@ -77,6 +77,22 @@ function endpoint(id: string, overrides: Partial<WebhookEndpoint> = {}): Webhook
     previousSecretExpiresAt: null,
     createdAt: T0,
     updatedAt: T0,
+    ...overrides,
+  };
+}
+
+function notification(id: string, overrides: Partial<ProviderNotification> = {}): ProviderNotification {
+  return {
+    id,
+    connector: 'checkout_com',
+    connectorAccountId: 'ca_1',
+    providerEventId: 'E-1',
+    eventType: 'payment_captured',
+    verified: true,
+    verificationError: null,
+    headers: { 'content-type': 'application/json' },
+    body: '{"id":"E-1"}',
+    receivedAt: T0 + 1_500,
     ...overrides,
   };
 }
@@ -161,6 +177,75 @@ forEachDatabase((kind) => {
           [await count(database, 'events'), await count(database, 'webhook_deliveries'), await count(database, 'jobs')],
           [1, 1, 2],
         );
+      }));
+
+    it('stores the notification that brought a change with it, or not at all when the change loses', () =>
+      run(async ({ payments, notifications }, database) => {
+        const stored = () =>
+          database.db
+            .selectFrom('provider_notifications')
+            .select(['id', 'result', 'payment_id', 'processed_at', 'duplicate_of'])
+            .orderBy('id')
+            .execute();
+        await payments.insert(payment());
+        assert.equal(await payments.update(payment({ status: 'processing' }), 0), true);
+        const processed = { result: 'applied', paymentId: 'pay_01', at: T0 + 2_000 };
+        const lost = await payments.update(payment({ status: 'captured' }), 0, {
+          events: [event('evt_1')],
+          notification: notification('ntf_1', { processed }),
+        });
+        assert.equal(lost, false);
+        assert.equal(await notifications.get('ntf_1'), undefined);
+        assert.equal(await notifications.firstOf('ca_1', 'E-1'), undefined);
+        const won = await payments.update(payment({ status: 'captured' }), 1, {
+          events: [event('evt_1')],
+          notification: notification('ntf_1', { processed }),
+        });
+        assert.equal(won, true);
+        assert.deepEqual(await notifications.get('ntf_1'), notification('ntf_1'));
+        assert.equal(await notifications.firstOf('ca_1', 'E-1'), 'ntf_1');
+        // A repeat of the same provider event, stored with a later change, is its duplicate.
+        assert.equal(
+          await payments.update(payment({ status: 'captured', providerStatus: 'Captured' }), 2, {
+            notification: notification('ntf_2', { processed }),
+          }),
+          true,
+        );
+        assert.equal(await notifications.firstOf('ca_1', 'E-1'), 'ntf_1');
+        assert.deepEqual(
+          (await stored()).map((r) => [r.id, r.result, r.payment_id, Number(r.processed_at), r.duplicate_of]),
+          [
+            ['ntf_1', 'applied', 'pay_01', T0 + 2_000, null],
+            ['ntf_2', 'applied', 'pay_01', T0 + 2_000, 'ntf_1'],
+          ],
+        );
+      }));
+
+    it('signals, after the commit, the earliest time a written job is due; nothing for a lost change', () =>
+      withDatabase(kind, async (database) => {
+        const heard: number[] = [];
+        const repos = createRepos(
+          database,
+          createSecretBox(randomBytes(32)),
+          createIdGenerator(createManualClock(T0)),
+          (runAt) => heard.push(runAt),
+        );
+        await repos.accounts.createAccount({ id: 'acct_1', name: 'M', createdAt: T0 });
+        await repos.webhookEndpoints.create(endpoint('we_1'));
+        await repos.payments.insert(payment(), { jobs: [reconcile('job_r', T0 + 60_000)] });
+        assert.deepEqual(heard, [T0 + 60_000]);
+        assert.equal(
+          await repos.payments.update(payment({ status: 'captured' }), 1, { events: [event('evt_1')] }),
+          false,
+        );
+        assert.deepEqual(heard, [T0 + 60_000]);
+        assert.equal(
+          await repos.payments.update(payment({ status: 'captured' }), 0, { events: [event('evt_1')] }),
+          true,
+        );
+        assert.deepEqual(heard, [T0 + 60_000, T0 + 1_000]);
+        await repos.payments.update(payment({ status: 'captured', providerStatus: 'x' }), 1);
+        assert.equal(heard.length, 2);
       }));
 
     it('fans an event out only to enabled endpoints of its account and mode subscribed to its type', () =>

@@ -21,40 +21,9 @@ const INSERT_ROUNDS = 3;
  */
 export function createProviderNotificationRepo(db: Kysely<DB>): ProviderNotificationRepo {
   return {
-    async insert(notification) {
-      const row = toRow(notification);
-      const eventId = notification.providerEventId;
-      if (!notification.verified || eventId === null) {
-        await db.insertInto('provider_notifications').values(row).execute();
-        return { duplicateOf: null };
-      }
-      for (let round = 0; round < INSERT_ROUNDS; round++) {
-        // On PostgreSQL a racing insert of the same event waits here for the other transaction
-        // to end, then either conflicts (it committed) or goes in (it rolled back).
-        const inserted = await db
-          .insertInto('provider_notifications')
-          .values(row)
-          .onConflict((oc) =>
-            oc.columns(['connector_account_id', 'provider_event_id']).where(FIRST_VERIFIED).doNothing(),
-          )
-          .returning('id')
-          .executeTakeFirst();
-        if (inserted !== undefined) return { duplicateOf: null };
-        const first = await db
-          .selectFrom('provider_notifications')
-          .select('id')
-          .where('connector_account_id', '=', notification.connectorAccountId)
-          .where('provider_event_id', '=', eventId)
-          .where(FIRST_VERIFIED)
-          .executeTakeFirst();
-        if (first === undefined) continue;
-        await db
-          .insertInto('provider_notifications')
-          .values({ ...row, duplicate_of: first.id })
-          .execute();
-        return { duplicateOf: first.id };
-      }
-      throw new Error(`provider notification ${notification.id}: the first one of its event kept disappearing`);
+    insert: (notification) => insertNotification(db, notification),
+    async firstOf(connectorAccountId, providerEventId) {
+      return (await firstVerified(db, connectorAccountId, providerEventId))?.id;
     },
     async purgeReceivedBefore(verifiedBefore, unverifiedBefore) {
       const result = await db
@@ -82,6 +51,51 @@ export function createProviderNotificationRepo(db: Kysely<DB>): ProviderNotifica
   };
 }
 
+function firstVerified(db: Kysely<DB>, connectorAccountId: string, providerEventId: string) {
+  return db
+    .selectFrom('provider_notifications')
+    .select('id')
+    .where('connector_account_id', '=', connectorAccountId)
+    .where('provider_event_id', '=', providerEventId)
+    .where(FIRST_VERIFIED)
+    .executeTakeFirst();
+}
+
+/**
+ * Stores a notification, inside the caller's transaction when `db` is one. A verified one that
+ * loses to a first of its event is stored as its duplicate (see the repository).
+ */
+export async function insertNotification(
+  db: Kysely<DB>,
+  notification: ProviderNotification,
+): Promise<{ readonly duplicateOf: string | null }> {
+  const row = toRow(notification);
+  const eventId = notification.providerEventId;
+  if (!notification.verified || eventId === null) {
+    await db.insertInto('provider_notifications').values(row).execute();
+    return { duplicateOf: null };
+  }
+  for (let round = 0; round < INSERT_ROUNDS; round++) {
+    // On PostgreSQL a racing insert of the same event waits here for the other transaction
+    // to end, then either conflicts (it committed) or goes in (it rolled back).
+    const inserted = await db
+      .insertInto('provider_notifications')
+      .values(row)
+      .onConflict((oc) => oc.columns(['connector_account_id', 'provider_event_id']).where(FIRST_VERIFIED).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted !== undefined) return { duplicateOf: null };
+    const first = await firstVerified(db, notification.connectorAccountId, eventId);
+    if (first === undefined) continue;
+    await db
+      .insertInto('provider_notifications')
+      .values({ ...row, duplicate_of: first.id })
+      .execute();
+    return { duplicateOf: first.id };
+  }
+  throw new Error(`provider notification ${notification.id}: the first one of its event kept disappearing`);
+}
+
 function toRow(n: ProviderNotification): Insertable<ProviderNotificationsTable> {
   return {
     id: n.id,
@@ -94,9 +108,9 @@ function toRow(n: ProviderNotification): Insertable<ProviderNotificationsTable> 
     headers: JSON.stringify(n.headers),
     body: n.body,
     duplicate_of: null,
-    result: null,
-    payment_id: null,
-    processed_at: null,
+    result: n.processed?.result ?? null,
+    payment_id: n.processed?.paymentId ?? null,
+    processed_at: n.processed?.at ?? null,
     received_at: n.receivedAt,
   };
 }
