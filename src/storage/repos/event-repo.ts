@@ -1,9 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DomainEvent, EventRepo } from '../../core/event-ports.ts';
+import { rowById } from '../compiled.ts';
 import { toSafeInteger } from '../safe-integer.ts';
 import type { DB, EventsTable } from '../schema.ts';
 import { parseObject } from './json.ts';
 import { pageById } from './paging.ts';
+
+const eventById = rowById('events');
 
 /** Events, written by the outbox (see `outbox.ts`) and read here, newest first. */
 export function createEventRepo(db: Kysely<DB>): EventRepo {
@@ -14,7 +17,7 @@ export function createEventRepo(db: Kysely<DB>): EventRepo {
       return row === undefined ? undefined : toEvent(row);
     },
     async getById(id) {
-      const row = await byId(id).executeTakeFirst();
+      const row = await eventById(db, id);
       return row === undefined ? undefined : toEvent(row);
     },
     async list(query) {

@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import { BawabaError } from '../../core/errors.ts';
 import type { IdempotencyClaim, IdempotencyRecord, IdempotencyRepo, IdempotencyReservation } from '../../core/ports.ts';
+import { compiled, slots } from '../compiled.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, IdempotencyKeysTable } from '../schema.ts';
 
@@ -17,7 +18,6 @@ const CLAIM_ATTEMPTS = 3;
  * loser's guard no longer holds once the winner's row version is visible to it.
  */
 export function createIdempotencyRepo(db: Kysely<DB>): IdempotencyRepo {
-  const update = (k: Key) => db.updateTable('idempotency_keys').where(keyIs(k));
   return {
     async claim(record, now) {
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
@@ -30,9 +30,7 @@ export function createIdempotencyRepo(db: Kysely<DB>): IdempotencyRepo {
       await linkIdempotentResource(db, { accountId, mode, key }, resourceId);
     },
     async complete(accountId, mode, key, status, body) {
-      await update({ accountId, mode, key })
-        .set({ state: 'done', response_status: status, response_body: body })
-        .execute();
+      await completeRow(db, { accountId, mode, key, status, body });
     },
     async release(accountId, mode, key) {
       await release(db, { accountId, mode, key });
@@ -55,14 +53,9 @@ export async function linkIdempotentResource(
   reservation: IdempotencyReservation,
   resourceId: string,
 ): Promise<void> {
-  const result = await trx
-    .updateTable('idempotency_keys')
-    .set({ resource_id: resourceId })
-    .where(keyIs(reservation))
-    .where('state', '=', 'in_progress')
-    .where((eb) => eb.or([eb('resource_id', 'is', null), eb('resource_id', '=', resourceId)]))
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) {
+  const { accountId, mode, key } = reservation;
+  const result = await linkRow(trx, { accountId, mode, key, resourceId });
+  if (result.numAffectedRows !== 1n) {
     throw new BawabaError('idempotency_key_in_use', undefined, 'Idempotency-Key');
   }
 }
@@ -72,18 +65,36 @@ function keyIs(k: Key) {
     eb.and([eb('account_id', '=', k.accountId), eb('mode', '=', k.mode), eb('key', '=', k.key)]);
 }
 
+// Every request with a key runs these three: compiled once (see `compiled`).
+const claimRow = compiled<Row, Row>((db, param, first) =>
+  db
+    .insertInto('idempotency_keys')
+    .values(slots(param, first))
+    .onConflict((oc) => oc.columns(['account_id', 'mode', 'key']).doNothing())
+    .returningAll(),
+);
+const linkRow = compiled<Key & { resourceId: string }, unknown>((db, param) =>
+  db
+    .updateTable('idempotency_keys')
+    .set({ resource_id: param('resourceId') })
+    .where(keyIs({ accountId: param('accountId'), mode: param('mode'), key: param('key') }))
+    .where('state', '=', 'in_progress')
+    .where((eb) => eb.or([eb('resource_id', 'is', null), eb('resource_id', '=', param('resourceId'))])),
+);
+const completeRow = compiled<Key & { status: number; body: string }, unknown>((db, param) =>
+  db
+    .updateTable('idempotency_keys')
+    .set({ state: 'done', response_status: param('status'), response_body: param('body') })
+    .where(keyIs({ accountId: param('accountId'), mode: param('mode'), key: param('key') })),
+);
+
 /** One round of the claim; undefined when the row read in between was deleted. */
 async function claimOnce(
   db: Kysely<DB>,
   record: IdempotencyRecord,
   now: number,
 ): Promise<IdempotencyClaim | undefined> {
-  const inserted = await db
-    .insertInto('idempotency_keys')
-    .values(freshRow(record))
-    .onConflict((oc) => oc.columns(['account_id', 'mode', 'key']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const inserted = (await claimRow(db, freshRow(record))).rows[0];
   if (inserted !== undefined) return { kind: 'claimed', record: toRecord(inserted) };
 
   const existing = await read(db, record);

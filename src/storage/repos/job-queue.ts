@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Job, JobQueue, JobQueueName, NewJob } from '../../core/event-ports.ts';
+import { type CompiledRun, compiled, slots } from '../compiled.ts';
 import type { Database } from '../db.ts';
 import { type DialectName, least, lockForUpdateSkipLocked } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
@@ -24,6 +25,15 @@ const QUEUES: Readonly<Record<JobQueueName, true>> = {
  */
 export function createJobQueue(database: Database, signal?: JobSignal): JobQueue {
   const { db, dialect } = database;
+  // The claim of every poll with no busy group: compiled once (see `compiled`).
+  const claimDue = compiled<ClaimParams, JobRow>((trx, param) =>
+    claimQuery(
+      trx,
+      dialect,
+      { now: param('now'), lockedUntil: param('lockedUntil'), workerId: param('workerId'), limit: param('limit') },
+      [],
+    ),
+  );
   const held = (id: string, workerId: string) =>
     db.updateTable('jobs').where('id', '=', id).where('locked_by', '=', workerId);
   return {
@@ -33,46 +43,15 @@ export function createJobQueue(database: Database, signal?: JobSignal): JobQueue
     },
     async claim(workerId, now, leaseMs, limit, busyGroups = []) {
       if (!Number.isSafeInteger(limit) || limit < 1) return [];
-      let due = db
-        .selectFrom('jobs')
-        .select('id')
-        .where('dead_at', 'is', null)
-        .where('run_at', '<=', now)
-        .where('locked_until', '<=', now);
-      if (busyGroups.length > 0) {
-        due = due.where((eb) => eb.or([eb('group_key', 'is', null), eb('group_key', 'not in', busyGroups)]));
-      }
-      // One statement, so it is atomic on both databases. On PostgreSQL the CTE locks the rows
-      // it picks and skips rows other claims hold; the outer guard re-checks each row after any
-      // wait. The CTE is MATERIALIZED because a plain `id IN (subquery)` may be planned as a
-      // nested loop that re-runs the subquery per row: the re-run no longer sees the rows this
-      // statement already locked and picks others, claiming more than `limit`. On SQLite an
-      // UPDATE outside a transaction takes the write lock before it reads (waiting up to
-      // busy_timeout), so another process's claim, even on the same file, runs wholly before
-      // or after this one and sees its leases.
-      const picked = lockForUpdateSkipLocked(due.orderBy('run_at').orderBy('id').limit(limit), dialect);
-      const rows = await db
-        .with(
-          (cte) => cte('due').materialized(),
-          () => picked,
-        )
-        .updateTable('jobs')
-        .set((eb) => ({ locked_until: now + leaseMs, locked_by: workerId, attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
-        .where('dead_at', 'is', null)
-        .where('locked_until', '<=', now)
-        .returningAll()
-        .execute();
+      const rows =
+        busyGroups.length === 0
+          ? (await claimDue(db, { now, lockedUntil: now + leaseMs, workerId, limit })).rows
+          : await claimQuery(db, dialect, { now, lockedUntil: now + leaseMs, workerId, limit }, busyGroups).execute();
       // RETURNING follows no ORDER BY: restore the claim order.
       return rows.map(toJob).sort((a, b) => a.runAt - b.runAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async complete(id, workerId) {
-      await db
-        .deleteFrom('jobs')
-        .where('id', '=', id)
-        .where('locked_by', '=', workerId)
-        .where('dead_at', 'is', null)
-        .execute();
+      await completeJob(db, { id, workerId });
     },
     async retry(id, workerId, runAt, error) {
       await held(id, workerId)
@@ -118,6 +97,57 @@ export function createJobQueue(database: Database, signal?: JobSignal): JobQueue
   };
 }
 
+interface ClaimParams {
+  readonly now: number;
+  readonly lockedUntil: number;
+  readonly workerId: string;
+  readonly limit: number;
+}
+
+/**
+ * Leases up to `limit` due jobs to a worker, passing over those of `busyGroups`; returns them.
+ *
+ * One statement, so it is atomic on both databases. On PostgreSQL the CTE locks the rows it
+ * picks and skips rows other claims hold; the outer guard re-checks each row after any wait.
+ * The CTE is MATERIALIZED because a plain `id IN (subquery)` may be planned as a nested loop
+ * that re-runs the subquery per row: the re-run no longer sees the rows this statement already
+ * locked and picks others, claiming more than `limit`. On SQLite an UPDATE outside a transaction
+ * takes the write lock before it reads (waiting up to busy_timeout), so another process's claim,
+ * even on the same file, runs wholly before or after this one and sees its leases.
+ */
+function claimQuery(db: Kysely<DB>, dialect: DialectName, p: ClaimParams, busyGroups: readonly string[]) {
+  let due = db
+    .selectFrom('jobs')
+    .select('id')
+    .where('dead_at', 'is', null)
+    .where('run_at', '<=', p.now)
+    .where('locked_until', '<=', p.now);
+  if (busyGroups.length > 0) {
+    due = due.where((eb) => eb.or([eb('group_key', 'is', null), eb('group_key', 'not in', busyGroups)]));
+  }
+  const picked = lockForUpdateSkipLocked(due.orderBy('run_at').orderBy('id').limit(p.limit), dialect);
+  return db
+    .with(
+      (cte) => cte('due').materialized(),
+      () => picked,
+    )
+    .updateTable('jobs')
+    .set((eb) => ({ locked_until: p.lockedUntil, locked_by: p.workerId, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
+    .where('dead_at', 'is', null)
+    .where('locked_until', '<=', p.now)
+    .returningAll();
+}
+
+// The completion runs for every job: compiled once (see `compiled`).
+const completeJob = compiled<{ id: string; workerId: string }, unknown>((db, param) =>
+  db
+    .deleteFrom('jobs')
+    .where('id', '=', param('id'))
+    .where('locked_by', '=', param('workerId'))
+    .where('dead_at', 'is', null),
+);
+
 /**
  * Inserts jobs, honouring dedupe keys: a job whose key a live job already holds is not added;
  * the live job keeps its row and payload and runs at the earlier of the two times. Two jobs
@@ -143,17 +173,28 @@ export async function insertJobs(
     keyed.set(job.dedupeKey, first === undefined ? job : { ...first, runAt: Math.min(first.runAt, job.runAt) });
   }
   const ordered = [...keyed.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, job]) => job);
-  await db
+  const rows = [...ordered, ...unkeyed].map((job) => toJobRow(job, createdAt));
+  if (rows.length === 1) await upsertJob[dialect](db, rows[0] as Insertable<JobsTable>);
+  else await upsertJobs(db, dialect, rows).execute();
+  return earliestRunAt(jobs);
+}
+
+function upsertJobs(db: Kysely<DB>, dialect: DialectName, rows: readonly Insertable<JobsTable>[]) {
+  return db
     .insertInto('jobs')
-    .values([...ordered, ...unkeyed].map((job) => toJobRow(job, createdAt)))
+    .values(rows)
     .onConflict((oc) =>
       oc.column('dedupe_key').doUpdateSet((eb) => ({
         run_at: least(dialect, eb.ref('jobs.run_at'), eb.ref('excluded.run_at')),
       })),
-    )
-    .execute();
-  return earliestRunAt(jobs);
+    );
 }
+
+// Most writes add one job: that insert is compiled once per dialect (see `compiled`).
+const upsertJob: Readonly<Record<DialectName, CompiledRun<Insertable<JobsTable>, unknown>>> = {
+  sqlite: compiled((db, param, first) => upsertJobs(db, 'sqlite', [slots(param, first)])),
+  postgres: compiled((db, param, first) => upsertJobs(db, 'postgres', [slots(param, first)])),
+};
 
 /** A new job as stored: unlocked, no attempts yet. */
 export function toJobRow(job: NewJob, createdAt: number): Insertable<JobsTable> {

@@ -1,6 +1,8 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { DomainEvent, NewJob, Outbox } from '../../core/event-ports.ts';
 import type { IdGenerator } from '../../core/ids.ts';
+import type { Mode } from '../../core/payment/payment.ts';
+import { compiled, slots } from '../compiled.ts';
 import type { DialectName } from '../dialect.ts';
 import type { DB, EventsTable, JobsTable, WebhookDeliveriesTable } from '../schema.ts';
 import { insertJobs, toJobRow } from './job-queue.ts';
@@ -36,7 +38,7 @@ export async function writeOutbox(
   if (outbox.notification !== undefined) await insertNotification(trx, outbox.notification);
   const events = outbox.events ?? [];
   if (events.length > 0) {
-    await trx.insertInto('events').values(events.map(toEventRow)).execute();
+    for (const event of events) await insertEvent(trx, toEventRow(event));
     const deliveries: Insertable<WebhookDeliveriesTable>[] = [];
     const jobs: Insertable<JobsTable>[] = [];
     const subscribers = subscribersOf(trx);
@@ -56,9 +58,9 @@ export async function writeOutbox(
       }
     }
     if (deliveries.length > 0) {
-      await trx.insertInto('webhook_deliveries').values(deliveries).execute();
+      for (const delivery of deliveries) await insertDelivery(trx, delivery);
       // No dedupe keys here: a plain insert.
-      await trx.insertInto('jobs').values(jobs).execute();
+      for (const job of jobs) await insertJob(trx, job);
       written.note(earliestRunAt(jobs.map((job) => ({ runAt: job.run_at }))));
     }
   }
@@ -81,20 +83,12 @@ function subscribersOf(trx: Kysely<DB>): (event: DomainEvent) => Promise<string[
     const key = `${event.accountId}\u0000${event.mode}`;
     let endpoints = cache.get(key);
     if (endpoints === undefined) {
-      endpoints = trx
-        .selectFrom('webhook_endpoints')
-        .select(['id', 'enabled_events'])
-        .where('account_id', '=', event.accountId)
-        .where('mode', '=', event.mode)
-        .where('status', '=', 'enabled')
-        .orderBy('id')
-        .execute()
-        .then((rows) =>
-          rows.map((r) => ({
-            id: r.id,
-            enabledEvents: parseStringArray(r.enabled_events, 'webhook_endpoints.enabled_events'),
-          })),
-        );
+      endpoints = selectSubscribers(trx, { accountId: event.accountId, mode: event.mode }).then(({ rows }) =>
+        rows.map((r) => ({
+          id: r.id,
+          enabledEvents: parseStringArray(r.enabled_events, 'webhook_endpoints.enabled_events'),
+        })),
+      );
       cache.set(key, endpoints);
     }
     return (await endpoints)
@@ -102,6 +96,28 @@ function subscribersOf(trx: Kysely<DB>): (event: DomainEvent) => Promise<string[
       .map((e) => e.id);
   };
 }
+
+// Every state change with news runs these: compiled once (see `compiled`). One row per
+// statement: an outbox holds one or two events, and a statement's shape cannot vary.
+const insertEvent = compiled<Insertable<EventsTable>, unknown>((db, param, first) =>
+  db.insertInto('events').values(slots(param, first)),
+);
+const insertDelivery = compiled<Insertable<WebhookDeliveriesTable>, unknown>((db, param, first) =>
+  db.insertInto('webhook_deliveries').values(slots(param, first)),
+);
+const insertJob = compiled<Insertable<JobsTable>, unknown>((db, param, first) =>
+  db.insertInto('jobs').values(slots(param, first)),
+);
+const selectSubscribers = compiled<{ accountId: string; mode: Mode }, { id: string; enabled_events: string }>(
+  (db, param) =>
+    db
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'enabled_events'])
+      .where('account_id', '=', param('accountId'))
+      .where('mode', '=', param('mode'))
+      .where('status', '=', 'enabled')
+      .orderBy('id'),
+);
 
 function toEventRow(event: DomainEvent): Insertable<EventsTable> {
   return {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { IdGenerator } from '../../core/ids.ts';
 import {
   type Customer,
@@ -10,6 +10,7 @@ import {
 } from '../../core/payment/payment.ts';
 import { isPaymentStatus, type PaymentStatus } from '../../core/payment/status.ts';
 import type { PaymentListQuery, PaymentRepo } from '../../core/ports.ts';
+import { compiled, slots } from '../compiled.ts';
 import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, PaymentsTable } from '../schema.ts';
@@ -40,18 +41,15 @@ export function createPaymentRepo(
   const toPayment = (row: PaymentRow) => rowToPayment(row, box);
   const byId = (id: string) => db.selectFrom('payments').selectAll().where('id', '=', id);
   const insert = (trx: Kysely<DB>, payment: Payment) =>
-    trx
-      .insertInto('payments')
-      .values({
-        id: payment.id,
-        account_id: payment.accountId,
-        mode: payment.mode,
-        created_at: payment.createdAt,
-        version: payment.version,
-        ...customerColumns(payment.customer, box),
-        ...mutableColumns(payment),
-      })
-      .execute();
+    insertRow(trx, {
+      id: payment.id,
+      account_id: payment.accountId,
+      mode: payment.mode,
+      created_at: payment.createdAt,
+      version: payment.version,
+      ...customerColumns(payment.customer, box),
+      ...mutableColumns(payment),
+    });
   const update = (trx: Kysely<DB>, next: Payment, expectedVersion: number) =>
     updatePaymentRow(trx, next, expectedVersion);
 
@@ -71,7 +69,7 @@ export function createPaymentRepo(
       jobs.signal(signal);
     },
     async getById(id) {
-      const row = await byId(id).executeTakeFirst();
+      const row = (await selectById(db, { id })).rows[0];
       return row === undefined ? undefined : toPayment(row);
     },
     async get(accountId, mode, id) {
@@ -79,12 +77,7 @@ export function createPaymentRepo(
       return row === undefined ? undefined : toPayment(row);
     },
     async findByProviderId(connectorAccountId, providerPaymentId) {
-      const row = await db
-        .selectFrom('payments')
-        .selectAll()
-        .where('connector_account_id', '=', connectorAccountId)
-        .where('provider_payment_id', '=', providerPaymentId)
-        .executeTakeFirst();
+      const row = (await selectByProviderId(db, { connectorAccountId, providerPaymentId })).rows[0];
       return row === undefined ? undefined : toPayment(row);
     },
     async update(next, expectedVersion, outbox) {
@@ -125,14 +118,39 @@ function filtered(db: Kysely<DB>, query: PaymentListQuery): SelectQueryBuilder<D
  * not sealed again on every update.
  */
 export async function updatePaymentRow(trx: Kysely<DB>, next: Payment, expectedVersion: number): Promise<boolean> {
-  const result = await trx
-    .updateTable('payments')
-    .set({ ...mutableColumns(next), version: expectedVersion + 1 })
-    .where('id', '=', next.id)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  const result = await updateRow(trx, {
+    ...mutableColumns(next),
+    version: expectedVersion + 1,
+    id: next.id,
+    expected_version: expectedVersion,
+  });
+  return result.numAffectedRows === 1n;
 }
+
+// The payment path's statements, compiled once (see `compiled`).
+const selectById = compiled<{ id: string }, PaymentRow>((db, param) =>
+  db.selectFrom('payments').selectAll().where('id', '=', param('id')),
+);
+const selectByProviderId = compiled<{ connectorAccountId: string; providerPaymentId: string }, PaymentRow>(
+  (db, param) =>
+    db
+      .selectFrom('payments')
+      .selectAll()
+      .where('connector_account_id', '=', param('connectorAccountId'))
+      .where('provider_payment_id', '=', param('providerPaymentId')),
+);
+const insertRow = compiled<Insertable<PaymentsTable>, unknown>((db, param, first) =>
+  db.insertInto('payments').values(slots(param, first)),
+);
+type RowUpdate = Mutable & { version: number; id: string; expected_version: number };
+const updateRow = compiled<RowUpdate, unknown>((db, param, first) => {
+  const { id: _id, expected_version: _expected, ...set } = slots(param, first);
+  return db
+    .updateTable('payments')
+    .set(set)
+    .where('id', '=', param('id'))
+    .where('version', '=', param('expected_version'));
+});
 
 function mutableColumns(p: Payment): Mutable {
   return {

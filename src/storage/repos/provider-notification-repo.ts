@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { ProviderNotification, ProviderNotificationRepo } from '../../core/event-ports.ts';
+import { compiled, slots } from '../compiled.ts';
 import { toSafeInteger } from '../safe-integer.ts';
 import type { DB, ProviderNotificationsTable } from '../schema.ts';
 import { parseStringRecord } from './json.ts';
@@ -51,15 +52,26 @@ export function createProviderNotificationRepo(db: Kysely<DB>): ProviderNotifica
   };
 }
 
-function firstVerified(db: Kysely<DB>, connectorAccountId: string, providerEventId: string) {
-  return db
+async function firstVerified(db: Kysely<DB>, connectorAccountId: string, providerEventId: string) {
+  return (await selectFirst(db, { connectorAccountId, providerEventId })).rows[0];
+}
+
+// Every verified notification runs these two: compiled once (see `compiled`).
+const selectFirst = compiled<{ connectorAccountId: string; providerEventId: string }, { id: string }>((db, param) =>
+  db
     .selectFrom('provider_notifications')
     .select('id')
-    .where('connector_account_id', '=', connectorAccountId)
-    .where('provider_event_id', '=', providerEventId)
-    .where(FIRST_VERIFIED)
-    .executeTakeFirst();
-}
+    .where('connector_account_id', '=', param('connectorAccountId'))
+    .where('provider_event_id', '=', param('providerEventId'))
+    .where(FIRST_VERIFIED),
+);
+const insertFirst = compiled<Insertable<ProviderNotificationsTable>, { id: string }>((db, param, first) =>
+  db
+    .insertInto('provider_notifications')
+    .values(slots(param, first))
+    .onConflict((oc) => oc.columns(['connector_account_id', 'provider_event_id']).where(FIRST_VERIFIED).doNothing())
+    .returning('id'),
+);
 
 /**
  * Stores a notification, inside the caller's transaction when `db` is one. A verified one that
@@ -78,12 +90,7 @@ export async function insertNotification(
   for (let round = 0; round < INSERT_ROUNDS; round++) {
     // On PostgreSQL a racing insert of the same event waits here for the other transaction
     // to end, then either conflicts (it committed) or goes in (it rolled back).
-    const inserted = await db
-      .insertInto('provider_notifications')
-      .values(row)
-      .onConflict((oc) => oc.columns(['connector_account_id', 'provider_event_id']).where(FIRST_VERIFIED).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const inserted = (await insertFirst(db, row)).rows[0];
     if (inserted !== undefined) return { duplicateOf: null };
     const first = await firstVerified(db, notification.connectorAccountId, eventId);
     if (first === undefined) continue;

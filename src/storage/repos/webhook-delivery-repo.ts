@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { WebhookAttempt, WebhookDelivery, WebhookDeliveryRepo } from '../../core/event-ports.ts';
+import { rowById } from '../compiled.ts';
 import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../schema.ts';
@@ -7,12 +8,14 @@ import { insertJobs } from './job-queue.ts';
 import type { JobSignal } from './job-signal.ts';
 import { pageById } from './paging.ts';
 
+const deliveryById = rowById('webhook_deliveries');
+
 /** Webhook deliveries (made by the outbox) and their attempts. */
 export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal): WebhookDeliveryRepo {
   const { db, dialect } = database;
   return {
     async get(id) {
-      const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await deliveryById(db, id);
       return row === undefined ? undefined : toDelivery(row);
     },
     async listForEndpoint(endpointId, page) {

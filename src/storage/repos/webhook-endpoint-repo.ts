@@ -1,11 +1,14 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { WebhookEndpoint, WebhookEndpointRepo } from '../../core/event-ports.ts';
+import { rowById } from '../compiled.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, WebhookEndpointsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { parseStringArray } from './json.ts';
 
 type EndpointRow = Selectable<WebhookEndpointsTable>;
+
+const endpointById = rowById('webhook_endpoints');
 
 /** Merchant webhook endpoints; the signing secrets are sealed by `box`. */
 export function createWebhookEndpointRepo(db: Kysely<DB>, box: SecretBox): WebhookEndpointRepo {
@@ -60,7 +63,7 @@ export function createWebhookEndpointRepo(db: Kysely<DB>, box: SecretBox): Webho
       return row === undefined ? undefined : toEndpoint(row);
     },
     async getById(id) {
-      const row = await byId(id).executeTakeFirst();
+      const row = await endpointById(db, id);
       return row === undefined ? undefined : toEndpoint(row);
     },
     async list(accountId, mode) {
