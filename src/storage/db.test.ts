@@ -164,3 +164,36 @@ describe('PostgreSQL int8 parsing', { skip: postgres === undefined && 'no Postgr
     });
   });
 });
+
+describe('PostgreSQL prepared statements', { skip: postgres === undefined && 'no PostgreSQL configured' }, () => {
+  it('prepares a query with parameters once per connection, and prepares it again after a migration changed its table', async () => {
+    if (postgres === undefined) return;
+    const shared = await postgres.openShared();
+    const [a, b] = [await shared.open(), await shared.open()];
+    try {
+      await sql`create table prepared_probe (id text primary key)`.execute(a.db);
+      await sql`insert into prepared_probe values ('x')`.execute(a.db);
+      const read = (id: string) =>
+        a.db
+          .connection()
+          .execute((c) => sql<Record<string, unknown>>`select * from prepared_probe where id = ${id}`.execute(c));
+      assert.deepEqual((await read('x')).rows, [{ id: 'x' }]);
+      // On the connection that ran it, the query is a prepared statement now; it runs again as one.
+      const kept = await a.db.connection().execute(async (c) => {
+        await sql`select * from prepared_probe where id = ${'x'}`.execute(c);
+        await sql`select * from prepared_probe where id = ${'y'}`.execute(c);
+        return sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements
+          where statement = 'select * from prepared_probe where id = $1'`.execute(c);
+      });
+      assert.deepEqual(kept.rows, [{ n: 1 }]);
+      // Another process adds a column: the statement prepared above would now return another shape.
+      await sql`alter table prepared_probe add column note text`.execute(b.db);
+      assert.deepEqual((await read('x')).rows, [{ id: 'x', note: null }]);
+      assert.deepEqual((await read('x')).rows, [{ id: 'x', note: null }]);
+    } finally {
+      await a.close();
+      await b.close();
+      await shared.dispose();
+    }
+  });
+});

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import { type DialectName, isUniqueViolation, sqliteDialect } from './dialect.ts';
 import { toSafeInteger } from './safe-integer.ts';
@@ -67,7 +68,7 @@ async function openPostgres(url: string): Promise<Database> {
   // An idle client dropped by the server emits 'error' on the pool; unhandled, it would kill
   // the process. The pool replaces the client; queries in flight report their own errors.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });
   try {
     await (schema === null ? sql`select 1`.execute(db) : createSchema(db, schema));
   } catch (error) {
@@ -77,6 +78,61 @@ async function openPostgres(url: string): Promise<Database> {
     });
   }
   return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** Distinct statement names kept; past this many, a statement's name is worked out again. */
+const STATEMENT_NAMES_KEPT = 1000;
+/** SQLSTATE of "cached plan must not change result type": a table changed under a statement. */
+const PG_FEATURE_NOT_SUPPORTED = '0A000';
+
+/**
+ * The pool as Kysely's PostgreSQL driver sees it, except that a query with parameters runs as
+ * a named prepared statement: each connection parses and plans its text once and reuses the
+ * plan (PostgreSQL may still re-plan it for the values), instead of parsing and planning every
+ * query afresh. The name is a hash of the text, so the same text has the same name on every
+ * connection. Queries without parameters (transaction control, DDL, and texts that may hold
+ * several statements) run as before.
+ *
+ * When another process migrates a table under a statement this one has prepared, PostgreSQL
+ * refuses to run it ("cached plan must not change result type"): the text gets a new name and
+ * the query is sent once more, prepared afresh. Outside a transaction that is invisible; inside
+ * one, the transaction has failed already and its request fails once.
+ */
+function preparingStatements(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  let generation = 0;
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) {
+      if (names.size >= STATEMENT_NAMES_KEPT) names.clear();
+      name = `b${generation}_${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      const prepared = async (text: string, values: unknown[]) => {
+        try {
+          return await client.query({ name: nameOf(text), text, values });
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== PG_FEATURE_NOT_SUPPORTED) throw error;
+          generation += 1;
+          names.clear();
+          return client.query({ name: nameOf(text), text, values });
+        }
+      };
+      return {
+        query: ((text: string, parameters: readonly unknown[]) =>
+          parameters.length > 0
+            ? prepared(text, [...parameters])
+            : client.query(text, [...parameters])) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
 }
 
 /** This pool's own parser (never the global one): int8 as a number, or an error if unsafe. */
