@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
 /** Nothing loads, nothing frames, no form posts anywhere: right for JSON and for errors. */
 const LOCKED_DOWN = {
@@ -17,7 +18,7 @@ export interface SecurityHeaderOptions {
   readonly hsts: boolean;
 }
 
-function helmetOptions(options: SecurityHeaderOptions): FastifyHelmetOptions {
+function helmetOptions(options: SecurityHeaderOptions): HelmetOptions {
   return {
     contentSecurityPolicy: { useDefaults: false, directives: LOCKED_DOWN },
     frameguard: { action: 'deny' },
@@ -28,13 +29,40 @@ function helmetOptions(options: SecurityHeaderOptions): FastifyHelmetOptions {
 }
 
 /**
- * Security headers on every answer, from `@fastify/helmet`: `nosniff`, no framing, no referrer,
- * a CSP under which nothing loads (HTML pages widen it with {@link pageHelmet}), HSTS when the
- * public URL is https; and `Cache-Control: no-store` unless a route chose otherwise, so no API
- * answer (a new webhook secret, an error) is kept by a cache.
+ * The headers `helmet` sets for `options`, worked out once: with static directives they depend
+ * on nothing in the request, and building them per request cost more than the rest of a
+ * notification's answer.
+ */
+function helmetHeaders(options: HelmetOptions): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let finished = false;
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+    finished = true;
+  });
+  if (!finished) throw new Error('helmet did not set its headers synchronously');
+  return Object.freeze(headers);
+}
+
+/**
+ * Security headers on every answer, worked out by `helmet` once: `nosniff`, no framing, no
+ * referrer, a CSP under which nothing loads (HTML pages widen it with {@link pageHelmet}), HSTS
+ * when the public URL is https; and `Cache-Control: no-store` unless a route chose otherwise, so
+ * no API answer (a new webhook secret, an error) is kept by a cache.
  */
 export async function registerSecurityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): Promise<void> {
-  await app.register(helmet, helmetOptions(options));
+  const headers = helmetHeaders(helmetOptions(options));
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(headers);
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
@@ -45,33 +73,24 @@ export async function registerSecurityHeaders(app: FastifyInstance, options: Sec
  * The route option of an HTML page of ours whose only resource is the inline `<style>` with
  * exactly `css`: the CSP allows that stylesheet by its hash, and nothing else.
  */
-export function pageHelmet(css: string): { helmet: Omit<FastifyHelmetOptions, 'global'> } {
+export function pageHelmet(css: string): { onSend: onSendHookHandler } {
   const hash = createHash('sha256').update(css).digest('base64');
+  const csp = helmetHeaders({
+    contentSecurityPolicy: { useDefaults: false, directives: { ...LOCKED_DOWN, 'style-src': [`'sha256-${hash}'`] } },
+  })['content-security-policy'];
+  if (csp === undefined) throw new Error('helmet set no content-security-policy');
   return {
-    helmet: {
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: { ...LOCKED_DOWN, 'style-src': [`'sha256-${hash}'`] },
-      },
+    onSend: async (_request, reply, payload) => {
+      reply.header('content-security-policy', csp);
+      return payload;
     },
   };
 }
 
 /**
  * The security headers of an answer written before any route or hook runs (a malformed
- * request, an unusable URL), where helmet cannot act: the same values it sets on other errors
- * (a test compares them).
+ * request, an unusable URL), where no hook can act: the same ones (a test compares them).
  */
 export function rawSecurityHeaders(options: SecurityHeaderOptions): Record<string, string> {
-  const csp = Object.entries(LOCKED_DOWN)
-    .map(([name, values]) => `${name} ${values.join(' ')}`)
-    .join(';');
-  return {
-    'content-security-policy': csp,
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    ...(options.hsts ? { 'strict-transport-security': `max-age=${ONE_YEAR_S}` } : {}),
-    'cache-control': 'no-store',
-  };
+  return { ...helmetHeaders(helmetOptions(options)), 'cache-control': 'no-store' };
 }
