@@ -36,32 +36,57 @@ export function isId(id: unknown, prefix: IdPrefix): id is string {
 /**
  * Creates an id generator: 48 bits of milliseconds then 80 random bits (ULID layout), so ids
  * sort by creation time; within one millisecond the random part is incremented, so ids made
- * by one generator are strictly increasing.
+ * by one generator are strictly increasing. Worked on bytes, not big integers: a payment's
+ * lifecycle makes a dozen ids.
  */
 export function createIdGenerator(
   clock: Clock,
   random: (bytes: Uint8Array) => Uint8Array = (b) => globalThis.crypto.getRandomValues(b),
 ): IdGenerator {
   let lastMs = -1;
-  let lastRand = 0n;
+  // 16 bytes, big-endian: the milliseconds in 0..5, the random part in 6..15.
+  const value = new Uint8Array(16);
   return {
     next(prefix) {
       const ms = Math.max(clock.now(), lastMs);
       if (ms === lastMs) {
-        lastRand = (lastRand + 1n) & ((1n << 80n) - 1n);
+        // + 1 on the random part, wrapping at 80 bits.
+        for (let i = 15; i >= 6; i--) {
+          value[i] = ((value[i] as number) + 1) & 0xff;
+          if (value[i] !== 0) break;
+        }
       } else {
         const bytes = random(new Uint8Array(10));
-        lastRand = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n) >> 1n; // leave room to increment
+        // Halved, so that it has room to be incremented within the millisecond.
+        let carry = 0;
+        for (let i = 0; i < 10; i++) {
+          const b = bytes[i] as number;
+          value[6 + i] = (carry << 7) | (b >> 1);
+          carry = b & 1;
+        }
+        let rest = ms;
+        for (let i = 5; i >= 0; i--) {
+          value[i] = rest % 256;
+          rest = Math.floor(rest / 256);
+        }
         lastMs = ms;
       }
-      const value = (BigInt(ms) << 80n) | lastRand;
-      let body = '';
-      let v = value;
-      for (let i = 0; i < 26; i++) {
-        body = ALPHABET[Number(v & 31n)] + body;
-        v >>= 5n;
-      }
-      return `${prefix}_${body}`;
+      return `${prefix}_${base32(value)}`;
     },
   };
+}
+
+/** 128 bits as 26 Crockford base32 characters, most significant first. */
+function base32(bytes: Uint8Array): string {
+  let body = '';
+  for (let i = 25; i >= 0; i--) {
+    // Bits 5i .. 5i + 4 counted from the least significant end.
+    const bit = 5 * i;
+    const byte = 15 - (bit >> 3);
+    const shift = bit & 7;
+    const low = byte >= 0 ? (bytes[byte] as number) : 0;
+    const high = byte - 1 >= 0 ? (bytes[byte - 1] as number) : 0;
+    body += ALPHABET[(((high << 8) | low) >> shift) & 31];
+  }
+  return body;
 }
