@@ -20,7 +20,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { type SandboxKey, sandboxEncryptionKey, startSandbox } from './sandbox.ts';
 import { buildApp } from './server/app.ts';
-import { type Database, openDatabase } from './storage/db.ts';
+import { type Database, type Listening, openDatabase } from './storage/db.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { createRepos, type Repos } from './storage/repos/index.ts';
 import { createSecretBox, parseEncryptionKey } from './storage/secret-box.ts';
@@ -67,8 +67,16 @@ export async function openCore(config: Config, options: StartOptions = {}): Prom
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const clock = options.clock ?? systemClock;
   const ids = createIdGenerator(clock);
-  const bell: Core['bell'] = { ring: () => {} };
-  // Every commit that wrote jobs rings: the worker wakes for those due soon.
+  // Every commit that wrote jobs rings: this process's worker wakes for those due soon (see
+  // createJobWorker). With no worker here, workers elsewhere are told on PostgreSQL.
+  const channel = database.channel;
+  const bell: Core['bell'] = {
+    ring: (runAt) => {
+      channel?.notify(JOBS_TOPIC, String(runAt)).catch((err: unknown) => {
+        logger.warn({ err }, 'could not tell other workers of new jobs; they will find them when they poll');
+      });
+    },
+  };
   const repos = createRepos(database, box, ids, (runAt) => bell.ring(runAt));
   return { database, repos, clock, ids, logger, bell };
 }
@@ -218,6 +226,24 @@ export interface Gateway {
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
 
+/** The database channel on which processes without a worker announce jobs they wrote. */
+const JOBS_TOPIC = 'jobs';
+
+/**
+ * Wakes `worker` when another process that shares the database (on PostgreSQL) wrote jobs, so
+ * an API node without a worker does not leave its webhooks waiting for the next poll.
+ */
+async function listenForJobs(core: Core, worker: Worker): Promise<Listening | undefined> {
+  return core.database.channel?.listen(
+    JOBS_TOPIC,
+    (payload) => {
+      const runAt = Number(payload);
+      worker.nudge(Number.isFinite(runAt) ? runAt : undefined);
+    },
+    (err) => core.logger.warn({ err: err.message }, 'listening for jobs of other processes failed; polling meanwhile'),
+  );
+}
+
 const DAY_MS = 24 * 60 * 60_000;
 
 /**
@@ -261,6 +287,8 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
       const w = createJobWorker(config, core, connectors, publicUrl, options.dispatcher, options.liveDispatcher);
       w.start();
       closers.push(() => w.stop());
+      const listening = await listenForJobs(core, w);
+      if (listening) closers.push(() => listening.close());
       worker = w;
     }
     const purge = setInterval(() => void purgeExpired(core, config), PURGE_INTERVAL_MS).unref();
@@ -297,9 +325,11 @@ export async function startWorker(
     options.liveDispatcher,
   );
   worker.start();
+  const listening = await listenForJobs(core, worker);
   return {
     worker,
     async close() {
+      await listening?.close();
       await worker.stop();
       await core.database.close();
     },

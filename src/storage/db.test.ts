@@ -197,3 +197,41 @@ describe('PostgreSQL prepared statements', { skip: postgres === undefined && 'no
     }
   });
 });
+
+describe('PostgreSQL channel', { skip: postgres === undefined && 'no PostgreSQL configured' }, () => {
+  it('carries a message to listeners of its schema only', async () => {
+    if (postgres === undefined) return;
+    const [one, other] = [await postgres.openShared(), await postgres.openShared()];
+    const [a, b, c] = [await one.open(), await one.open(), await other.open()];
+    const heard: string[] = [];
+    const heardElsewhere: string[] = [];
+    const errors: Error[] = [];
+    const listening = [
+      await a.channel?.listen(
+        'jobs',
+        (p) => heard.push(p),
+        (e) => errors.push(e),
+      ),
+      await c.channel?.listen(
+        'jobs',
+        (p) => heardElsewhere.push(p),
+        (e) => errors.push(e),
+      ),
+    ];
+    try {
+      await b.channel?.notify('jobs', '42');
+      await b.channel?.notify('other-topic', '7');
+      const deadline = Date.now() + 5_000;
+      while (heard.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(heard, ['42']);
+      assert.deepEqual(heardElsewhere, []);
+      assert.deepEqual(errors, []);
+    } finally {
+      for (const l of listening) await l?.close();
+      for (const d of [a, b, c]) await d.close();
+      await one.dispose();
+      await other.dispose();
+    }
+  });
+});

@@ -12,6 +12,27 @@ import type { DB } from './schema.ts';
 export interface Database {
   readonly db: Kysely<DB>;
   readonly dialect: DialectName;
+  /**
+   * PostgreSQL only: messages between the processes that share the database (`NOTIFY` and
+   * `LISTEN` on a channel of this schema). SQLite has none.
+   */
+  readonly channel?: DatabaseChannel;
+  close(): Promise<void>;
+}
+
+/** A PostgreSQL notification channel, named per schema so deployments sharing a server stay apart. */
+export interface DatabaseChannel {
+  /** Sends `payload` to every listener of the channel `topic` (on this schema). */
+  notify(topic: string, payload: string): Promise<void>;
+  /**
+   * Listens on `topic` over a connection of its own, reconnecting after a loss (messages sent
+   * meanwhile are lost: listeners must not depend on them). Resolves once listening.
+   */
+  listen(topic: string, onMessage: (payload: string) => void, onError: (error: Error) => void): Promise<Listening>;
+}
+
+/** A running `listen`. */
+export interface Listening {
   close(): Promise<void>;
 }
 
@@ -77,7 +98,71 @@ async function openPostgres(url: string): Promise<Database> {
       cause: error,
     });
   }
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const channel = postgresChannel(db, parsed, schema);
+  return { db, dialect: 'postgres', channel, close: () => db.destroy() };
+}
+
+/** How long a listener waits before connecting again after losing its connection. */
+const RELISTEN_MS = 1_000;
+
+function postgresChannel(db: Kysely<DB>, url: URL, schema: string | null): DatabaseChannel {
+  const name = (topic: string) => {
+    const full = `bawaba_${topic}${schema === null ? '' : `_${schema}`}`;
+    // Channel names are identifiers: 63 bytes at most.
+    return full.length <= 63
+      ? full
+      : `bawaba_${topic}_${createHash('sha256')
+          .update(schema ?? '')
+          .digest('hex')
+          .slice(0, 20)}`;
+  };
+  return {
+    async notify(topic, payload) {
+      await sql`select pg_notify(${name(topic)}, ${payload})`.execute(db);
+    },
+    async listen(topic, onMessage, onError) {
+      const channel = name(topic);
+      let closed = false;
+      let client: pg.Client | undefined;
+      let retry: NodeJS.Timeout | undefined;
+      const again = () => {
+        if (closed || retry !== undefined) return;
+        retry = setTimeout(() => {
+          retry = undefined;
+          void start();
+        }, RELISTEN_MS);
+        retry.unref();
+      };
+      const start = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url.toString() });
+        client = c;
+        c.on('notification', (message) => {
+          if (message.channel === channel) onMessage(message.payload ?? '');
+        });
+        c.on('error', (error) => {
+          onError(error);
+          void c.end().catch(() => {});
+          if (client === c) again();
+        });
+        try {
+          await c.connect();
+          await c.query(`listen "${channel}"`);
+        } catch (error) {
+          onError(error as Error);
+          void c.end().catch(() => {});
+          if (client === c) again();
+        }
+      };
+      await start();
+      return {
+        async close() {
+          closed = true;
+          clearTimeout(retry);
+          await client?.end().catch(() => {});
+        },
+      };
+    },
+  };
 }
 
 /** Distinct statement names kept; past this many, a statement's name is worked out again. */

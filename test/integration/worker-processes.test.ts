@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { openCore } from '../../src/main.ts';
 import { forEachDatabase } from '../support/databases.ts';
+import { testConfig } from '../support/gateway.ts';
 import { startReceiver, waitFor } from '../support/receiver.ts';
-import { exited, seedDeliveries, spawnWorker, undelivered } from '../support/worker-process.ts';
+import { exited, running, seedDeliveries, spawnWorker, undelivered } from '../support/worker-process.ts';
 
 forEachDatabase((kind) => {
   test('a worker killed while holding jobs loses nothing: after a restart every event is delivered', async () => {
@@ -63,6 +65,31 @@ forEachDatabase((kind) => {
       assert.equal(ids.length, eventIds.length, 'each delivered exactly once');
       assert.deepEqual([...new Set(ids)].sort(), [...eventIds].sort());
     } finally {
+      await rx.close();
+      await db.close();
+      await shared.dispose();
+    }
+  });
+
+  test('a worker process wakes for jobs an API node without a worker wrote, not at its next poll', {
+    skip: kind.name === 'sqlite' ? 'processes tell each other of jobs on PostgreSQL only' : false,
+  }, async () => {
+    const shared = await kind.openShared();
+    const db = await shared.open();
+    const rx = await startReceiver();
+    // The worker polls once a minute: only the API node's announcement can wake it in time.
+    const worker = spawnWorker(shared.url, { BAWABA_WORKER_POLL_MS: '60000' });
+    try {
+      await running(worker);
+      const api = await openCore(testConfig({ databaseUrl: shared.url, mode: 'production' }), { database: db });
+      const started = Date.now();
+      await seedDeliveries(db, `${rx.url}/hook`, 5, (runAt) => api.bell.ring(runAt));
+      await waitFor(async () => (await undelivered(db)) === 0, 10_000, 'every delivery to succeed');
+      assert.ok(Date.now() - started < 10_000);
+      assert.equal(rx.received.length, 5);
+    } finally {
+      worker.kill('SIGTERM');
+      await exited(worker);
       await rx.close();
       await db.close();
       await shared.dispose();

@@ -6,6 +6,7 @@ import type { Payment } from '../../src/core/payment/payment.ts';
 import { paymentEvent } from '../../src/core/services/outbox.ts';
 import type { Database } from '../../src/storage/db.ts';
 import { createRepos, type Repos } from '../../src/storage/repos/index.ts';
+import type { JobSignal } from '../../src/storage/repos/job-signal.ts';
 import { createSecretBox, parseEncryptionKey } from '../../src/storage/secret-box.ts';
 import { TEST_ENCRYPTION_KEY } from './gateway.ts';
 
@@ -38,16 +39,18 @@ export function exited(child: ChildProcess): Promise<number | string> {
 
 /**
  * Fills a database with `count` captured payments whose `payment.captured` events go to one
- * webhook endpoint at `url`: `count` deliveries waiting for a worker.
+ * webhook endpoint at `url`: `count` deliveries waiting for a worker. `signal` hears of the
+ * jobs written, as a gateway's would.
  */
 export async function seedDeliveries(
   database: Database,
   url: string,
   count: number,
+  signal?: JobSignal,
 ): Promise<{ repos: Repos; eventIds: string[] }> {
   const clock = createManualClock(Date.now());
   const ids = createIdGenerator(clock);
-  const repos = createRepos(database, createSecretBox(parseEncryptionKey(TEST_ENCRYPTION_KEY)), ids);
+  const repos = createRepos(database, createSecretBox(parseEncryptionKey(TEST_ENCRYPTION_KEY)), ids, signal);
   const accountId = ids.next('acct');
   await repos.accounts.createAccount({ id: accountId, name: 'Crash test', createdAt: clock.now() });
   await repos.webhookEndpoints.create({
@@ -116,4 +119,16 @@ export async function undelivered(database: Database): Promise<number> {
     .where('status', '!=', 'succeeded')
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Resolves once a spawned worker says it is running (it listens for jobs by then). */
+export function running(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('bawaba worker running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it ran: ${out}`)));
+  });
 }
