@@ -162,10 +162,14 @@ export interface WebhookDeliveryRepo {
     page: { limit: number; startingAfter?: string; endingBefore?: string },
   ): Promise<Page<WebhookDelivery>>;
   attempts(deliveryId: string): Promise<WebhookAttempt[]>;
-  /** Records an attempt and the delivery's new state in one transaction. */
+  /**
+   * Records an attempt and the delivery's new state in one transaction; with `done`, the job
+   * that made the attempt is completed in it too (as {@link JobQueue.complete} would).
+   */
   recordAttempt(
     attempt: WebhookAttempt,
     next: Pick<WebhookDelivery, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'updatedAt'>,
+    done?: { readonly jobId: string; readonly workerId: string },
   ): Promise<void>;
   /** Marks a delivery pending again and enqueues its job, in one transaction. */
   redeliver(deliveryId: string, job: NewJob, now: number): Promise<void>;

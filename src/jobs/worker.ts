@@ -3,8 +3,11 @@ import type { Job, JobQueue, JobQueueName } from '../core/event-ports.ts';
 import type { Logger } from '../core/ports.ts';
 import { jobBackoffMs } from './schedule.ts';
 
-/** What a handler decided: nothing (done), or run the job again at `retryAt`. */
-export type HandlerResult = { readonly retryAt: number } | undefined;
+/**
+ * What a handler decided: nothing (done), run the job again at `retryAt`, or `completed` when
+ * the handler completed the job itself, in the transaction of its last write.
+ */
+export type HandlerResult = { readonly retryAt: number } | { readonly completed: true } | undefined;
 
 /** Runs one job. Throwing retries it with back-off, until its attempts run out. */
 export type JobHandler = (job: Job) => Promise<HandlerResult>;
@@ -82,8 +85,8 @@ export function createWorker(o: WorkerOptions): Worker {
       const handler = o.handlers[job.queue];
       if (!handler) throw new Error(`no handler for queue ${job.queue}`);
       const result = await handler(job);
-      if (result) await o.queue.retry(job.id, o.workerId, result.retryAt, null);
-      else await o.queue.complete(job.id, o.workerId);
+      if (result === undefined) await o.queue.complete(job.id, o.workerId);
+      else if ('retryAt' in result) await o.queue.retry(job.id, o.workerId, result.retryAt, null);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       try {

@@ -89,9 +89,12 @@ async function post(
  * event id, so receivers de-duplicate by it), posts it, records the attempt, and schedules the
  * next one. A 2xx within 15 s succeeds; HTTP 410 disables the endpoint; after the last attempt
  * of the schedule, or at once when the address policy refuses the endpoint's address, the
- * delivery fails (it can still be redelivered by hand).
+ * delivery fails (it can still be redelivered by hand). An attempt after which the job has
+ * nothing left to do completes it in the transaction that records it.
  */
 export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<HandlerResult> {
+  const done = typeof job.lockedBy === 'string' ? { jobId: job.id, workerId: job.lockedBy } : undefined;
+  const finished: HandlerResult = done === undefined ? undefined : { completed: true };
   const delivery = await deps.deliveries.get(job.payload.delivery_id ?? '');
   if (delivery?.status !== 'pending') return undefined;
   const now = deps.clock.now();
@@ -100,8 +103,16 @@ export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<Handl
   const event = await deps.events.getById(delivery.eventId);
   if (endpoint?.status !== 'enabled' || !event) {
     const why = !event ? 'event not found' : !endpoint ? 'endpoint deleted' : 'endpoint disabled';
-    await record(deps, delivery, { statusCode: null, error: why, excerpt: null, latencyMs: 0 }, 'failed', null, now);
-    return undefined;
+    await record(
+      deps,
+      delivery,
+      { statusCode: null, error: why, excerpt: null, latencyMs: 0 },
+      'failed',
+      null,
+      now,
+      done,
+    );
+    return finished;
   }
   const body = JSON.stringify(eventView(event));
   const signed = signWebhook({
@@ -119,9 +130,9 @@ export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<Handl
   const code = outcome.statusCode;
   const log = { deliveryId: delivery.id, endpointId: endpoint.id, eventId: event.id, attempt: attemptNo, status: code };
   if (code !== null && code >= 200 && code < 300) {
-    await record(deps, delivery, outcome, 'succeeded', null, deps.clock.now());
+    await record(deps, delivery, outcome, 'succeeded', null, deps.clock.now(), done);
     deps.log.debug(log, 'webhook delivered');
-    return undefined;
+    return finished;
   }
   if (code === 410) {
     await record(deps, delivery, outcome, 'failed', null, deps.clock.now());
@@ -137,9 +148,10 @@ export async function deliverWebhook(deps: DeliverDeps, job: Job): Promise<Handl
   // A refusal by the address policy is final for this delivery (it can be redelivered by hand).
   const delay = outcome.notAllowed ? undefined : webhookDelayBefore(attemptNo + 1);
   const nextAt = delay === undefined ? null : deps.clock.now() + delay;
-  await record(deps, delivery, outcome, nextAt === null ? 'failed' : 'pending', nextAt, deps.clock.now());
+  const last = nextAt === null ? done : undefined;
+  await record(deps, delivery, outcome, nextAt === null ? 'failed' : 'pending', nextAt, deps.clock.now(), last);
   deps.log.info({ ...log, error: outcome.error, nextAt }, 'webhook attempt failed');
-  return nextAt === null ? undefined : { retryAt: nextAt };
+  return nextAt === null ? finished : { retryAt: nextAt };
 }
 
 function record(
@@ -149,6 +161,7 @@ function record(
   status: WebhookDelivery['status'],
   nextAttemptAt: number | null,
   now: number,
+  done?: { readonly jobId: string; readonly workerId: string },
 ): Promise<void> {
   return deps.deliveries.recordAttempt(
     {
@@ -167,5 +180,6 @@ function record(
       lastStatusCode: outcome.statusCode,
       updatedAt: now,
     },
+    done,
   );
 }

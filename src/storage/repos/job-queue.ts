@@ -139,8 +139,8 @@ function claimQuery(db: Kysely<DB>, dialect: DialectName, p: ClaimParams, busyGr
     .returningAll();
 }
 
-// The completion runs for every job: compiled once (see `compiled`).
-const completeJob = compiled<{ id: string; workerId: string }, unknown>((db, param) =>
+/** Completes (deletes) a job its worker still holds; compiled once (see `compiled`). */
+export const completeJob = compiled<{ id: string; workerId: string }, unknown>((db, param) =>
   db
     .deleteFrom('jobs')
     .where('id', '=', param('id'))

@@ -145,6 +145,39 @@ forEachDatabase((kind) => {
         assert.deepEqual(await webhookDeliveries.attempts('whd_missing'), []);
       }));
 
+    it('completes the job that made a last attempt in the same transaction, only if that worker holds it', () =>
+      run(1, async ({ webhookDeliveries, jobs }, [delivery]) => {
+        assert.ok(delivery);
+        const [job] = await jobs.claim('w1', T0 + 10_000, 30_000, 10);
+        assert.ok(job);
+        const next = {
+          status: 'succeeded',
+          attempts: 1,
+          nextAttemptAt: null,
+          lastStatusCode: 200,
+          updatedAt: T0,
+        } as const;
+        // Another worker's record does not touch the job; a failed record completes nothing.
+        await webhookDeliveries.recordAttempt(attempt({ id: 'wha_1', deliveryId: delivery.id }), next, {
+          jobId: job.id,
+          workerId: 'w2',
+        });
+        assert.equal(await jobs.pendingCount(), 1);
+        await assert.rejects(
+          webhookDeliveries.recordAttempt(attempt({ id: 'wha_1', deliveryId: delivery.id }), next, {
+            jobId: job.id,
+            workerId: 'w1',
+          }),
+        );
+        assert.equal(await jobs.pendingCount(), 1);
+        await webhookDeliveries.recordAttempt(attempt({ id: 'wha_2', deliveryId: delivery.id }), next, {
+          jobId: job.id,
+          workerId: 'w1',
+        });
+        assert.equal(await jobs.pendingCount(), 0);
+        assert.equal((await webhookDeliveries.attempts(delivery.id)).length, 2);
+      }));
+
     it('records nothing when the attempt or the delivery cannot be written', () =>
       run(1, async ({ webhookDeliveries }, [delivery]) => {
         assert.ok(delivery);

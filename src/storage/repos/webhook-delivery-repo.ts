@@ -4,7 +4,7 @@ import { rowById } from '../compiled.ts';
 import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../schema.ts';
-import { insertJobs } from './job-queue.ts';
+import { completeJob, insertJobs } from './job-queue.ts';
 import type { JobSignal } from './job-signal.ts';
 import { pageById } from './paging.ts';
 
@@ -33,8 +33,9 @@ export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal
         .execute();
       return rows.map(toAttempt);
     },
-    async recordAttempt(attempt, next) {
+    async recordAttempt(attempt, next, done) {
       await db.transaction().execute(async (trx) => {
+        if (done !== undefined) await completeJob(trx, { id: done.jobId, workerId: done.workerId });
         const result = await trx
           .updateTable('webhook_deliveries')
           .set({
