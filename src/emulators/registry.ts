@@ -38,6 +38,8 @@ export type StartEmulatorOptions = {
   notificationRetryDelaysMs?: readonly number[];
   /** Limit on one webhook delivery attempt (default 10 s). */
   notificationTimeoutMs?: number;
+  /** Notification copies in flight to one URL at most (default 32); one payment's always go one at a time. */
+  notificationMaxInFlight?: number;
 };
 
 export type EmulatorCredentials = { secretKey: string; publicKey: string; webhookSignatureKey: string };
@@ -114,6 +116,7 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
     ...(opts.webhooks !== undefined && { webhooks: opts.webhooks }),
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
+    ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
     baseUrl: base.get,
   });
   const resolvedBase = await base.listen(emulator.app);
@@ -146,6 +149,7 @@ async function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<Tap
     ...(opts.publicKey !== undefined && { publicKey: opts.publicKey }),
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
+    ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
     ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
     baseUrl: base.get,
   });
@@ -184,6 +188,7 @@ async function startAkurateco(opts: StartEmulatorOptions): Promise<RunningEmulat
     ...(opts.notificationUrl !== undefined && { notificationUrl: opts.notificationUrl }),
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
+    ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
     ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
     baseUrl: base.get,
   });
@@ -219,6 +224,7 @@ async function startQattah(opts: StartEmulatorOptions): Promise<RunningEmulator<
     ...(opts.secretKey !== undefined && { apiToken: opts.secretKey }),
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
+    ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
     baseUrl: base.get,
   });
   const resolvedBase = await base.listen(emulator.app);

@@ -838,13 +838,14 @@ function notes(p: Phases, checks: Checks): string[] {
   if (l && during.length > 0) {
     const total = during.reduce((a, b) => a + b, 0);
     const mean = total / during.length;
+    const inFlight = total / (l.window.to - l.window.from);
     out.push(
-      `The emulator sends its notifications one at a time per URL (the next waits for the gateway's answer to the last), 3 per lifecycle: during the lifecycles that lane was busy ${((100 * total) / (l.window.to - l.window.from)).toFixed(0)} % of the time, ${during.length} notifications at ${f2(mean)} ms each on average (the emulator's whole-ms timing), i.e. at most ~${(1000 / (3 * mean)).toFixed(0)} lifecycles/s at that answer time.`,
+      `The emulator sends a payment's notifications in order (the next after the gateway answered the last) and different payments' side by side, at most 32 at once per URL; 3 per lifecycle. During the lifecycles ${during.length} notifications took ${f2(mean)} ms each on average to be answered (the emulator's whole-ms timing), ${inFlight.toFixed(1)} in flight on average.`,
     );
   }
   if (g && g.settleMs > 1000) {
     out.push(
-      `After the c=${g.concurrency} creates, the payment_pending notifications they caused took ${(g.settleMs / 1000).toFixed(1)} s more to reach the gateway (the same lane).`,
+      `After the c=${g.concurrency} creates, the payment_pending notifications they caused took ${(g.settleMs / 1000).toFixed(1)} s more to reach the gateway.`,
     );
   }
   out.push(

@@ -18,6 +18,7 @@ export type AkuratecoNotifierOptions = {
   /** Waits between tries, counted on the emulator clock (default TESS's 15, 15, 15 min). */
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
+  maxInFlightPerUrl?: number;
 };
 
 export type AkuratecoNotifier = ReturnType<typeof createAkuratecoNotifier>;
@@ -53,6 +54,7 @@ export function createAkuratecoNotifier(options: AkuratecoNotifierOptions) {
     retryDelaysMs: options.retryDelaysMs ?? TESS_RETRY_DELAYS_MS,
     retryOnClock: true,
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
   });
 
   function handle(event: CallbackEvent): void {

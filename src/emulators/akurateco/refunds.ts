@@ -37,7 +37,7 @@ export function requestRefund(state: AkuratecoState, payment: Payment, amount: n
     dueAt: delay === null ? null : now + delay,
     settledAt: null,
   };
-  payment.refunds.push(refund);
+  state.addRefund(payment, refund);
   return { ok: true, refund };
 }
 
@@ -46,17 +46,9 @@ export type RefundSettlement =
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'not_waiting'; refund: Refund };
 
-function findRefund(state: AkuratecoState, id: string): { refund: Refund; payment: Payment } | undefined {
-  for (const payment of state.list()) {
-    const refund = payment.refunds.find((r) => r.id === id);
-    if (refund) return { refund, payment };
-  }
-  return undefined;
-}
-
 /** Ends a waiting refund; a success that completes the order amount makes the payment `refund`. */
 export function settleRefund(state: AkuratecoState, id: string, outcome: RefundOutcome): RefundSettlement {
-  const found = findRefund(state, id);
+  const found = state.findRefund(id);
   if (!found) return { ok: false, reason: 'not_found' };
   const { refund, payment } = found;
   if (refund.status !== 'waiting') return { ok: false, reason: 'not_waiting', refund };
@@ -72,12 +64,7 @@ export function settleRefund(state: AkuratecoState, id: string, outcome: RefundO
 
 /** Approves every waiting refund whose delay has passed on the emulator clock; returns them. */
 export function sweepRefunds(state: AkuratecoState): Refund[] {
-  const now = state.clock.now();
-  const due = state
-    .list()
-    .flatMap((p) => p.refunds)
-    .filter((r) => r.status === 'waiting' && r.dueAt !== null && r.dueAt <= now)
-    .sort((a, b) => (a.dueAt ?? 0) - (b.dueAt ?? 0));
+  const due = state.dueRefunds();
   for (const refund of due) settleRefund(state, refund.id, 'approve');
   return due;
 }

@@ -24,6 +24,8 @@ export type AkuratecoEmulatorOptions = {
   notificationRetryDelaysMs?: readonly number[];
   /** Limit on one callback delivery attempt (default 10 s). */
   notificationTimeoutMs?: number;
+  /** Notification copies in flight to one URL at most (default 32); one payment's go one at a time. */
+  notificationMaxInFlight?: number;
   /** Base of `redirect_url`; defaults to the Host the request came in on. */
   baseUrl?: string | (() => string | undefined);
   clock?: EmulatorClock;
@@ -120,6 +122,7 @@ export function createAkuratecoEmulator(options: AkuratecoEmulatorOptions = {}):
     clock,
     ...(options.notificationRetryDelaysMs !== undefined && { retryDelaysMs: options.notificationRetryDelaysMs }),
     ...(options.notificationTimeoutMs !== undefined && { timeoutMs: options.notificationTimeoutMs }),
+    ...(options.notificationMaxInFlight !== undefined && { maxInFlightPerUrl: options.notificationMaxInFlight }),
   });
   state.onEvent(notifier.handle);
   const control = createControl({

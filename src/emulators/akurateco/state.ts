@@ -1,4 +1,5 @@
 import type { EmulatorClock } from '../kit/clock.ts';
+import { DueQueue } from '../kit/due-queue.ts';
 import { paymentPublicId, sessionToken } from './ids.ts';
 
 export const PAYMENT_STATUSES = [
@@ -83,6 +84,15 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
   let payments = new Map<string, Payment>();
   const byToken = new Map<string, Payment>();
   const listeners = new Set<EventListener>();
+  // Indexes, so that lookups and sweeps never walk every payment ever made.
+  let byOrder = new Map<string, Payment>();
+  let refunds = new Map<string, { refund: Refund; payment: Payment }>();
+  let expiring = new DueQueue<Payment>();
+  let refundsDue = new DueQueue<{ refund: Refund; payment: Payment }>();
+  const sequence = new WeakMap<Payment, number>();
+  let nextSequence = 0;
+  const sequenceOf = (payment: Payment): number => sequence.get(payment) ?? 0;
+  const orderKey = (merchantKey: string, orderNumber: string): string => `${merchantKey}\u0000${orderNumber}`;
 
   function emit(payment: Payment, type: CallbackType, status: CallbackEvent['status'], reason?: string): void {
     const event: CallbackEvent = { payment, type, status, orderStatus: payment.status };
@@ -139,6 +149,9 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
       };
       payments.set(payment.id, payment);
       byToken.set(payment.token, payment);
+      byOrder.set(orderKey(payment.merchantKey, payment.order.number), payment);
+      sequence.set(payment, nextSequence++);
+      expiring.add(payment.expiresAt, payment);
       return payment;
     },
     get: (id: string): Payment | undefined => payments.get(id),
@@ -149,21 +162,47 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
     },
     /** The merchant's most recent payment for that order number (WL-5). */
     getByOrder(merchantKey: string, orderNumber: string): Payment | undefined {
-      let found: Payment | undefined;
-      for (const p of payments.values()) {
-        if (p.merchantKey === merchantKey && p.order.number === orderNumber) found = p;
-      }
-      return found;
+      return byOrder.get(orderKey(merchantKey, orderNumber));
     },
     list: (): Payment[] => [...payments.values()],
     expireIfDue,
-    /** Expires every open session past its `session_expiry`; returns them. */
+    /** Expires every open session past its `session_expiry`; returns them, oldest payment first. */
     sweepExpired(): Payment[] {
-      return [...payments.values()].filter(expireIfDue);
+      const due = expiring.takeDue(clock.now()).filter((p) => payments.get(p.id) === p);
+      return due.sort((a, b) => sequenceOf(a) - sequenceOf(b)).filter(expireIfDue);
+    },
+    /** Adds a refund to its payment (and to the indexes that find it by id and by due time). */
+    addRefund(payment: Payment, refund: Refund): void {
+      payment.refunds.push(refund);
+      const entry = { refund, payment };
+      refunds.set(refund.id, entry);
+      if (refund.dueAt !== null) refundsDue.add(refund.dueAt, entry);
+    },
+    findRefund: (id: string): { refund: Refund; payment: Payment } | undefined => refunds.get(id),
+    /**
+     * Waiting refunds whose delay has passed, earliest due first; among equal times, by payment
+     * (oldest first) and then in the order they were requested.
+     */
+    dueRefunds(): Refund[] {
+      const now = clock.now();
+      return refundsDue
+        .takeDue(now)
+        .filter(({ refund, payment }) => refund.status === 'waiting' && payments.get(payment.id) === payment)
+        .sort(
+          (a, b) =>
+            (a.refund.dueAt ?? 0) - (b.refund.dueAt ?? 0) ||
+            sequenceOf(a.payment) - sequenceOf(b.payment) ||
+            a.payment.refunds.indexOf(a.refund) - b.payment.refunds.indexOf(b.refund),
+        )
+        .map(({ refund }) => refund);
     },
     reset(): void {
       payments = new Map();
       byToken.clear();
+      byOrder = new Map();
+      refunds = new Map();
+      expiring = new DueQueue();
+      refundsDue = new DueQueue();
       settings = { ...defaults };
     },
   };

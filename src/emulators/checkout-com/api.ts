@@ -103,11 +103,15 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   const owned = (request: FastifyRequest, payment: Payment | undefined): Payment | undefined =>
     payment && payment.entityId === owner(request).id ? payment : undefined;
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('cko-request-id', request.id).header('cko-version', CKO_VERSION);
     const entity = authenticate(request.headers.authorization, options.entities());
-    if (!entity) return reply.code(401).send();
+    if (!entity) {
+      reply.code(401).send();
+      return;
+    }
     owners.set(request, entity);
+    done();
   });
 
   app.post('/payments', async (request, reply) => {

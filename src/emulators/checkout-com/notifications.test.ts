@@ -176,7 +176,10 @@ describe('webhooks for payment events', () => {
     assert.equal(pending.data.action_id, undefined);
     assert.equal(pending.data.response_code, undefined);
 
-    const records = emu.control.notifications().filter((r) => r.payment_id === created.id);
+    // The receiver has the last copy a moment before the emulator has its answer.
+    const recordsOf = () => emu.control.notifications().filter((r) => r.payment_id === created.id);
+    await waitFor(() => recordsOf().every((r) => r.delivered), 5_000, 'answers recorded');
+    const records = recordsOf();
     assert.equal(records.length, 3);
     for (const record of records) {
       assert.equal(record.delivered, true);

@@ -30,6 +30,7 @@ export type NotifierOptions = {
   baseUrl(): string;
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
+  maxInFlightPerUrl?: number;
 };
 
 export type Notifier = ReturnType<typeof createNotifier>;
@@ -46,7 +47,9 @@ function target(endpoint: WebhookEndpoint, body: Buffer, signatureKey: string): 
 
 /**
  * Turns recorded events into signed webhooks to the entity's endpoints, through the kit's
- * notifier (fault scripting, per-endpoint FIFO sending, retries on real unref'd timers).
+ * notifier (fault scripting, each payment's webhooks in order per endpoint while different
+ * payments' go side by side, retries on real unref'd timers). Refund events are the payment's
+ * events, so they stay behind its capture.
  */
 export function createNotifier(options: NotifierOptions) {
   const { entities } = options;
@@ -54,6 +57,7 @@ export function createNotifier(options: NotifierOptions) {
     clock: options.clock,
     ...(options.retryDelaysMs !== undefined && { retryDelaysMs: options.retryDelaysMs }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
   });
   const entityOf = new Map<string, string>();
 

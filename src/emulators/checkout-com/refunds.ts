@@ -154,6 +154,7 @@ export function createRefundBook(options: RefundBookOptions) {
 
   /** Approves the payment's refunds whose delay has passed, each dated when it fell due. */
   function approveDue(payment: Payment): Refund[] {
+    if (payment.refunds.length === 0) return [];
     const now = clock.now();
     const due = payment.refunds
       .filter((r) => r.status === 'pending' && r.approveAt !== null && r.approveAt <= now)

@@ -25,6 +25,8 @@ export type CheckoutComEmulatorOptions = {
   notificationRetryDelaysMs?: readonly number[];
   /** Limit on one webhook delivery attempt (default 10 s). */
   notificationTimeoutMs?: number;
+  /** Webhook copies in flight to one endpoint URL at most (default 32); one payment's go one at a time. */
+  notificationMaxInFlight?: number;
   /** Base of the links in API answers; defaults to the Host the request came in on. */
   baseUrl?: string | (() => string | undefined);
   clock?: EmulatorClock;
@@ -140,6 +142,7 @@ export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = 
     baseUrl: webhookBase(app, options.baseUrl),
     ...(options.notificationRetryDelaysMs !== undefined && { retryDelaysMs: options.notificationRetryDelaysMs }),
     ...(options.notificationTimeoutMs !== undefined && { timeoutMs: options.notificationTimeoutMs }),
+    ...(options.notificationMaxInFlight !== undefined && { maxInFlightPerUrl: options.notificationMaxInFlight }),
   });
   state.onEvent(notifier.handle);
   const control = createControl(state, clock, faults, { entities, notifier });

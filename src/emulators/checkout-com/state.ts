@@ -1,4 +1,5 @@
 import type { EmulatorClock } from '../kit/clock.ts';
+import { DueQueue } from '../kit/due-queue.ts';
 import { DIGITS, LOWER_ALNUM, prefixedId } from '../kit/ids.ts';
 import {
   type Balances,
@@ -174,6 +175,12 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
   const sessions = new Map<string, Session>();
   const idempotency = new Map<string, CachedAnswer>();
   const listeners = new Set<EventListener>();
+  // Sweeps look only at what is due, not at every payment ever made.
+  const order = new WeakMap<Payment, number>();
+  let nextOrder = 0;
+  const expiring = new DueQueue<Payment>();
+  const approving = new DueQueue<Refund>();
+  const byOrder = (a: Payment, b: Payment): number => (order.get(a) ?? 0) - (order.get(b) ?? 0);
 
   /** `extra` overrides the payment's own fields, as refund events do with the refund's. */
   function emit(
@@ -270,6 +277,8 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     };
     payments.set(payment.id, payment);
     byPun.set(payment.pun, payment.id);
+    order.set(payment, nextOrder++);
+    expiring.add(payment.expiresAt, payment);
     emit(payment, 'payment_pending', now);
     return payment;
   }
@@ -319,17 +328,19 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     return { ok: true, payment, session, redirectUrl: target ? withSessionId(target, session.id) : null };
   }
 
+  /** Expires the pending payments whose window has passed, in the order they were made. */
   function sweepExpired(): Payment[] {
+    const due = expiring.takeDue(clock.now()).filter((p) => p.status === 'Pending' && payments.get(p.id) === p);
     const expired: Payment[] = [];
-    for (const payment of payments.values()) {
-      if (payment.status === 'Pending' && refresh(payment).status === 'Expired') expired.push(payment);
-    }
+    for (const payment of due.sort(byOrder)) if (refresh(payment).status === 'Expired') expired.push(payment);
     return expired;
   }
 
   function requestRefund(paymentId: string, input: RefundInput): RefundRequestResult | undefined {
     const payment = getPayment(paymentId);
-    return payment && refundBook.request(payment, input);
+    const result = payment && refundBook.request(payment, input);
+    if (result?.ok && result.refund.approveAt !== null) approving.add(result.refund.approveAt, result.refund);
+    return result;
   }
 
   function settleRefund(actionId: string, outcome: RefundOutcome): RefundSettlement {
@@ -343,10 +354,15 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     return { ok: true, refund };
   }
 
-  /** Approves every refund whose delay has passed; returns them. */
+  /** Approves every refund whose delay has passed, payment by payment in the order they were made; returns them. */
   function sweepRefunds(): Refund[] {
+    const owners = new Set<Payment>();
+    for (const refund of approving.takeDue(clock.now())) {
+      const payment = payments.get(refund.paymentId);
+      if (payment && refund.status === 'pending') owners.add(payment);
+    }
     const approved: Refund[] = [];
-    for (const payment of payments.values()) approved.push(...refundBook.approveDue(payment));
+    for (const payment of [...owners].sort(byOrder)) approved.push(...refundBook.approveDue(payment));
     return approved;
   }
 
@@ -401,6 +417,8 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
       sessions.clear();
       idempotency.clear();
       refundBook.clear();
+      expiring.clear();
+      approving.clear();
       settings = { ...defaults };
     },
   };

@@ -22,6 +22,8 @@ export type QueuedFault = {
 
 export type FaultQueue = {
   add(spec: FaultSpec): QueuedFault;
+  /** How many faults are queued (0: requests need not be classified at all). */
+  size(): number;
   list(): QueuedFault[];
   clear(): void;
   /** Consumes one use of the first queued fault that matches `operation`. */
@@ -45,6 +47,7 @@ export function createFaultQueue(): FaultQueue {
       queue.push(fault);
       return { ...fault };
     },
+    size: () => queue.length,
     list: () => queue.map((fault) => ({ ...fault })),
     clear() {
       queue = [];
@@ -126,16 +129,20 @@ function truncate(payload: unknown): string {
  */
 export function installFaults(app: FastifyInstance, options: FaultHookOptions): void {
   const active = new WeakMap<FastifyRequest, QueuedFault>();
+  let activeCount = 0;
   const heldSockets = new Set<Socket>();
   const pendingDelays = new Map<NodeJS.Timeout, () => void>();
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback-style hooks: no promise per request, and nothing at all while no fault is queued.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    if (options.queue.size() === 0) return done();
     const operation = options.classify(request);
-    if (operation === null) return;
+    if (operation === null) return done();
     const fault = options.queue.take(operation);
-    if (!fault) return;
+    if (!fault) return done();
     if (fault.kind === 'server_error') {
-      return reply.code(502).header('content-type', 'text/html').send(BAD_GATEWAY_HTML);
+      reply.code(502).header('content-type', 'text/html').send(BAD_GATEWAY_HTML);
+      return;
     }
     if (fault.kind === 'reset') {
       reply.hijack();
@@ -143,12 +150,16 @@ export function installFaults(app: FastifyInstance, options: FaultHookOptions): 
       return;
     }
     active.set(request, fault);
+    activeCount++;
+    done();
   });
 
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: OnSendDone) => {
+    if (!activeCount) return done(null, payload);
     const fault = active.get(request);
     if (!fault) return done(null, payload);
     active.delete(request);
+    activeCount--;
     if (fault.kind === 'timeout') {
       // Never calling done() keeps the answer unsent; the socket is freed when the client gives up.
       const socket = request.raw.socket;

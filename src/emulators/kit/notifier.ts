@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import type { EmulatorClock } from './clock.ts';
-import { postNotification } from './http-post.ts';
+import { AttemptDeadlines, PostAttempt } from './http-post.ts';
 import {
   createNotificationFaultQueue,
   type NotificationFaultMode,
@@ -11,6 +11,8 @@ import {
 /** After 2 s, 10 s, 1 min, 5 min and 30 min: six attempts in all. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [2_000, 10_000, 60_000, 300_000, 1_800_000];
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+/** Copies in flight to one URL at most (each payment's still go one at a time). */
+export const DEFAULT_MAX_IN_FLIGHT_PER_URL = 32;
 
 /** Where one copy goes and the headers it carries (signatures are computed by the emulator). */
 export type NotificationTarget = { url: string; headers: Record<string, string> };
@@ -21,6 +23,12 @@ export type OutgoingNotification = {
   type: string;
   /** The object it is about (a payment, charge or refund id). */
   subjectId: string;
+  /**
+   * Copies to one URL with the same key go out one at a time, in the order they were released;
+   * copies with different keys go out side by side. Default `subjectId`. A refund gives its
+   * payment's id, so that its notifications never overtake the payment's own.
+   */
+  sequenceKey?: string;
   body: Buffer;
   targets: NotificationTarget[];
   /** Default POST; with GET the body is only recorded, never sent. */
@@ -51,6 +59,11 @@ export type GenericNotifierOptions = {
   clock: EmulatorClock;
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
+  /**
+   * Copies in flight to one URL at most (default 32). Copies with the same sequence key (one
+   * payment's) always go one at a time, the next after the receiver answered the last.
+   */
+  maxInFlightPerUrl?: number;
   /** Called when a copy ends delivered or failed (after its last retry). */
   onSettled?(record: DeliveryRecord): void;
   /**
@@ -61,51 +74,110 @@ export type GenericNotifierOptions = {
   retryOnClock?: boolean;
 };
 
-type Job = {
-  record: DeliveryRecord;
-  target: NotificationTarget;
+type Attempt = { atMs: number; statusCode: number | null; error: string | null; durationMs: number };
+
+/** One copy for one target: its record (times kept as numbers until someone reads them) and its place in line. */
+type Copy = {
+  id: number;
   note: OutgoingNotification;
-  signal: AbortSignal;
-  /** Emulator time of the first attempt; only used with `retryOnClock`. */
-  firstAt?: number;
+  target: NotificationTarget;
+  copy: DeliveryRecord['copy'];
+  fault: NotificationFaultMode | null;
+  status: DeliveryStatus;
+  delivered: boolean;
+  attempts: Attempt[];
+  nextAttemptAt: number | null;
+  /** `reset()` ends every copy of an earlier generation. */
+  generation: number;
+  /** Emulator time of the first attempt. */
+  firstAt: number | undefined;
+  /** Its line on the URL: the note's sequence key. */
+  key: string;
+  /** While released by a reorder: the group's line, so the group goes out in its scripted order. */
+  chain: string | null;
+  /** Waiting for a free slot or being sent. */
+  scheduled: boolean;
 };
-type ClockRetry = { dueAt: number; job: Job };
-type HeldGroup = { faultId: number; size: number; jobs: Job[][] };
+
+/**
+ * The copies for one URL. Each key has a line (copies in release order; the first is being sent
+ * or is next); a copy goes when it is first in every line it is in and a slot is free.
+ */
+type Lane = {
+  url: string;
+  active: number;
+  ready: Copy[];
+  readyHead: number;
+  lines: Map<string, Copy[]>;
+  /** Left behind by `reset()` or `close()`: nothing more starts from it. */
+  dead: boolean;
+};
+
+type ClockRetry = { dueAt: number; copy: Copy };
+type HeldGroup = { faultId: number; size: number; copies: Copy[][] };
 
 export type GenericNotifier = ReturnType<typeof createGenericNotifier>;
 
-const copyRecord = (r: DeliveryRecord): DeliveryRecord => ({ ...r, attempts: r.attempts.map((a) => ({ ...a })) });
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function recordOf(c: Copy): DeliveryRecord {
+  return {
+    id: c.id,
+    notification_id: c.note.id,
+    type: c.note.type,
+    subject_id: c.note.subjectId,
+    url: c.target.url,
+    copy: c.copy,
+    fault: c.fault,
+    status: c.status,
+    delivered: c.delivered,
+    attempts: c.attempts.map((a) => ({
+      at: iso(a.atMs),
+      status_code: a.statusCode,
+      error: a.error,
+      duration_ms: a.durationMs,
+    })),
+    next_attempt_at: c.nextAttemptAt === null ? null : iso(c.nextAttemptAt),
+  };
+}
 
 /**
  * Delivers notifications whatever their format: fault scripting (duplicate, reorder, delay,
- * drop), per-URL FIFO sending, retries on real (unref'd) timers. The emulator clock only dates
- * the records; it never drives delivery, so advancing it cannot flood a receiver.
+ * drop), retries on real (unref'd) timers or on the emulator clock. Per URL, one payment's copies
+ * go one at a time in order while different payments' go side by side (a bounded number in
+ * flight). The emulator clock only dates the records and, with `retryOnClock`, decides when a
+ * retry is due; it never sends by itself, so advancing it cannot flood a receiver.
  */
 export function createGenericNotifier(options: GenericNotifierOptions) {
   const { clock } = options;
   const retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const maxInFlight = options.maxInFlightPerUrl ?? DEFAULT_MAX_IN_FLIGHT_PER_URL;
+  if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
+    throw new RangeError('maxInFlightPerUrl must be a positive integer');
+  }
   const dispatcher = new Agent({ connect: { timeout: timeoutMs } });
+  const deadlines = new AttemptDeadlines(timeoutMs);
   const faults = createNotificationFaultQueue();
   const sent = new Map<string, OutgoingNotification>();
-  let records: DeliveryRecord[] = [];
+  let records: Copy[] = [];
   let held: HeldGroup[] = [];
-  const lanes = new Map<string, Promise<void>>();
+  let lanes = new Map<string, Lane>();
+  const inFlight = new Set<PostAttempt>();
   const retryTimers = new Set<NodeJS.Timeout>();
   const delayed = new Map<NodeJS.Timeout, () => void>();
-  let aborter = new AbortController();
+  let generation = 0;
   let clockRetries: ClockRetry[] = [];
   let nextRecordId = 1;
   let closed = false;
 
-  function scheduleOnClock(job: Job): void {
-    const firstAt = job.firstAt ?? clock.now();
-    let dueAt = firstAt;
-    for (const wait of retryDelays.slice(0, job.record.attempts.length)) dueAt += wait;
-    job.record.status = 'retry_scheduled';
-    job.record.next_attempt_at = new Date(dueAt).toISOString();
-    if (dueAt <= clock.now()) enqueue(job);
-    else clockRetries.push({ dueAt, job });
+  function settled(c: Copy): void {
+    if (!options.onSettled) return;
+    try {
+      options.onSettled(recordOf(c));
+    } catch {
+      // A faulty listener must not stop deliveries.
+    }
   }
 
   function later(ms: number, run: () => void, pool: 'retry' | 'delay'): void {
@@ -119,127 +191,220 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
     else delayed.set(timer, run);
   }
 
-  function newJob(
+  function scheduleOnClock(c: Copy): void {
+    let dueAt = c.firstAt ?? clock.now();
+    for (let i = 0; i < c.attempts.length && i < retryDelays.length; i++) dueAt += retryDelays[i] as number;
+    c.status = 'retry_scheduled';
+    c.nextAttemptAt = dueAt;
+    if (dueAt <= clock.now()) enqueue(c);
+    else clockRetries.push({ dueAt, copy: c });
+  }
+
+  /** What the receiver's answer (or its absence) means for the copy: delivered, retried or failed. */
+  function recordAttempt(c: Copy, atMs: number, startedAt: number, statusCode: number | null, error: string | null) {
+    c.attempts.push({ atMs, statusCode, error, durationMs: Math.round(performance.now() - startedAt) });
+    if (statusCode !== null && statusCode >= 200 && statusCode <= 299) {
+      c.status = 'delivered';
+      c.delivered = true;
+      c.nextAttemptAt = null;
+      settled(c);
+      return;
+    }
+    const delay = retryDelays[c.attempts.length - 1];
+    if (delay === undefined) {
+      c.status = 'failed';
+      c.nextAttemptAt = null;
+      settled(c);
+      return;
+    }
+    if (options.retryOnClock) return scheduleOnClock(c);
+    c.status = 'retry_scheduled';
+    c.nextAttemptAt = clock.now() + delay;
+    later(delay, () => enqueue(c), 'retry');
+  }
+
+  // --- Lines and slots ------------------------------------------------------------------------
+
+  const first = (lane: Lane, key: string): Copy | undefined => lane.lines.get(key)?.[0];
+  const isFirst = (lane: Lane, c: Copy): boolean =>
+    first(lane, c.key) === c && (c.chain === null || first(lane, c.chain) === c);
+
+  function join(lane: Lane, key: string, c: Copy): void {
+    const line = lane.lines.get(key);
+    if (line) line.push(c);
+    else lane.lines.set(key, [c]);
+  }
+
+  function leave(lane: Lane, key: string): Copy | undefined {
+    const line = lane.lines.get(key);
+    if (!line) return undefined;
+    line.shift();
+    if (line.length === 0) {
+      lane.lines.delete(key);
+      return undefined;
+    }
+    return line[0];
+  }
+
+  /** A copy first in its lines: it starts if a slot is free and nobody waits for one, else it waits. */
+  function schedule(lane: Lane, c: Copy): void {
+    c.scheduled = true;
+    if (lane.active < maxInFlight && lane.readyHead === lane.ready.length) start(lane, c);
+    else lane.ready.push(c);
+  }
+
+  function pump(lane: Lane): void {
+    while (lane.active < maxInFlight && lane.readyHead < lane.ready.length) {
+      const next = lane.ready[lane.readyHead] as Copy;
+      lane.ready[lane.readyHead++] = undefined as unknown as Copy;
+      start(lane, next);
+    }
+    if (lane.readyHead === lane.ready.length) {
+      lane.ready = [];
+      lane.readyHead = 0;
+    } else if (lane.readyHead > 1024 && lane.readyHead * 2 > lane.ready.length) {
+      lane.ready = lane.ready.slice(lane.readyHead);
+      lane.readyHead = 0;
+    }
+    if (lane.active === 0 && lane.lines.size === 0 && lanes.get(lane.url) === lane) lanes.delete(lane.url);
+  }
+
+  function start(lane: Lane, c: Copy): void {
+    lane.active++;
+    const atMs = clock.now();
+    c.firstAt ??= atMs;
+    const startedAt = performance.now();
+    const { target, note } = c;
+    const attempt = new PostAttempt(target.url, target.headers, note.body, {
+      dispatcher,
+      ...(note.method !== undefined && { method: note.method }),
+    });
+    deadlines.add(attempt);
+    inFlight.add(attempt);
+    void attempt.done.then((result) => {
+      inFlight.delete(attempt);
+      finish(lane, c);
+      if (closed || c.generation !== generation) return;
+      recordAttempt(c, atMs, startedAt, result.statusCode, result.error);
+    });
+  }
+
+  /** The copy was answered (or gave up): the next in its lines may go. */
+  function finish(lane: Lane, c: Copy): void {
+    lane.active--;
+    c.scheduled = false;
+    if (lane.dead) return;
+    const next = leave(lane, c.key);
+    if (next && !next.scheduled && isFirst(lane, next)) schedule(lane, next);
+    if (c.chain !== null) {
+      const nextInChain = leave(lane, c.chain);
+      c.chain = null;
+      if (nextInChain && !nextInChain.scheduled && isFirst(lane, nextInChain)) schedule(lane, nextInChain);
+    }
+    pump(lane);
+  }
+
+  function enqueue(c: Copy): void {
+    if (closed || c.generation !== generation) return;
+    c.status = 'queued';
+    c.nextAttemptAt = null;
+    const { url } = c.target;
+    let lane = lanes.get(url);
+    if (!lane) {
+      lane = { url, active: 0, ready: [], readyHead: 0, lines: new Map(), dead: false };
+      lanes.set(url, lane);
+    }
+    join(lane, c.key, c);
+    if (c.chain !== null) join(lane, c.chain, c);
+    if (isFirst(lane, c)) schedule(lane, c);
+  }
+
+  // --- Faults ---------------------------------------------------------------------------------
+
+  function newCopy(
     note: OutgoingNotification,
     target: NotificationTarget,
     copy: DeliveryRecord['copy'],
     fault: NotificationFaultMode | null,
-  ): Job {
-    const record: DeliveryRecord = {
+  ): Copy {
+    const c: Copy = {
       id: nextRecordId++,
-      notification_id: note.id,
-      type: note.type,
-      subject_id: note.subjectId,
-      url: target.url,
+      note,
+      target,
       copy,
       fault,
       status: 'queued',
       delivered: false,
       attempts: [],
-      next_attempt_at: null,
+      nextAttemptAt: null,
+      generation,
+      firstAt: undefined,
+      key: note.sequenceKey ?? note.subjectId,
+      chain: null,
+      scheduled: false,
     };
-    records.push(record);
-    return { record, target, note, signal: aborter.signal };
+    records.push(c);
+    return c;
   }
 
-  function settled(record: DeliveryRecord): void {
-    try {
-      options.onSettled?.(copyRecord(record));
-    } catch {
-      // A faulty listener must not stop deliveries.
-    }
-  }
-
-  async function attempt(job: Job): Promise<void> {
-    if (closed || job.signal.aborted) return;
-    const { record } = job;
-    const at = clock.nowIso();
-    job.firstAt ??= clock.now();
-    const started = performance.now();
-    const result = await postNotification(job.target.url, job.target.headers, job.note.body, {
-      dispatcher,
-      timeoutMs,
-      signal: job.signal,
-      ...(job.note.method !== undefined && { method: job.note.method }),
-    });
-    if (closed || job.signal.aborted) return;
-    const duration = Math.round(performance.now() - started);
-    record.attempts.push({ at, status_code: result.statusCode, error: result.error, duration_ms: duration });
-    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode <= 299) {
-      record.status = 'delivered';
-      record.delivered = true;
-      record.next_attempt_at = null;
-      settled(record);
-      return;
-    }
-    const delay = retryDelays[record.attempts.length - 1];
-    if (delay === undefined) {
-      record.status = 'failed';
-      record.next_attempt_at = null;
-      settled(record);
-      return;
-    }
-    if (options.retryOnClock) return scheduleOnClock(job);
-    record.status = 'retry_scheduled';
-    record.next_attempt_at = new Date(clock.now() + delay).toISOString();
-    later(delay, () => enqueue(job), 'retry');
-  }
-
-  // One lane per URL: copies go out one at a time, in the order they were released.
-  function enqueue(job: Job): void {
-    if (closed || job.signal.aborted) return;
-    job.record.status = 'queued';
-    job.record.next_attempt_at = null;
-    const { url } = job.target;
-    const next = (lanes.get(url) ?? Promise.resolve()).then(() => attempt(job));
-    lanes.set(url, next);
-    void next.then(() => {
-      if (lanes.get(url) === next) lanes.delete(url);
-    });
-  }
-
+  /** A reorder group goes out newest first, each copy after the one before it was answered. */
   function release(group: HeldGroup): void {
-    for (const jobs of [...group.jobs].reverse()) for (const job of jobs) enqueue(job);
+    const chain = `\0reorder ${group.faultId}`;
+    for (let i = group.copies.length - 1; i >= 0; i--) {
+      for (const c of group.copies[i] as Copy[]) {
+        c.chain = chain;
+        enqueue(c);
+      }
+    }
   }
 
-  function hold(fault: QueuedNotificationFault, jobs: Job[]): void {
-    for (const job of jobs) job.record.status = 'held';
+  function hold(fault: QueuedNotificationFault, copies: Copy[]): void {
+    for (const c of copies) c.status = 'held';
     let group = held.find((g) => g.faultId === fault.id);
     if (!group) {
-      group = { faultId: fault.id, size: fault.count, jobs: [] };
+      group = { faultId: fault.id, size: fault.count, copies: [] };
       held.push(group);
     }
-    group.jobs.push(jobs);
-    if (group.jobs.length < group.size) return;
+    group.copies.push(copies);
+    if (group.copies.length < group.size) return;
     held = held.filter((g) => g !== group);
     release(group);
   }
 
   function dispatch(note: OutgoingNotification): void {
     const fault = faults.take();
-    const mode = fault?.mode ?? null;
-    const jobs = note.targets.map((target) => newJob(note, target, 'original', mode));
     if (!fault) {
-      for (const job of jobs) enqueue(job);
-    } else if (fault.mode === 'duplicate') {
-      const copies = note.targets.map((target) => newJob(note, target, 'duplicate', mode));
-      for (const [index, job] of jobs.entries()) {
-        enqueue(job);
-        const copy = copies[index];
-        if (copy) enqueue(copy);
-      }
-    } else if (fault.mode === 'drop') {
-      for (const job of jobs) job.record.status = 'dropped';
-    } else if (fault.mode === 'delay') {
-      const delayMs = fault.delay_ms ?? 0;
-      for (const job of jobs) {
-        job.record.status = 'delayed';
-        job.record.next_attempt_at = new Date(clock.now() + delayMs).toISOString();
-      }
-      later(delayMs, () => jobs.forEach(enqueue), 'delay');
-    } else {
-      hold(fault, jobs);
+      for (const target of note.targets) enqueue(newCopy(note, target, 'original', null));
+      return;
     }
+    const { mode } = fault;
+    const copies = note.targets.map((target) => newCopy(note, target, 'original', mode));
+    if (mode === 'duplicate') {
+      const duplicates = note.targets.map((target) => newCopy(note, target, 'duplicate', mode));
+      for (const [index, c] of copies.entries()) {
+        enqueue(c);
+        const duplicate = duplicates[index];
+        if (duplicate) enqueue(duplicate);
+      }
+    } else if (mode === 'drop') {
+      for (const c of copies) c.status = 'dropped';
+    } else if (mode === 'delay') {
+      const delayMs = fault.delay_ms ?? 0;
+      for (const c of copies) {
+        c.status = 'delayed';
+        c.nextAttemptAt = clock.now() + delayMs;
+      }
+      later(delayMs, () => copies.forEach(enqueue), 'delay');
+    } else {
+      hold(fault, copies);
+    }
+  }
+
+  /** Ends everything under way: in-flight sends are aborted and nothing queued starts any more. */
+  function abandonLanes(): void {
+    for (const lane of lanes.values()) lane.dead = true;
+    lanes = new Map();
+    for (const attempt of [...inFlight]) attempt.abort('aborted');
   }
 
   return {
@@ -251,7 +416,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       if (note.targets.length > 0) dispatch(note);
     },
     notification: (id: string): OutgoingNotification | undefined => sent.get(id),
-    records: (): DeliveryRecord[] => records.map(copyRecord),
+    records: (): DeliveryRecord[] => records.map(recordOf),
     addFault: (spec: NotificationFaultSpec): QueuedNotificationFault => faults.add(spec),
     listFaults: (): QueuedNotificationFault[] => faults.list(),
     /** Drops the faults still to apply; a partly collected reorder is sent (reversed) as it is. */
@@ -269,7 +434,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       for (const group of groups) {
         // The reorder ends here; otherwise later notifications would wait for a group already sent.
         faults.remove(group.faultId);
-        released += group.jobs.length;
+        released += group.copies.length;
         release(group);
       }
       const runs = [...delayed];
@@ -286,7 +451,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       const now = clock.now();
       const due = clockRetries.filter((r) => r.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
       clockRetries = clockRetries.filter((r) => r.dueAt > now);
-      for (const { job } of due) enqueue(job);
+      for (const { copy } of due) enqueue(copy);
       return due.length;
     },
     /**
@@ -296,13 +461,13 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
     resend(id: string, targets?: (note: OutgoingNotification) => NotificationTarget[]): DeliveryRecord[] | undefined {
       const note = sent.get(id);
       if (!note || closed) return undefined;
-      const jobs = (targets?.(note) ?? note.targets).map((target) => newJob(note, target, 'resend', null));
-      jobs.forEach(enqueue);
-      return jobs.map((job) => copyRecord(job.record));
+      const copies = (targets?.(note) ?? note.targets).map((target) => newCopy(note, target, 'resend', null));
+      copies.forEach(enqueue);
+      return copies.map(recordOf);
     },
     reset(): void {
-      aborter.abort();
-      aborter = new AbortController();
+      generation++;
+      abandonLanes();
       for (const timer of [...retryTimers, ...delayed.keys()]) clearTimeout(timer);
       retryTimers.clear();
       delayed.clear();
@@ -315,12 +480,14 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
     /** Stops timers and aborts sends in flight; safe to call twice. */
     async close(): Promise<void> {
       closed = true;
-      aborter.abort();
+      const attempts = [...inFlight].map((attempt) => attempt.done);
+      abandonLanes();
       for (const timer of [...retryTimers, ...delayed.keys()]) clearTimeout(timer);
       retryTimers.clear();
       delayed.clear();
       clockRetries = [];
-      await Promise.allSettled([...lanes.values()]);
+      await Promise.allSettled(attempts);
+      deadlines.clear();
       if (!dispatcher.destroyed) await dispatcher.destroy();
     },
   };

@@ -10,6 +10,7 @@ export type QattahNotifierOptions = {
   clock: EmulatorClock;
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
+  maxInFlightPerUrl?: number;
 };
 
 export type QattahNotifier = ReturnType<typeof createQattahNotifier>;
@@ -30,6 +31,7 @@ export function createQattahNotifier(options: QattahNotifierOptions) {
     clock: options.clock,
     retryDelaysMs: options.retryDelaysMs ?? DEFAULT_CALLBACK_RETRY_DELAYS_MS,
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
   });
 
   function orderPaid(order: Order): void {

@@ -19,6 +19,8 @@ export type QattahEmulatorOptions = {
   notificationRetryDelaysMs?: readonly number[];
   /** Limit on one callback attempt (default 10 s). */
   notificationTimeoutMs?: number;
+  /** Notification copies in flight to one URL at most (default 32); one payment's go one at a time. */
+  notificationMaxInFlight?: number;
   /** Base of `links.redirect_to`; defaults to the Host the request came in on. */
   baseUrl?: string | (() => string | undefined);
   clock?: EmulatorClock;
@@ -108,6 +110,7 @@ export function createQattahEmulator(options: QattahEmulatorOptions = {}): Qatta
     clock,
     ...(options.notificationRetryDelaysMs !== undefined && { retryDelaysMs: options.notificationRetryDelaysMs }),
     ...(options.notificationTimeoutMs !== undefined && { timeoutMs: options.notificationTimeoutMs }),
+    ...(options.notificationMaxInFlight !== undefined && { maxInFlightPerUrl: options.notificationMaxInFlight }),
   });
   state.onPaid(notifier.orderPaid);
   const baseUrl = listeningBase(app, options.baseUrl);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorClock } from '../kit/clock.ts';
-import { randomString } from '../kit/ids.ts';
+import { DueQueue } from '../kit/due-queue.ts';
+import { prefixedId } from '../kit/ids.ts';
 import { MIXED_ALNUM } from './merchants.ts';
 import { parseSarText, splitEqually } from './money.ts';
 
@@ -76,7 +77,7 @@ export type ChangeResult =
   | { ok: true; order: Order }
   | { ok: false; error: 'order_not_found' | 'conflict'; message: string };
 
-const qattahId = (prefix: string): string => `${prefix}${randomString(13, MIXED_ALNUM)}`;
+const qattahId = (prefix: string): string => prefixedId(prefix, 13, MIXED_ALNUM);
 export const ORDER_ID = /^ord_[A-Za-z0-9]{13}$/;
 export const INVOICE_ID = /^inv_[A-Za-z0-9]{13}$/;
 
@@ -89,13 +90,18 @@ export type QattahState = ReturnType<typeof createQattahState>;
 export function createQattahState(clock: EmulatorClock) {
   let orders = new Map<string, Order>();
   const paidListeners = new Set<(order: Order) => void>();
+  // Orders by deadline, so a sweep (run before every lookup) looks only at the ones due.
+  let due = new DueQueue<Order>();
+  const sequence = new WeakMap<Order, number>();
+  let nextSequence = 0;
+  const bySequence = (a: Order, b: Order): number => (sequence.get(a) ?? 0) - (sequence.get(b) ?? 0);
 
-  /** Times out every open order whose window has passed; returns their ids. */
+  /** Times out every open order whose window has passed; returns their ids, oldest order first. */
   function sweep(): string[] {
     const now = clock.now();
     const expired: string[] = [];
-    for (const order of orders.values()) {
-      if (!isOpen(order) || now < order.deadline) continue;
+    for (const order of due.takeDue(now).sort(bySequence)) {
+      if (!isOpen(order) || orders.get(order.id) !== order) continue;
       order.activityStatus = 'TIMEOUT';
       order.paymentStatus = 'EXPIRED';
       for (const inv of order.invoices) if (inv.paymentStatus === 'PENDING') inv.paymentStatus = 'EXPIRED';
@@ -123,6 +129,8 @@ export function createQattahState(clock: EmulatorClock) {
       invoices: [],
     };
     orders.set(order.id, order);
+    sequence.set(order, nextSequence++);
+    due.add(order.deadline, order);
     return order;
   }
 
@@ -266,6 +274,7 @@ export function createQattahState(clock: EmulatorClock) {
     },
     reset(): void {
       orders = new Map();
+      due = new DueQueue();
     },
   };
 }

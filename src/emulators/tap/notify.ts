@@ -11,6 +11,7 @@ export type TapNotifierOptions = {
   clock: EmulatorClock;
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
+  maxInFlightPerUrl?: number;
   /** A copy about `subjectId` ended delivered or failed: Tap shows it as `post.status`. */
   onSettled?(subjectId: string, delivered: boolean): void;
 };
@@ -26,6 +27,7 @@ export function createTapNotifier(options: TapNotifierOptions) {
     clock: options.clock,
     ...(options.retryDelaysMs !== undefined && { retryDelaysMs: options.retryDelaysMs }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
     onSettled: (record: DeliveryRecord) => options.onSettled?.(record.subject_id, record.delivered),
   });
 
@@ -42,6 +44,8 @@ export function createTapNotifier(options: TapNotifierOptions) {
       id: prefixedId('ntf_', 26),
       type: `${event.kind}.${subject.status}`,
       subjectId: subject.id,
+      // A refund's notifications stay behind its charge's (a refund of a capture not yet notified).
+      ...(event.kind === 'refund' && { sequenceKey: event.refund.chargeId }),
       body: Buffer.from(JSON.stringify(json), 'utf8'),
       targets: subject.postUrl === undefined ? [] : [{ url: subject.postUrl, headers }],
     });

@@ -91,6 +91,7 @@ export function createRefundBook(options: RefundBookOptions) {
 
   /** Refunds the charge's pending refunds whose delay has passed, each dated when it fell due. */
   function approveDue(charge: Charge): Refund[] {
+    if (charge.refunds.length === 0) return [];
     const now = clock.now();
     const due = charge.refunds
       .filter((r) => r.status === 'PENDING' && r.approveAt !== null && r.approveAt <= now)

@@ -22,6 +22,8 @@ export type TapEmulatorOptions = {
   notificationRetryDelaysMs?: readonly number[];
   /** Limit on one notification delivery attempt (default 10 s). */
   notificationTimeoutMs?: number;
+  /** Notification copies in flight to one URL at most (default 32); one payment's go one at a time. */
+  notificationMaxInFlight?: number;
   /** Base of `transaction.url`; defaults to the Host the request came in on. */
   baseUrl?: string | (() => string | undefined);
   clock?: EmulatorClock;
@@ -123,6 +125,7 @@ export function createTapEmulator(options: TapEmulatorOptions = {}): TapEmulator
     clock,
     ...(options.notificationRetryDelaysMs !== undefined && { retryDelaysMs: options.notificationRetryDelaysMs }),
     ...(options.notificationTimeoutMs !== undefined && { timeoutMs: options.notificationTimeoutMs }),
+    ...(options.notificationMaxInFlight !== undefined && { maxInFlightPerUrl: options.notificationMaxInFlight }),
     onSettled(subjectId, delivered) {
       const charge = subjectId.startsWith('chg_') ? state.getCharge(subjectId) : undefined;
       if (charge) charge.postStatus = delivered ? 'SUCCESS' : 'ERROR';

@@ -1,4 +1,5 @@
 import type { EmulatorClock } from '../kit/clock.ts';
+import { DueQueue } from '../kit/due-queue.ts';
 import {
   type ChargeStatus,
   INITIATED_RESPONSE,
@@ -94,6 +95,12 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
   const charges = new Map<string, Charge>();
   const byToken = new Map<string, string>();
   const listeners = new Set<EventListener>();
+  // Sweeps look only at what is due, not at every charge ever made.
+  const sequence = new WeakMap<Charge, number>();
+  let nextSequence = 0;
+  const bySequence = (a: Charge, b: Charge): number => (sequence.get(a) ?? 0) - (sequence.get(b) ?? 0);
+  const expiring = new DueQueue<Charge>();
+  const approving = new DueQueue<Refund>();
 
   function emit(event: TapEvent): void {
     for (const listener of listeners) {
@@ -169,6 +176,8 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
     addActivity(charge, 'INITIATED', now, 'charge - created');
     charges.set(charge.id, charge);
     byToken.set(charge.pageToken, charge.id);
+    sequence.set(charge, nextSequence++);
+    expiring.add(charge.expiresAt, charge);
     return charge;
   }
 
@@ -192,11 +201,11 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
     return { ok: true, charge, redirectUrl: charge.redirectUrl ? withTapId(charge.redirectUrl, charge.id) : null };
   }
 
+  /** Abandons the initiated charges whose window has passed, oldest first. */
   function sweepExpired(): Charge[] {
+    const due = expiring.takeDue(clock.now()).filter((c) => c.status === 'INITIATED' && charges.get(c.id) === c);
     const expired: Charge[] = [];
-    for (const charge of charges.values()) {
-      if (charge.status === 'INITIATED' && refresh(charge).status === 'ABANDONED') expired.push(charge);
-    }
+    for (const charge of due.sort(bySequence)) if (refresh(charge).status === 'ABANDONED') expired.push(charge);
     return expired;
   }
 
@@ -218,7 +227,9 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
     requestRefund(input: RefundRequestInput, merchantId: string): RefundRequestResult {
       const charge = charges.get(input.chargeId);
       if (!charge || charge.merchantId !== merchantId) return { ok: false, reason: 'charge_not_found' };
-      return refundBook.request(refresh(charge), input);
+      const result = refundBook.request(refresh(charge), input);
+      if (result.ok && result.refund.approveAt !== null) approving.add(result.refund.approveAt, result.refund);
+      return result;
     },
     getRefund(id: string): Refund | undefined {
       const refund = refundBook.get(id);
@@ -234,8 +245,14 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
       refresh(charge);
       return refundBook.settle(refund, outcome, clock.now());
     },
+    /** Refunds every pending refund whose delay has passed, charge by charge (oldest first). */
     sweepRefunds(): Refund[] {
-      return [...charges.values()].flatMap((charge) => refundBook.approveDue(charge));
+      const owners = new Set<Charge>();
+      for (const refund of approving.takeDue(clock.now())) {
+        const charge = charges.get(refund.chargeId);
+        if (charge && refund.status === 'PENDING') owners.add(charge);
+      }
+      return [...owners].sort(bySequence).flatMap((charge) => refundBook.approveDue(charge));
     },
     listRefunds(): Refund[] {
       for (const charge of charges.values()) refresh(charge);
@@ -249,6 +266,8 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
       charges.clear();
       byToken.clear();
       refundBook.clear();
+      expiring.clear();
+      approving.clear();
       settings = { ...defaults };
     },
   };
