@@ -168,6 +168,16 @@ forEachDatabase((kind) => {
         assert.deepEqual(idsOf(await queue.claim('w1', T0, LEASE, 10, [])), ['job_1', 'job_4']);
       }));
 
+    it('binds the busy groups of each claim anew (the same shape, other groups)', () =>
+      run(async (queue) => {
+        await queue.enqueue(job('job_1', { groupKey: 'we_1' }), T0);
+        await queue.enqueue(job('job_2', { groupKey: 'we_2' }), T0);
+        await queue.enqueue(job('job_3', { groupKey: 'we_3' }), T0);
+        assert.deepEqual(idsOf(await queue.claim('w1', T0, LEASE, 10, ['we_1'])), ['job_2', 'job_3']);
+        await queue.release(['job_2', 'job_3'], 'w1');
+        assert.deepEqual(idsOf(await queue.claim('w2', T0, LEASE, 10, ['we_2'])), ['job_1', 'job_3']);
+      }));
+
     it('counts pending jobs and finds the earliest run_at, dead jobs aside', () =>
       run(async (queue) => {
         assert.equal(await queue.pendingCount(), 0);

@@ -25,15 +25,26 @@ const QUEUES: Readonly<Record<JobQueueName, true>> = {
  */
 export function createJobQueue(database: Database, signal?: JobSignal): JobQueue {
   const { db, dialect } = database;
-  // The claim of every poll with no busy group: compiled once (see `compiled`).
-  const claimDue = compiled<ClaimParams, JobRow>((trx, param) =>
-    claimQuery(
-      trx,
-      dialect,
-      { now: param('now'), lockedUntil: param('lockedUntil'), workerId: param('workerId'), limit: param('limit') },
-      [],
-    ),
-  );
+  // The claim of every poll, compiled once per number of busy groups passed over (a handful:
+  // one per webhook endpoint at its limit; see `compiled`).
+  const claims = new Map<number, CompiledRun<ClaimParams & Record<string, unknown>, JobRow>>();
+  const claimDue = (p: ClaimParams, busyGroups: readonly string[]) => {
+    let run = claims.get(busyGroups.length);
+    if (run === undefined) {
+      const n = busyGroups.length;
+      run = compiled<ClaimParams & Record<string, unknown>, JobRow>((trx, param) =>
+        claimQuery(
+          trx,
+          dialect,
+          { now: param('now'), lockedUntil: param('lockedUntil'), workerId: param('workerId'), limit: param('limit') },
+          Array.from({ length: n }, (_, i) => param(`group${i}`) as string),
+        ),
+      );
+      if (claims.size < MAX_COMPILED_CLAIMS) claims.set(n, run);
+    }
+    const groups = Object.fromEntries(busyGroups.map((group, i) => [`group${i}`, group]));
+    return run(db, { ...p, ...groups });
+  };
   const held = (id: string, workerId: string) =>
     db.updateTable('jobs').where('id', '=', id).where('locked_by', '=', workerId);
   return {
@@ -43,10 +54,7 @@ export function createJobQueue(database: Database, signal?: JobSignal): JobQueue
     },
     async claim(workerId, now, leaseMs, limit, busyGroups = []) {
       if (!Number.isSafeInteger(limit) || limit < 1) return [];
-      const rows =
-        busyGroups.length === 0
-          ? (await claimDue(db, { now, lockedUntil: now + leaseMs, workerId, limit })).rows
-          : await claimQuery(db, dialect, { now, lockedUntil: now + leaseMs, workerId, limit }, busyGroups).execute();
+      const { rows } = await claimDue({ now, lockedUntil: now + leaseMs, workerId, limit }, busyGroups);
       // RETURNING follows no ORDER BY: restore the claim order.
       return rows.map(toJob).sort((a, b) => a.runAt - b.runAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
@@ -96,6 +104,9 @@ export function createJobQueue(database: Database, signal?: JobSignal): JobQueue
     },
   };
 }
+
+/** Claim shapes kept compiled (by number of busy groups); past it, one is compiled per claim. */
+const MAX_COMPILED_CLAIMS = 32;
 
 interface ClaimParams {
   readonly now: number;

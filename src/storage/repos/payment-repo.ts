@@ -232,7 +232,19 @@ export function rowToPayment(row: PaymentRow, box: SecretBox): Payment {
 function rowToCustomer(row: PaymentRow, box: SecretBox): Customer | null {
   if (row.customer === null && row.national_id_sealed === null) return null;
   const rest: Customer = row.customer === null ? {} : parseStringRecord(row.customer, 'payments.customer');
-  return row.national_id_sealed === null ? rest : { ...rest, nationalId: box.open(row.national_id_sealed) };
+  const sealed = row.national_id_sealed;
+  if (sealed === null) return rest;
+  // Opened when read, once: only a call to the provider needs it, not the many reads of a
+  // payment that only move its status.
+  return Object.defineProperty(rest, 'nationalId', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const nationalId = box.open(sealed);
+      Object.defineProperty(rest, 'nationalId', { value: nationalId, enumerable: true, writable: false });
+      return nationalId;
+    },
+  });
 }
 
 function checkedStatus(status: string): PaymentStatus {
