@@ -17,7 +17,6 @@ import {
   currentSchema,
   type DialectName,
   isUniqueViolation,
-  least,
   lockForUpdateSkipLocked,
   sqliteDialect,
 } from './dialect.ts';
@@ -41,18 +40,6 @@ describe('lockForUpdateSkipLocked (compiled)', () => {
       lockForUpdateSkipLocked(compilerOnly(d).selectFrom('payments').select('id'), d).compile().sql;
     assert.match(compiled('postgres'), /for update skip locked$/);
     assert.doesNotMatch(compiled('sqlite'), /for update|skip locked/i);
-  });
-});
-
-describe('least (compiled)', () => {
-  it('is least() on PostgreSQL and the scalar min() on SQLite', () => {
-    const compiled = (d: DialectName) =>
-      compilerOnly(d)
-        .selectFrom('jobs')
-        .select((eb) => least(d, eb.ref('run_at'), eb.ref('created_at')).as('m'))
-        .compile().sql;
-    assert.match(compiled('postgres'), /least\("run_at", "created_at"\)/);
-    assert.match(compiled('sqlite'), /min\("run_at", "created_at"\)/);
   });
 });
 
@@ -128,18 +115,6 @@ forEachDatabase((kind) => {
         assert.equal(isUniqueViolation(foreignKey), false);
         assert.equal(isUniqueViolation(new Error('x')), false);
         assert.equal(isUniqueViolation(undefined), false);
-      });
-    });
-
-    it('least picks the smaller of two values', async () => {
-      await withDatabase(kind, async ({ db, dialect }) => {
-        const row = await db
-          .selectNoFrom((eb) => [
-            least(dialect, eb.val(7), eb.val(3)).as('a'),
-            least(dialect, eb.val(-2), eb.val(5)).as('b'),
-          ])
-          .executeTakeFirstOrThrow();
-        assert.deepEqual([Number(row.a), Number(row.b)], [3, -2]);
       });
     });
 

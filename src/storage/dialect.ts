@@ -3,9 +3,7 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Expression,
   type Kysely,
-  type RawBuilder,
   type SelectQueryBuilder,
   type SqliteDatabase,
   SqliteDialect,
@@ -35,15 +33,6 @@ export function lockForUpdate<DB, TB extends keyof DB, O>(
   dialect: DialectName,
 ): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? query.forUpdate() : query;
-}
-
-/**
- * The smaller of two values: `least` on PostgreSQL, the two-argument scalar `min` on SQLite
- * (which has no `least`). They differ only on NULL (`least` skips it, `min` returns it): pass
- * NOT NULL expressions only.
- */
-export function least<T>(dialect: DialectName, a: Expression<T>, b: Expression<T>): RawBuilder<T> {
-  return dialect === 'postgres' ? sql<T>`least(${a}, ${b})` : sql<T>`min(${a}, ${b})`;
 }
 
 /**

@@ -26,7 +26,7 @@ forEachDatabase((kind) => {
   const run = (fn: (events: EventRepo, database: Database) => Promise<void>) =>
     withDatabase(kind, (database) => fn(createEventRepo(database.db), database));
   const write = (database: Database, events: DomainEvent[]) =>
-    writeOutbox(database.db, database.dialect, createIdGenerator(createManualClock(T0)), { events }, T0);
+    writeOutbox(database.db, createIdGenerator(createManualClock(T0)), { events }, T0);
 
   describe('EventRepo', () => {
     it('round-trips an event, data JSON and time included', () =>

@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Job, JobQueue, JobQueueName, NewJob } from '../../core/event-ports.ts';
 import { type CompiledRun, compiled, slots } from '../compiled.ts';
 import type { Database } from '../db.ts';
-import { type DialectName, least, lockForUpdateSkipLocked } from '../dialect.ts';
+import { type DialectName, lockForUpdateSkipLocked } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, JobsTable } from '../schema.ts';
 import { earliestRunAt, type JobSignal } from './job-signal.ts';
@@ -49,7 +49,7 @@ export function createJobQueue(database: Database, signal?: JobSignal): JobQueue
     db.updateTable('jobs').where('id', '=', id).where('locked_by', '=', workerId);
   return {
     async enqueue(job, now) {
-      await insertJobs(db, dialect, [job], now);
+      await insertJobs(db, [job], now);
       signal?.(job.runAt);
     },
     async claim(workerId, now, leaseMs, limit, busyGroups = []) {
@@ -168,7 +168,6 @@ export const completeJob = compiled<{ id: string; workerId: string }, unknown>((
  */
 export async function insertJobs(
   db: Kysely<DB>,
-  dialect: DialectName,
   jobs: readonly NewJob[],
   createdAt: number,
 ): Promise<number | undefined> {
@@ -185,27 +184,30 @@ export async function insertJobs(
   }
   const ordered = [...keyed.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, job]) => job);
   const rows = [...ordered, ...unkeyed].map((job) => toJobRow(job, createdAt));
-  if (rows.length === 1) await upsertJob[dialect](db, rows[0] as Insertable<JobsTable>);
-  else await upsertJobs(db, dialect, rows).execute();
+  if (rows.length === 1) await upsertJob(db, rows[0] as Insertable<JobsTable>);
+  else await upsertJobs(db, rows).execute();
   return earliestRunAt(jobs);
 }
 
-function upsertJobs(db: Kysely<DB>, dialect: DialectName, rows: readonly Insertable<JobsTable>[]) {
+/**
+ * The insert of {@link insertJobs}. A job whose key a live job holds moves that job earlier, or
+ * writes nothing at all (most repeats, such as the watch of a payment each of its updates asks
+ * for again, change nothing).
+ */
+function upsertJobs(db: Kysely<DB>, rows: readonly Insertable<JobsTable>[]) {
   return db
     .insertInto('jobs')
     .values(rows)
     .onConflict((oc) =>
-      oc.column('dedupe_key').doUpdateSet((eb) => ({
-        run_at: least(dialect, eb.ref('jobs.run_at'), eb.ref('excluded.run_at')),
-      })),
+      oc
+        .column('dedupe_key')
+        .doUpdateSet((eb) => ({ run_at: eb.ref('excluded.run_at') }))
+        .where((eb) => eb(eb.ref('excluded.run_at'), '<', eb.ref('jobs.run_at'))),
     );
 }
 
-// Most writes add one job: that insert is compiled once per dialect (see `compiled`).
-const upsertJob: Readonly<Record<DialectName, CompiledRun<Insertable<JobsTable>, unknown>>> = {
-  sqlite: compiled((db, param, first) => upsertJobs(db, 'sqlite', [slots(param, first)])),
-  postgres: compiled((db, param, first) => upsertJobs(db, 'postgres', [slots(param, first)])),
-};
+// Most writes add one job: that insert is compiled once (see `compiled`).
+const upsertJob = compiled<Insertable<JobsTable>, unknown>((db, param, first) => upsertJobs(db, [slots(param, first)]));
 
 /** A new job as stored: unlocked, no attempts yet. */
 export function toJobRow(job: NewJob, createdAt: number): Insertable<JobsTable> {

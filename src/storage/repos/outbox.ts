@@ -3,7 +3,6 @@ import type { DomainEvent, NewJob, Outbox } from '../../core/event-ports.ts';
 import type { IdGenerator } from '../../core/ids.ts';
 import type { Mode } from '../../core/payment/payment.ts';
 import { compiled, slots } from '../compiled.ts';
-import type { DialectName } from '../dialect.ts';
 import type { DB, EventsTable, JobsTable, WebhookDeliveriesTable } from '../schema.ts';
 import { insertJobs, toJobRow } from './job-queue.ts';
 import { earliestRunAt, JobsWritten } from './job-signal.ts';
@@ -29,7 +28,6 @@ export function isEmptyOutbox(outbox: Outbox | undefined): boolean {
  */
 export async function writeOutbox(
   trx: Kysely<DB>,
-  dialect: DialectName,
   ids: IdGenerator,
   outbox: Outbox,
   now: number,
@@ -64,7 +62,7 @@ export async function writeOutbox(
       written.note(earliestRunAt(jobs.map((job) => ({ runAt: job.run_at }))));
     }
   }
-  written.note(await insertJobs(trx, dialect, outbox.jobs ?? [], now));
+  written.note(await insertJobs(trx, outbox.jobs ?? [], now));
   return written.earliest;
 }
 

@@ -37,7 +37,7 @@ export function createPaymentRepo(
   ids: IdGenerator,
   signal?: JobSignal,
 ): PaymentRepo {
-  const { db, dialect } = database;
+  const { db } = database;
   const toPayment = (row: PaymentRow) => rowToPayment(row, box);
   const byId = (id: string) => db.selectFrom('payments').selectAll().where('id', '=', id);
   const insert = (trx: Kysely<DB>, payment: Payment) =>
@@ -64,7 +64,7 @@ export function createPaymentRepo(
       await db.transaction().execute(async (trx) => {
         if (reservation !== undefined) await linkIdempotentResource(trx, reservation, payment.id);
         await insert(trx, payment);
-        if (!noOutbox) jobs.note(await writeOutbox(trx, dialect, ids, outbox, payment.updatedAt));
+        if (!noOutbox) jobs.note(await writeOutbox(trx, ids, outbox, payment.updatedAt));
       });
       jobs.signal(signal);
     },
@@ -87,7 +87,7 @@ export function createPaymentRepo(
       const jobs = new JobsWritten();
       const written = await db.transaction().execute(async (trx) => {
         if (!(await update(trx, next, expectedVersion))) return false;
-        jobs.note(await writeOutbox(trx, dialect, ids, outbox, next.updatedAt));
+        jobs.note(await writeOutbox(trx, ids, outbox, next.updatedAt));
         return true;
       });
       jobs.signal(signal);

@@ -112,7 +112,7 @@ export function createRefundRepo(database: Database, box: SecretBox, ids: IdGene
   };
 
   function writeChange(trx: Kysely<DB>, change: RefundWrite, jobs: JobsWritten): Promise<boolean> {
-    return writeChangeIn(trx, dialect, ids, change, jobs);
+    return writeChangeIn(trx, ids, change, jobs);
   }
 }
 
@@ -120,7 +120,6 @@ class LostRace extends Error {}
 
 async function writeChangeIn(
   trx: Kysely<DB>,
-  dialect: Database['dialect'],
   ids: IdGenerator,
   change: RefundWrite,
   jobs: JobsWritten,
@@ -134,7 +133,7 @@ async function writeChangeIn(
     throw new LostRace();
   }
   if (change.outbox && !isEmptyOutbox(change.outbox)) {
-    jobs.note(await writeOutbox(trx, dialect, ids, change.outbox, change.refund.next.updatedAt));
+    jobs.note(await writeOutbox(trx, ids, change.outbox, change.refund.next.updatedAt));
   }
   return true;
 }

@@ -69,7 +69,7 @@ forEachDatabase((kind) => {
         updatedAt: T0,
       });
       for (let i = 0; i < n; i++) {
-        await writeOutbox(database.db, database.dialect, ids, { events: [event(`evt_${i}`, T0 + i * 1_000)] }, T0);
+        await writeOutbox(database.db, ids, { events: [event(`evt_${i}`, T0 + i * 1_000)] }, T0);
       }
       const rows = await database.db.selectFrom('webhook_deliveries').select('id').orderBy('id', 'desc').execute();
       const deliveries = await Promise.all(

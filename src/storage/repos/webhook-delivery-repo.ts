@@ -12,7 +12,7 @@ const deliveryById = rowById('webhook_deliveries');
 
 /** Webhook deliveries (made by the outbox) and their attempts. */
 export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal): WebhookDeliveryRepo {
-  const { db, dialect } = database;
+  const { db } = database;
   return {
     async get(id) {
       const row = await deliveryById(db, id);
@@ -70,7 +70,7 @@ export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal
           .where('id', '=', deliveryId)
           .executeTakeFirst();
         if (result.numUpdatedRows === 0n) throw new Error(`webhook delivery ${deliveryId} does not exist`);
-        await insertJobs(trx, dialect, [job], now);
+        await insertJobs(trx, [job], now);
       });
       signal?.(job.runAt);
     },
