@@ -10,6 +10,7 @@ import type {
   UnknownReason,
 } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
+import { announceArrival, arrivalKey } from './arrivals.ts';
 import type { PaymentDeps } from './deps.ts';
 import { paymentOutbox } from './outbox.ts';
 import { updatePayment } from './update-payment.ts';
@@ -336,6 +337,9 @@ async function recordOutcome(
           updatedAt: deps.clock.now(),
         },
   );
+  if (withProvider.providerPaymentId !== null) {
+    announceArrival(arrivalKey(withProvider.connectorAccountId, withProvider.providerPaymentId));
+  }
   if (s.status === 'pending') return { payment: withProvider };
   return {
     payment: await applyProviderUpdate(deps, withProvider, s, 'create'),

@@ -5,9 +5,11 @@ import type {
   ProviderNotification,
   ProviderNotificationRepo,
 } from '../event-ports.ts';
+import type { Payment } from '../payment/payment.ts';
 import { stillWatched } from '../payment/status.ts';
 import type { ConnectorAccount, InboundNotification, NotificationOutcome, ProviderRefundNews } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
+import { arrivalKey, awaitArrival } from './arrivals.ts';
 import { coalesce } from './coalesce.ts';
 import type { PaymentDeps } from './deps.ts';
 import { checkNowJob } from './outbox.ts';
@@ -25,6 +27,8 @@ export type NotificationResult =
   | { readonly status: 'duplicate' | 'ignored' | 'unmatched' }
   | { readonly status: 'applied' | 'stale' | 'deferred'; readonly paymentId: string };
 
+/** How long a notification that arrived before its payment was stored waits for it here. */
+export const ARRIVAL_WAIT_MS = 1_000;
 /** How long to keep looking for the payment of a notification that arrived before it was stored. */
 export const UNMATCHED_RETRY_MS = 5_000;
 const UNMATCHED_ATTEMPTS = 6;
@@ -251,7 +255,7 @@ export async function processNotification(
     await settle(deps, record, pass, 'ignored', null);
     return { status: 'ignored' };
   }
-  const payment = await deps.payments.findByProviderId(account.id, outcome.snapshot.providerPaymentId);
+  const payment = await paymentOf(deps, account, outcome.snapshot.providerPaymentId, pass);
   if (!payment) {
     await settle(deps, record, pass, 'unmatched', null);
     if (pass.attempt === 0) await enqueueRetry(deps, record);
@@ -262,6 +266,29 @@ export async function processNotification(
   const status = after.version === payment.version ? 'stale' : 'applied';
   if (!carried?.stored) await settle(deps, record, pass, status, payment.id);
   return { status, paymentId: payment.id };
+}
+
+/**
+ * The payment a notification names. One not stored yet, on the notification's first pass, is
+ * waited for a moment: its creation call is most likely still being recorded in this process.
+ */
+async function paymentOf(
+  deps: NotificationDeps,
+  account: ConnectorAccount,
+  providerPaymentId: string,
+  pass: NotificationPass,
+): Promise<Payment | undefined> {
+  const find = () => deps.payments.findByProviderId(account.id, providerPaymentId);
+  const payment = await find();
+  if (payment !== undefined || pass.attempt > 0) return payment;
+  const arrival = awaitArrival(arrivalKey(account.id, providerPaymentId), ARRIVAL_WAIT_MS);
+  // Stored between the first look and the start of the wait: its announcement was missed.
+  const stored = await find();
+  if (stored !== undefined) {
+    arrival.cancel();
+    return stored;
+  }
+  return (await arrival.arrived) ? find() : undefined;
 }
 
 /**
