@@ -27,8 +27,11 @@ export type NotificationResult =
   | { readonly status: 'duplicate' | 'ignored' | 'unmatched' }
   | { readonly status: 'applied' | 'stale' | 'deferred'; readonly paymentId: string };
 
-/** How long a notification that arrived before its payment was stored waits for it here. */
-export const ARRIVAL_WAIT_MS = 1_000;
+/**
+ * How long a notification that arrived before its payment was stored waits between looks for
+ * it (about a second in all) before it is set aside for a retry.
+ */
+const ARRIVAL_WAITS_MS: readonly number[] = [20, 40, 80, 160, 320, 400];
 /** How long to keep looking for the payment of a notification that arrived before it was stored. */
 export const UNMATCHED_RETRY_MS = 5_000;
 const UNMATCHED_ATTEMPTS = 6;
@@ -270,7 +273,8 @@ export async function processNotification(
 
 /**
  * The payment a notification names. One not stored yet, on the notification's first pass, is
- * waited for a moment: its creation call is most likely still being recorded in this process.
+ * looked for again a few times over a second: its creation call is most likely still being
+ * recorded, here (which wakes the wait at once) or on another node.
  */
 async function paymentOf(
   deps: NotificationDeps,
@@ -281,14 +285,17 @@ async function paymentOf(
   const find = () => deps.payments.findByProviderId(account.id, providerPaymentId);
   const payment = await find();
   if (payment !== undefined || pass.attempt > 0) return payment;
-  const arrival = awaitArrival(arrivalKey(account.id, providerPaymentId), ARRIVAL_WAIT_MS);
-  // Stored between the first look and the start of the wait: its announcement was missed.
-  const stored = await find();
-  if (stored !== undefined) {
-    arrival.cancel();
-    return stored;
+  for (const wait of ARRIVAL_WAITS_MS) {
+    const arrival = awaitArrival(arrivalKey(account.id, providerPaymentId), wait);
+    // Stored between the last look and the start of this wait: its announcement was missed.
+    const stored = await find();
+    if (stored !== undefined) {
+      arrival.cancel();
+      return stored;
+    }
+    await arrival.arrived;
   }
-  return (await arrival.arrived) ? find() : undefined;
+  return find();
 }
 
 /**
