@@ -110,7 +110,8 @@ export function registerInputRules(app: FastifyInstance): void {
       done(err as BawabaError, undefined);
     }
   });
-  app.addHook('onRequest', async (request) => {
+  // A callback hook (a throw is the request's error): nothing here waits.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (BODYLESS_METHODS.has(request.method)) {
       const length = request.headers['content-length'];
       if (request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) {
@@ -121,5 +122,6 @@ export function registerInputRules(app: FastifyInstance): void {
       }
     }
     checkUrlText(request.params, request.query);
+    done();
   });
 }

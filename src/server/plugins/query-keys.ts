@@ -43,9 +43,8 @@ export function keyInQuery(url: string): { readonly param: string | undefined } 
  * URLs end up in logs, browser histories and proxies. (Logged URLs are redacted as well.)
  */
 export function registerQueryKeyRefusal(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    if (!API_PATH.test(request.url)) return;
-    const found = keyInQuery(request.url);
-    if (found) throw new BawabaError('api_key_in_query', undefined, found.param);
+  app.addHook('onRequest', (request, _reply, done) => {
+    const found = API_PATH.test(request.url) ? keyInQuery(request.url) : undefined;
+    done(found ? new BawabaError('api_key_in_query', undefined, found.param) : undefined);
   });
 }
