@@ -26,6 +26,7 @@ describe('openDatabase', () => {
       assert.equal(await pragma(database, 'busy_timeout'), 5000);
       assert.equal(await pragma(database, 'synchronous'), 1); // NORMAL
       assert.equal(await pragma(database, 'foreign_keys'), 1);
+      assert.equal(await pragma(database, 'wal_autocheckpoint'), 10_000);
     } finally {
       await database.close();
     }
