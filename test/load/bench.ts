@@ -250,7 +250,8 @@ function gatewaySettings(dir: string, databaseUrl: string | undefined): Record<s
     BAWABA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     BAWABA_DATA_DIR: join(dir, 'data'),
     BAWABA_WORKER: 'on',
-    LOG_LEVEL: 'warn',
+    // The default level, as deployed: one access-log line per request, and the status changes.
+    LOG_LEVEL: 'info',
     // One emulator on loopback sends every notification of one connector account: the
     // public routes' limits would only throttle the bench.
     BAWABA_RATE_LIMIT_HOOKS_PER_ADDRESS: '0',
