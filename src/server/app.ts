@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createApiKeyAuthenticator } from './api-key-auth.ts';
 import { ErrorBody } from './contract/common.ts';
 import { registerAuth } from './plugins/auth.ts';
@@ -30,7 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => deps.ids.next('req'),
     requestIdHeader: false,
     // One line per request, when it is answered (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(deps.trustProxy),
     bodyLimit: 64 * 1024,
     // Requests refused before any route runs are answered in the error shape too.
