@@ -1,9 +1,9 @@
 /**
  * Provider news often outruns the answer it follows: a provider sends "payment pending" while
  * Bawaba is still storing the id its creation call returned. A notification that finds no
- * payment waits here, briefly, for this process to store one with that id, instead of being
- * set aside for a retry seconds later. (A payment created on another node is not announced
- * here: its notification waits out the time, then takes the retry.)
+ * payment waits here, briefly, for this process to announce that it stored one with that id,
+ * instead of looking again only when its wait runs out (a payment created on another node is
+ * found by that look).
  */
 const waiting = new Map<string, Set<() => void>>();
 

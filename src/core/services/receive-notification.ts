@@ -260,8 +260,7 @@ export async function processNotification(
   }
   const payment = await paymentOf(deps, account, outcome.snapshot.providerPaymentId, pass);
   if (!payment) {
-    await settle(deps, record, pass, 'unmatched', null);
-    if (pass.attempt === 0) await enqueueRetry(deps, record);
+    await unmatched(deps, record, pass, null);
     return { status: 'unmatched' };
   }
   const carried = pass.stored ? undefined : { record, stored: false };
@@ -269,6 +268,23 @@ export async function processNotification(
   const status = after.version === payment.version ? 'stale' : 'applied';
   if (!carried?.stored) await settle(deps, record, pass, status, payment.id);
   return { status, paymentId: payment.id };
+}
+
+/**
+ * Sets aside news of a payment or refund Bawaba does not have yet: on its first pass, its retry
+ * is queued before the notification is stored as unmatched. A crash in between leaves a retry
+ * of nothing (it ends at once) and the provider unanswered, so it sends the notification again;
+ * the other order could leave a stored first copy, which makes every later copy a duplicate,
+ * with no retry to apply it.
+ */
+async function unmatched(
+  deps: NotificationDeps,
+  record: ProviderNotification,
+  pass: NotificationPass,
+  paymentId: string | null,
+): Promise<void> {
+  if (pass.attempt === 0) await enqueueRetry(deps, record);
+  await settle(deps, record, pass, 'unmatched', paymentId);
 }
 
 /**
@@ -316,8 +332,7 @@ async function processRefundNews(
       ? (await deps.refunds.listForPayment(payment.id)).find((r) => r.status === 'pending')
       : await deps.refunds.findByProviderId(payment.id, news.providerRefundId);
   if (!payment || !refund) {
-    await settle(deps, record, pass, 'unmatched', payment?.id ?? null);
-    if (pass.attempt === 0) await enqueueRetry(deps, record);
+    await unmatched(deps, record, pass, payment?.id ?? null);
     return { status: 'unmatched' };
   }
   if (news.status === 'pending' || refund.status !== 'pending') {
