@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../schema.ts';
+
 /**
  * Told, after a transaction that wrote jobs has committed, the earliest time one of them is
  * due: the worker of this process wakes for it instead of waiting for its next poll. Told
@@ -16,11 +19,21 @@ export class JobsWritten {
   get earliest(): number | undefined {
     return this.#earliest;
   }
+}
 
-  /** Call after the commit. */
-  signal(signal: JobSignal | undefined): void {
-    if (signal !== undefined && this.#earliest !== undefined) signal(this.#earliest);
-  }
+/**
+ * Runs `work` in one transaction, noting the jobs it writes in `jobs`; once the transaction has
+ * committed, tells `signal` when the earliest of them falls due. A rollback tells it nothing.
+ */
+export async function transactionWithJobs<T>(
+  db: Kysely<DB>,
+  signal: JobSignal | undefined,
+  work: (trx: Kysely<DB>, jobs: JobsWritten) => Promise<T>,
+): Promise<T> {
+  const jobs = new JobsWritten();
+  const result = await db.transaction().execute((trx) => work(trx, jobs));
+  if (signal !== undefined && jobs.earliest !== undefined) signal(jobs.earliest);
+  return result;
 }
 
 /** The earliest of some run times. */

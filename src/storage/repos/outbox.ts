@@ -5,7 +5,7 @@ import type { Mode } from '../../core/payment/payment.ts';
 import { compiled, slots } from '../compiled.ts';
 import type { DB, EventsTable, JobsTable, WebhookDeliveriesTable } from '../schema.ts';
 import { insertJobs, toJobRow } from './job-queue.ts';
-import { earliestRunAt, JobsWritten } from './job-signal.ts';
+import { JobsWritten } from './job-signal.ts';
 import { parseStringArray } from './json.ts';
 import { insertNotification } from './provider-notification-repo.ts';
 
@@ -58,8 +58,10 @@ export async function writeOutbox(
     if (deliveries.length > 0) {
       for (const delivery of deliveries) await insertDelivery(trx, delivery);
       // No dedupe keys here: a plain insert.
-      for (const job of jobs) await insertJob(trx, job);
-      written.note(earliestRunAt(jobs.map((job) => ({ runAt: job.run_at }))));
+      for (const job of jobs) {
+        await insertJob(trx, job);
+        written.note(job.run_at);
+      }
     }
   }
   written.note(await insertJobs(trx, outbox.jobs ?? [], now));

@@ -16,7 +16,7 @@ import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, PaymentsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { linkIdempotentResource } from './idempotency-repo.ts';
-import { type JobSignal, JobsWritten } from './job-signal.ts';
+import { type JobSignal, transactionWithJobs } from './job-signal.ts';
 import { parseStringRecord } from './json.ts';
 import { isEmptyOutbox, writeOutbox } from './outbox.ts';
 import { pageById } from './paging.ts';
@@ -60,13 +60,11 @@ export function createPaymentRepo(
         await insert(db, payment);
         return;
       }
-      const jobs = new JobsWritten();
-      await db.transaction().execute(async (trx) => {
+      await transactionWithJobs(db, signal, async (trx, jobs) => {
         if (reservation !== undefined) await linkIdempotentResource(trx, reservation, payment.id);
         await insert(trx, payment);
         if (!noOutbox) jobs.note(await writeOutbox(trx, ids, outbox, payment.updatedAt));
       });
-      jobs.signal(signal);
     },
     async getById(id) {
       const row = (await selectById(db, { id })).rows[0];
@@ -84,14 +82,11 @@ export function createPaymentRepo(
       if (outbox === undefined || isEmptyOutbox(outbox)) return update(db, next, expectedVersion);
       // The guarded UPDATE goes first: it takes the row lock (PostgreSQL), and when it matches
       // nothing the transaction ends having written nothing.
-      const jobs = new JobsWritten();
-      const written = await db.transaction().execute(async (trx) => {
+      return transactionWithJobs(db, signal, async (trx, jobs) => {
         if (!(await update(trx, next, expectedVersion))) return false;
         jobs.note(await writeOutbox(trx, ids, outbox, next.updatedAt));
         return true;
       });
-      jobs.signal(signal);
-      return written;
     },
     async list(query) {
       const { rows, hasMore } = await pageById(filtered(db, query), query, 'payment');

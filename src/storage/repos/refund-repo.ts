@@ -8,7 +8,7 @@ import { toSafeInteger } from '../safe-integer.ts';
 import type { DB, RefundsTable } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { linkIdempotentResource } from './idempotency-repo.ts';
-import { type JobSignal, JobsWritten } from './job-signal.ts';
+import { type JobSignal, type JobsWritten, transactionWithJobs } from './job-signal.ts';
 import { parseStringRecord } from './json.ts';
 import { isEmptyOutbox, writeOutbox } from './outbox.ts';
 import { rowToPayment, updatePaymentRow } from './payment-repo.ts';
@@ -25,63 +25,50 @@ export function createRefundRepo(database: Database, box: SecretBox, ids: IdGene
   const byId = (id: string) => db.selectFrom('refunds').selectAll().where('id', '=', id);
   return {
     async write(change: RefundWrite) {
-      const jobs = new JobsWritten();
-      const written = await db
-        .transaction()
-        .execute((trx) => writeChange(trx, change, jobs))
-        .catch((err: unknown) => {
+      return transactionWithJobs(db, signal, (trx, jobs) => writeChange(trx, ids, change, jobs)).catch(
+        (err: unknown) => {
           if (err instanceof LostRace) return false;
           throw err;
-        });
-      if (written) jobs.signal(signal);
-      return written;
+        },
+      );
     },
     async reserve(paymentId, decide) {
-      const jobs = new JobsWritten();
-      const reserved = await db.transaction().execute(async (trx) => {
+      return transactionWithJobs(db, signal, async (trx, jobs) => {
         const locked = lockForUpdate(trx.selectFrom('payments').selectAll().where('id', '=', paymentId), dialect);
         const row = await locked.executeTakeFirst();
         if (row === undefined) return undefined;
         const change = decide(rowToPayment(row, box));
         // The payment is held: its version guard cannot fail here.
-        if (!(await writeChange(trx, change, jobs))) {
+        if (!(await writeChange(trx, ids, change, jobs))) {
           throw new Error(`payment ${paymentId} changed while it was held`);
         }
         return change;
       });
-      jobs.signal(signal);
-      return reserved;
     },
     async hold(refundId, decide) {
-      const jobs = new JobsWritten();
-      const held = await db
-        .transaction()
-        .execute(async (trx) => {
-          const first = await trx
-            .selectFrom('refunds')
-            .select('payment_id')
-            .where('id', '=', refundId)
-            .executeTakeFirst();
-          if (first === undefined) return undefined;
-          const locked = lockForUpdate(
-            trx.selectFrom('payments').selectAll().where('id', '=', first.payment_id),
-            dialect,
-          );
-          const payment = await locked.executeTakeFirst();
-          const row = await trx.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirst();
-          if (payment === undefined || row === undefined) return undefined;
-          const refund = toRefund(row);
-          const change = decide(refund, rowToPayment(payment, box));
-          if (change === undefined) return refund;
-          if (!(await writeChange(trx, change, jobs))) throw new LostRace();
-          return change.refund.next;
-        })
-        .catch((err: unknown) => {
-          if (err instanceof LostRace) return 'lost' as const;
-          throw err;
-        });
-      if (held !== 'lost') jobs.signal(signal);
-      return held;
+      return transactionWithJobs(db, signal, async (trx, jobs) => {
+        const first = await trx
+          .selectFrom('refunds')
+          .select('payment_id')
+          .where('id', '=', refundId)
+          .executeTakeFirst();
+        if (first === undefined) return undefined;
+        const locked = lockForUpdate(
+          trx.selectFrom('payments').selectAll().where('id', '=', first.payment_id),
+          dialect,
+        );
+        const payment = await locked.executeTakeFirst();
+        const row = await trx.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirst();
+        if (payment === undefined || row === undefined) return undefined;
+        const refund = toRefund(row);
+        const change = decide(refund, rowToPayment(payment, box));
+        if (change === undefined) return refund;
+        if (!(await writeChange(trx, ids, change, jobs))) throw new LostRace();
+        return change.refund.next;
+      }).catch((err: unknown) => {
+        if (err instanceof LostRace) return 'lost' as const;
+        throw err;
+      });
     },
     async get(accountId, mode, id) {
       const row = await byId(id).where('account_id', '=', accountId).where('mode', '=', mode).executeTakeFirst();
@@ -110,15 +97,11 @@ export function createRefundRepo(database: Database, box: SecretBox, ids: IdGene
       return row === undefined ? undefined : toRefund(row);
     },
   };
-
-  function writeChange(trx: Kysely<DB>, change: RefundWrite, jobs: JobsWritten): Promise<boolean> {
-    return writeChangeIn(trx, ids, change, jobs);
-  }
 }
 
 class LostRace extends Error {}
 
-async function writeChangeIn(
+async function writeChange(
   trx: Kysely<DB>,
   ids: IdGenerator,
   change: RefundWrite,

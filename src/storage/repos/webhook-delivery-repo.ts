@@ -5,7 +5,7 @@ import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../schema.ts';
 import { completeJob, insertJobs } from './job-queue.ts';
-import type { JobSignal } from './job-signal.ts';
+import { type JobSignal, transactionWithJobs } from './job-signal.ts';
 import { pageById } from './paging.ts';
 
 const deliveryById = rowById('webhook_deliveries');
@@ -63,16 +63,15 @@ export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal
       });
     },
     async redeliver(deliveryId, job, now) {
-      await db.transaction().execute(async (trx) => {
+      await transactionWithJobs(db, signal, async (trx, jobs) => {
         const result = await trx
           .updateTable('webhook_deliveries')
           .set({ status: 'pending', next_attempt_at: job.runAt, updated_at: now })
           .where('id', '=', deliveryId)
           .executeTakeFirst();
         if (result.numUpdatedRows === 0n) throw new Error(`webhook delivery ${deliveryId} does not exist`);
-        await insertJobs(trx, [job], now);
+        jobs.note(await insertJobs(trx, [job], now));
       });
-      signal?.(job.runAt);
     },
   };
 }
