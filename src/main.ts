@@ -32,8 +32,10 @@ export interface Core {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
-  /** Rings an in-process worker after a commit that made jobs (set once a worker runs). */
-  /** Rung after a commit that wrote jobs, with the earliest time one is due. */
+  /**
+   * Rung after a commit that wrote jobs, with the earliest time one is due: wakes this process's
+   * worker once one runs, and tells other processes' workers before that (on PostgreSQL).
+   */
   readonly bell: { ring: (runAt: number) => void };
 }
 

@@ -146,18 +146,17 @@ function postgresChannel(db: Kysely<DB>, url: URL, schema: string | null): Datab
         c.on('notification', (message) => {
           if (message.channel === channel) onMessage(message.payload ?? '');
         });
-        c.on('error', (error) => {
+        const lost = (error: Error) => {
           onError(error);
           void c.end().catch(() => {});
           if (client === c) again();
-        });
+        };
+        c.on('error', lost);
         try {
           await c.connect();
           await c.query(`listen "${channel}"`);
         } catch (error) {
-          onError(error as Error);
-          void c.end().catch(() => {});
-          if (client === c) again();
+          lost(error as Error);
         }
       };
       await start();
@@ -174,8 +173,11 @@ function postgresChannel(db: Kysely<DB>, url: URL, schema: string | null): Datab
 
 /** Distinct statement names kept; past this many, a statement's name is worked out again. */
 const STATEMENT_NAMES_KEPT = 1000;
-/** SQLSTATE of "cached plan must not change result type": a table changed under a statement. */
-const PG_FEATURE_NOT_SUPPORTED = '0A000';
+/** "cached plan must not change result type": a table changed under a prepared statement. */
+function isStalePlan(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
 
 /**
  * The pool as Kysely's PostgreSQL driver sees it, except that a query with parameters runs as
@@ -209,7 +211,7 @@ function preparingStatements(pool: pg.Pool): PostgresPool {
         try {
           return await client.query({ name: nameOf(text), text, values });
         } catch (error) {
-          if ((error as { code?: unknown }).code !== PG_FEATURE_NOT_SUPPORTED) throw error;
+          if (!isStalePlan(error)) throw error;
           generation += 1;
           names.clear();
           return client.query({ name: nameOf(text), text, values });
