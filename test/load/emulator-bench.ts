@@ -153,6 +153,37 @@ interface Scenario {
 
 const json = { 'content-type': 'application/json' };
 
+/** Approves a pending refund through the control API (Checkout.com's and Tap's emulators). */
+function controlApprove(ctx: Context, refunds: Ids): Step {
+  return {
+    name: 'refund approve (control API)',
+    notifications: 1,
+    available: () => refunds.size,
+    operation: async () => {
+      await expectStatus(ctx, 'POST', `/__control/refunds/${refunds.take()}/approve`, json, undefined, 200);
+    },
+  };
+}
+
+/** One whole payment: `create` it, the customer pays (`pay`), its `notifications` received. */
+function lifecycleStep(
+  ctx: Context,
+  name: string,
+  notifications: number,
+  create: () => Promise<string>,
+  pay: (id: string) => Promise<unknown>,
+): Step {
+  return {
+    name,
+    notifications,
+    operation: async () => {
+      const id = await create();
+      await pay(id);
+      await ctx.receiver.waitFor(id, notifications);
+    },
+  };
+}
+
 async function expectStatus(
   ctx: Context,
   method: 'GET' | 'POST',
@@ -248,24 +279,9 @@ function checkoutCom(ctx: Context): Scenario {
           refunds.push((JSON.parse(text) as { action_id: string }).action_id);
         },
       },
-      {
-        name: 'refund approve (control API)',
-        notifications: 1,
-        available: () => refunds.size,
-        operation: async () => {
-          await expectStatus(ctx, 'POST', `/__control/refunds/${refunds.take()}/approve`, json, undefined, 200);
-        },
-      },
+      controlApprove(ctx, refunds),
     ],
-    lifecycle: {
-      name: 'lifecycle (create + complete + 3 notifications)',
-      notifications: 3,
-      operation: async () => {
-        const id = await create();
-        await complete(id);
-        await ctx.receiver.waitFor(id, 3);
-      },
-    },
+    lifecycle: lifecycleStep(ctx, 'lifecycle (create + complete + 3 notifications)', 3, create, complete),
   };
 }
 
@@ -327,24 +343,9 @@ function tap(ctx: Context): Scenario {
           refunds.push((JSON.parse(text) as { id: string }).id);
         },
       },
-      {
-        name: 'refund approve (control API)',
-        notifications: 1,
-        available: () => refunds.size,
-        operation: async () => {
-          await expectStatus(ctx, 'POST', `/__control/refunds/${refunds.take()}/approve`, json, undefined, 200);
-        },
-      },
+      controlApprove(ctx, refunds),
     ],
-    lifecycle: {
-      name: 'lifecycle (create + complete + 1 notification)',
-      notifications: 1,
-      operation: async () => {
-        const id = await create();
-        await complete(id);
-        await ctx.receiver.waitFor(id, 1);
-      },
-    },
+    lifecycle: lifecycleStep(ctx, 'lifecycle (create + complete + 1 notification)', 1, create, complete),
   };
 }
 
@@ -406,15 +407,7 @@ function qattah(ctx: Context): Scenario {
         },
       },
     ],
-    lifecycle: {
-      name: 'lifecycle (create + pay + callback)',
-      notifications: 1,
-      operation: async () => {
-        const id = await create();
-        await pay(id);
-        await ctx.receiver.waitFor(id, 1);
-      },
-    },
+    lifecycle: lifecycleStep(ctx, 'lifecycle (create + pay + callback)', 1, create, pay),
   };
 }
 
@@ -495,15 +488,13 @@ function akurateco(ctx: Context): Scenario {
         },
       },
     ],
-    lifecycle: {
-      name: 'lifecycle (session + status + complete + callback)',
-      notifications: 1,
-      operation: async () => {
-        const id = await statusByOrder(await create());
-        await complete(id);
-        await ctx.receiver.waitFor(id, 1);
-      },
-    },
+    lifecycle: lifecycleStep(
+      ctx,
+      'lifecycle (session + status + complete + callback)',
+      1,
+      async () => statusByOrder(await create()),
+      complete,
+    ),
   };
 }
 

@@ -10,9 +10,9 @@ export interface Arrival {
 }
 
 /**
- * The merchant's webhook endpoint: answers 200 at once, and remembers every delivery by its
- * `webhook-id` and each payment's `payment.captured` events, so the bench can wait for one and
- * count them afterwards.
+ * The merchant's webhook endpoint of the bench and the crash soak: answers 200 at once, and
+ * remembers every delivery by its `webhook-id` and each payment's `payment.captured` events, so
+ * a run can wait for one and count them afterwards.
  */
 export interface BenchReceiver {
   readonly url: string;

@@ -21,9 +21,9 @@ import type { CheckoutComControl } from '../../src/emulators/checkout-com/contro
 import { type RunningEmulator, startEmulator } from '../../src/emulators/registry.ts';
 import { adminDeps, type Core, openCore } from '../../src/main.ts';
 import { configureSandboxCheckout, createAccountWithKey } from '../../src/sandbox.ts';
+import { type BenchReceiver, startBenchReceiver } from '../load/webhook-receiver.ts';
 import type { SharedDatabase, TestDatabase } from '../support/databases.ts';
 import { freePort, type GatewayProcess, gatewayProcess, removeNow, removeOnExit } from './gateway-process.ts';
-import { type SoakReceiver, startSoakReceiver } from './receiver.ts';
 
 /** What one soak run does. */
 export interface SoakOptions {
@@ -159,12 +159,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   removeOnExit(dir);
   let shared: SharedDatabase | undefined;
   let emulator: RunningEmulator<CheckoutComControl> | undefined;
-  let receiver: SoakReceiver | undefined;
+  let receiver: BenchReceiver | undefined;
   let gateway: GatewayProcess | undefined;
   try {
     shared = await options.database.openShared();
     emulator = await startEmulator('checkout_com', { port: 0, host: '127.0.0.1' });
-    receiver = await startSoakReceiver();
+    receiver = await startBenchReceiver();
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
     const settings: Record<string, string> = {
