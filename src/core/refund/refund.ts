@@ -13,6 +13,11 @@ export const REFUND_TRANSITIONS: Readonly<Record<RefundStatus, readonly RefundSt
   failed: [],
 };
 
+/** True when a refund in `from` may become `to`: only a pending refund settles, once. */
+export function canMoveRefund(from: RefundStatus, to: RefundStatus): boolean {
+  return REFUND_TRANSITIONS[from].includes(to);
+}
+
 /** A refund of (part of) a captured payment (`re_...`). Times are epoch milliseconds. */
 export interface Refund {
   readonly id: string;

@@ -3,7 +3,7 @@ import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
 import { refundAllParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
 import type { IdempotencyReservation, Principal, ProviderFailure, RefundOutcome } from '../ports.ts';
-import { type Refund, refundView } from '../refund/refund.ts';
+import { canMoveRefund, type Refund, refundView } from '../refund/refund.ts';
 import type { PaymentDeps } from './deps.ts';
 import { paymentOutbox } from './outbox.ts';
 
@@ -234,7 +234,7 @@ export async function settleRefund(
     // The payment is held while the refund is settled: settling never races a refund being
     // created or another settlement of the same payment.
     const result = await deps.refunds.hold(refundId, (r, p) => {
-      if (r.status !== 'pending') return undefined;
+      if (!canMoveRefund(r.status, status)) return undefined;
       const now = deps.clock.now();
       const refunded = status === 'succeeded' ? p.amountRefunded + r.amount : p.amountRefunded;
       paymentStatus =
