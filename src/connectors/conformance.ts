@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { PaymentStatus } from '../core/payment/status.ts';
+import { describeUnknownAnswers } from './conformance-faults.ts';
 import type {
   Connector,
   ConnectorAccount,
@@ -271,27 +272,22 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       });
     }
 
+    const refundRequest = (providerPaymentId: string, tag: string) => ({
+      refundId: `re_conformance_${tag}_${seq}`,
+      providerPaymentId,
+      money: { amount: h.refundAmount, currency },
+      idempotencyKey: `re_conformance_${tag}_${seq}`,
+      notificationUrl: rx.url,
+    });
     const refund = (providerPaymentId: string, tag: string) =>
-      ctx.connector.refundPayment(ctx.account, {
-        refundId: `re_conformance_${tag}_${seq}`,
-        providerPaymentId,
-        money: { amount: h.refundAmount, currency },
-        idempotencyKey: `re_conformance_${tag}_${seq}`,
-        notificationUrl: rx.url,
-      });
+      ctx.connector.refundPayment(ctx.account, refundRequest(providerPaymentId, tag));
 
     if (refunds === 'decided_later') {
       for (const decision of ['approve', 'decline'] as const) {
         test(`a refund stays pending until the provider decides (${decision})`, async () => {
           const s = await create();
           h.complete(s.providerPaymentId, 'approve');
-          const out = await ctx.connector.refundPayment(ctx.account, {
-            refundId: `re_conformance_${decision}_${seq}`,
-            providerPaymentId: s.providerPaymentId,
-            money: { amount: h.refundAmount, currency },
-            idempotencyKey: `re_conformance_${decision}_${seq}`,
-            notificationUrl: rx.url,
-          });
+          const out = await refund(s.providerPaymentId, decision);
           assert.equal(out.kind, 'accepted', JSON.stringify(out));
           if (out.kind !== 'accepted') return;
           const pending = await ctx.connector.retrieveRefund(ctx.account, s.providerPaymentId, out.providerRefundId, {
@@ -391,17 +387,13 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       });
     }
 
-    test('a provider that is not listening is connection_refused', async () => {
-      const closed = { ...ctx.account, settings: { ...ctx.account.settings, base_url: 'http://127.0.0.1:9' } };
-      const out = await ctx.connector.createPayment(closed, req());
-      assert.equal(out.kind === 'unknown' && out.reason, 'connection_refused');
-    });
-
     test('wrong credentials are provider_authentication_failed', async () => {
       const wrong = h.wrongCredentials(ctx.account);
       const out = await ctx.connector.createPayment(wrong, req());
       assert.equal(out.kind === 'rejected' && out.failure.code, 'provider_authentication_failed', JSON.stringify(out));
     });
+
+    describeUnknownAnswers(h, { started: () => ctx, request: req, create, refundRequest });
   });
 }
 

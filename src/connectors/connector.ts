@@ -21,5 +21,6 @@ export type {
   RefundLookup,
   RefundOutcome,
   RetrieveOutcome,
+  UnknownOutcome,
   UnknownReason,
 } from '../core/ports.ts';

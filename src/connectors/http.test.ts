@@ -7,7 +7,7 @@ import type { Connector, ConnectorAccount } from '../core/ports.ts';
 import { createGuardedAgent } from '../net/guarded-agent.ts';
 import { createAkuratecoConnector } from './akurateco/index.ts';
 import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './checkout-com/index.ts';
-import { sendHttp } from './http.ts';
+import { type HttpAnswer, MAX_RETRY_AFTER_MS, providerAnswer, retryAfterMs, sendHttp } from './http.ts';
 import { createQattahConnector } from './qattah/index.ts';
 import { createTapConnector } from './tap/index.ts';
 
@@ -43,6 +43,71 @@ describe('sendHttp', () => {
       );
     }
     assert.equal(hits, before);
+  });
+});
+
+describe('providerAnswer: the one fault rule', () => {
+  const at = (status: number, headers: HttpAnswer['headers'] = {}, text = ''): HttpAnswer => ({
+    kind: 'answer',
+    status,
+    headers,
+    text,
+    durationMs: 1,
+  });
+
+  test('what is not the provider’s word on the call is unknown, with a reason', () => {
+    const cases: [number, string][] = [
+      [100, 'unexpected_response'],
+      [199, 'unexpected_response'],
+      [301, 'unexpected_response'],
+      [304, 'unexpected_response'],
+      [399, 'unexpected_response'],
+      [408, 'timeout'],
+      [409, 'unexpected_response'],
+      [429, 'rate_limited'],
+      [500, 'server_error'],
+      [503, 'server_error'],
+      [599, 'server_error'],
+    ];
+    for (const [status, reason] of cases) {
+      const out = providerAnswer(at(status, {}, '<html>x</html>'));
+      assert.equal(out.kind === 'unknown' && out.reason, reason, String(status));
+      assert.equal(out.kind === 'unknown' && out.detail, `HTTP ${status}: <html>x</html>`);
+    }
+  });
+
+  test('2xx and the other 4xx are the provider’s answer, for the operation to read', () => {
+    for (const status of [200, 201, 202, 204, 400, 401, 403, 404, 410, 422]) {
+      const answer = at(status);
+      assert.equal(providerAnswer(answer), answer, String(status));
+    }
+  });
+
+  test('no answer at all keeps the transport’s reason', () => {
+    const out = providerAnswer({
+      kind: 'failure',
+      reason: 'connection_refused',
+      detail: 'ECONNREFUSED',
+      durationMs: 1,
+    });
+    assert.deepEqual(out, { kind: 'unknown', reason: 'connection_refused', detail: 'ECONNREFUSED' });
+  });
+
+  test('Retry-After is carried on any unknown answer, in seconds or as a date after the answer’s own Date', () => {
+    const out = providerAnswer(at(429, { 'retry-after': '12' }));
+    assert.equal(out.kind === 'unknown' && out.retryAfterMs, 12_000);
+    const twice = providerAnswer(at(503, { 'retry-after': ['3', '9'] }));
+    assert.equal(twice.kind === 'unknown' && twice.retryAfterMs, 3000);
+    assert.ok(!('retryAfterMs' in providerAnswer(at(429))), 'absent without the header');
+    const date = 'Thu, 15 Jan 2026 10:00:00 GMT';
+    assert.equal(retryAfterMs({ date, 'retry-after': 'Thu, 15 Jan 2026 10:01:30 GMT' }), 90_000);
+    // Without a Date header the date counts from our clock; a date past is no wait at all.
+    assert.equal(retryAfterMs({ 'retry-after': 'Thu, 15 Jan 2026 10:01:30 GMT' }, Date.parse(date)), 90_000);
+    assert.equal(retryAfterMs({ date, 'retry-after': 'Thu, 15 Jan 2026 09:00:00 GMT' }), 0);
+    assert.equal(retryAfterMs({ 'retry-after': '86400' }), MAX_RETRY_AFTER_MS);
+    for (const bad of ['', ' ', '-5', '1.5', 'soon', 'later today']) {
+      assert.equal(retryAfterMs({ 'retry-after': bad }), undefined, JSON.stringify(bad));
+    }
   });
 });
 

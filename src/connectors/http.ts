@@ -1,5 +1,5 @@
 import { type Dispatcher, request } from 'undici';
-import type { UnknownReason } from '../core/ports.ts';
+import type { UnknownOutcome, UnknownReason } from '../core/ports.ts';
 import { isAddressNotAllowed } from '../net/guarded-agent.ts';
 
 /** A provider HTTP exchange that produced an answer (any status). */
@@ -88,6 +88,85 @@ function classify(err: unknown): { reason: UnknownReason; detail: string } {
     return { reason: 'timeout', detail };
   }
   return { reason: 'network', detail };
+}
+
+/** The longest a provider's `Retry-After` holds a call back; past it the gateway's own back-off decides. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * The one rule for what a provider's HTTP exchange means before an operation reads its body.
+ * A payment or refund fails only when the provider said so, so everything that is not the
+ * provider's word on the call is *unknown*, never a failure, and the gateway asks again:
+ *
+ * - no answer at all: a timeout, a refused or reset connection, our own address policy;
+ * - a 1xx as the final answer, or a 3xx: no redirect is followed, so neither is an answer
+ *   about the call (a wrong `base_url`, a proxy's or a maintenance page's doing);
+ * - 408: the provider gave up waiting for the request;
+ * - 409: the call conflicts with something in flight that we cannot see (Checkout.com: a
+ *   request with the same idempotency key still running; elsewhere an earlier attempt whose
+ *   answer was lost), so only asking the provider again tells what happened;
+ * - 429: rate limited, nothing was done; a `Retry-After` (seconds or an HTTP date) is carried
+ *   in `retryAfterMs`, as it is on any other unknown answer (a 503's);
+ * - 5xx, whatever its body says.
+ *
+ * Any other answer is returned for the operation to read: a 2xx (a body it cannot read is
+ * {@link malformed}, a 2xx it does not expect {@link unexpected}), and the remaining 4xx, the
+ * provider's refusal (or, for a lookup, its 404: not found).
+ */
+export function providerAnswer(res: HttpAnswer | HttpFailure): HttpAnswer | UnknownOutcome {
+  if (res.kind === 'failure') return { kind: 'unknown', reason: res.reason, detail: res.detail };
+  const reason = unknownReasonOf(res.status);
+  if (reason === undefined) return res;
+  const detail = `HTTP ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}`;
+  const wait = retryAfterMs(res.headers);
+  return wait === undefined
+    ? { kind: 'unknown', reason, detail }
+    : { kind: 'unknown', reason, detail, retryAfterMs: wait };
+}
+
+function unknownReasonOf(status: number): UnknownReason | undefined {
+  if (status >= 500) return 'server_error';
+  if (status === 429) return 'rate_limited';
+  if (status === 408) return 'timeout';
+  if (status < 200 || (status >= 300 && status < 400) || status === 409) return 'unexpected_response';
+  return undefined;
+}
+
+/** A 2xx answer whose body is not what the operation expects. */
+export function malformed(text: string): UnknownOutcome {
+  return { kind: 'unknown', reason: 'malformed_response', detail: text.slice(0, 200) };
+}
+
+/** A 2xx answer the operation does not expect (`201` where only `202` means accepted). */
+export function unexpected(answer: HttpAnswer): UnknownOutcome {
+  return { kind: 'unknown', reason: 'unexpected_response', detail: `HTTP ${answer.status}` };
+}
+
+/**
+ * Milliseconds the answer's `Retry-After` asks to wait, capped at {@link MAX_RETRY_AFTER_MS}:
+ * delay-seconds, or an HTTP date counted from the answer's own `Date` (our clock when it has
+ * none, so a skewed provider clock does not matter); undefined without a readable one.
+ */
+export function retryAfterMs(headers: HttpAnswer['headers'], now = Date.now()): number | undefined {
+  const text = firstHeader(headers, 'retry-after')?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS);
+  const at = httpDate(text);
+  if (at === undefined) return undefined;
+  const sent = httpDate(firstHeader(headers, 'date')?.trim() ?? '') ?? now;
+  return Math.min(Math.max(0, at - sent), MAX_RETRY_AFTER_MS);
+}
+
+/** An HTTP date (it names a weekday or month: `Date.parse` alone takes "1.5" for a date). */
+function httpDate(text: string): number | undefined {
+  if (!/[A-Za-z]/.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+function firstHeader(headers: HttpAnswer['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Parses a JSON answer body; `undefined` when it is not JSON. */

@@ -125,6 +125,8 @@ export interface PaymentListQuery {
   readonly status?: PaymentStatus;
   readonly createdGte?: number;
   readonly createdLt?: number;
+  /** Only payments whose merchant `reference` is exactly this. */
+  readonly reference?: string;
 }
 
 /** One page of a listing, newest first. */
@@ -258,13 +260,13 @@ export type CancelOutcome =
   /** Canceled; `snapshot` is the provider's view after it, when its answer carried one. */
   | { readonly kind: 'canceled'; readonly snapshot: ProviderPaymentSnapshot | null }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+  | UnknownOutcome;
 
 /** Outcome of asking the provider to void a captured payment. */
 export type VoidOutcome =
   | { readonly kind: 'voided' }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+  | UnknownOutcome;
 
 /** The configuration a connector account of this connector takes. */
 export interface ConnectorConfigSpec {
@@ -313,6 +315,21 @@ export type UnknownReason =
   | 'server_error'
   | 'malformed_response'
   | 'unexpected_response';
+
+/**
+ * A provider call whose outcome is not known: nothing may be concluded from it (never a
+ * failure), and the gateway asks the provider again later.
+ */
+export interface UnknownOutcome {
+  readonly kind: 'unknown';
+  readonly reason: UnknownReason;
+  readonly detail: string;
+  /**
+   * How long the provider asked to be left alone before it is asked again (its `Retry-After`),
+   * in milliseconds, when it said; a reconciliation waits at least this long.
+   */
+  readonly retryAfterMs?: number;
+}
 
 /** A provider error translated into Bawaba's terms. */
 export interface ProviderFailure {
@@ -376,7 +393,7 @@ export type RefundOutcome =
   /** The provider refunded at once: nothing is left to wait for (Qattah). */
   | { readonly kind: 'succeeded'; readonly providerRefundId: string }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+  | UnknownOutcome;
 
 /** The provider's view of one refund. */
 export type RefundLookup =
@@ -387,7 +404,7 @@ export type RefundLookup =
     }
   | { readonly kind: 'not_found' }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+  | UnknownOutcome;
 
 /** What a notification says about a refund. */
 export interface ProviderRefundNews {
@@ -402,22 +419,14 @@ export interface ProviderRefundNews {
 export type CreateOutcome =
   | { readonly kind: 'created'; readonly snapshot: ProviderPaymentSnapshot }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
-  | {
-      readonly kind: 'unknown';
-      readonly reason: UnknownReason;
-      readonly detail: string;
-    };
+  | UnknownOutcome;
 
 /** Outcome of asking the provider about a payment. */
 export type RetrieveOutcome =
   | { readonly kind: 'found'; readonly snapshot: ProviderPaymentSnapshot }
   | { readonly kind: 'not_found' }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
-  | {
-      readonly kind: 'unknown';
-      readonly reason: UnknownReason;
-      readonly detail: string;
-    };
+  | UnknownOutcome;
 
 /** A provider notification as it arrived over HTTP. */
 export interface InboundNotification {

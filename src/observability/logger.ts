@@ -1,31 +1,6 @@
 import { type Logger, pino } from 'pino';
 import { redactUrl } from './redact-url.ts';
-
-/** Paths whose values never reach a log line: keys, secrets, card data, national ids. */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers["idempotency-key"]',
-  'headers.authorization',
-  'authorization',
-  '*.authorization',
-  'secret_key',
-  '*.secret_key',
-  '*.secretKey',
-  'webhook_signature_key',
-  '*.webhook_signature_key',
-  '*.credentials',
-  'credentials',
-  '*.national_id',
-  '*.nationalId',
-  'national_id',
-  'nationalId',
-  '*.card_number',
-  'card_number',
-  '*.pin',
-  '*.otp',
-  'apiKey',
-  '*.apiKey',
-];
+import { scrub } from './scrub.ts';
 
 /** What a request looks like in the logs: Fastify's fields, with secrets in its URL redacted. */
 interface LoggedRequest {
@@ -38,8 +13,9 @@ interface LoggedRequest {
 }
 
 /**
- * Serializers for every URL a log line carries (`req` is Fastify's request, `url` any field so
- * named): a key sent in a query string never reaches the log.
+ * Serializers for what a log line carries beside plain data: Fastify's request (`req`: its
+ * URL redacted, none of its headers), any `url` (a key sent in a query string never reaches
+ * the log), and errors (`err`: message, stack and fields scrubbed like any other value).
  */
 export const SERIALIZERS = {
   req: (req: LoggedRequest) => ({
@@ -51,14 +27,28 @@ export const SERIALIZERS = {
     remotePort: req.socket?.remotePort,
   }),
   url: (url: unknown) => (typeof url === 'string' ? redactUrl(url) : url),
+  err: (err: unknown) => scrub(plain(err)),
 };
 
-/** Creates the process logger. `level` "silent" turns it off (tests). */
+/** A serialized error (and its causes) as plain objects, so that `scrub` reads every field. */
+function plain(err: unknown, depth = 0): unknown {
+  const e: unknown = err instanceof Error ? pino.stdSerializers.err(err) : err;
+  if (e === null || typeof e !== 'object' || Array.isArray(e) || depth > 3) return e;
+  const out: Record<string, unknown> = { ...e };
+  if (out.cause !== undefined) out.cause = plain(out.cause, depth + 1);
+  return out;
+}
+
+/**
+ * Creates the process logger. `level` "silent" turns it off (tests). Every line's fields pass
+ * through `scrub` (secret names at any depth, secret shapes in any text), so nothing logged,
+ * at any level, carries a key, a secret, card data or a national id.
+ */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
     {
       level,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { log: (fields) => scrub(fields) as Record<string, unknown> },
       serializers: SERIALIZERS,
       base: { service: 'bawaba' },
     },

@@ -11,7 +11,7 @@ import type {
   VoidOutcome,
 } from '../../core/ports.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
-import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
+import { type HttpAnswer, isObject, malformed, parseJson, providerAnswer } from '../http.ts';
 import { type AkuratecoClientConfig, post } from './client.ts';
 import { idHash, refundHash, sessionHash } from './hash.ts';
 import { parseStatus, type StatusAnswer, sessionOrder, translateAkuratecoError } from './mapper.ts';
@@ -25,12 +25,9 @@ export interface AkuratecoConnectorOptions extends OutboundDispatchers {
 /** Session lifetime asked for, in minutes (providers.md §4.2: 1–720, default 60). */
 export const SESSION_MINUTES = 60;
 
-function unknownOf(res: HttpAnswer | HttpFailure) {
-  if (res.kind === 'failure') return { kind: 'unknown' as const, reason: res.reason, detail: res.detail };
-  if (res.status >= 500)
-    return { kind: 'unknown' as const, reason: 'server_error' as const, detail: `HTTP ${res.status}` };
-  if (res.status === 429) return { kind: 'unknown' as const, reason: 'rate_limited' as const, detail: 'HTTP 429' };
-  return undefined;
+/** The platform's refusal of a call, in Bawaba's terms. */
+function rejected(res: HttpAnswer) {
+  return { kind: 'rejected' as const, failure: translateAkuratecoError(res.status, parseJson(res.text)) };
 }
 
 /**
@@ -89,22 +86,19 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
 
   async function status(account: ConnectorAccount, orderId: string) {
     const { key, password } = creds(account);
-    const res = await post(config(account), 'payment/status', {
-      merchant_key: key,
-      order_id: orderId,
-      hash: idHash(orderId, password),
-    });
-    const unknown = unknownOf(res);
-    if (unknown || res.kind === 'failure')
-      return unknown ?? { kind: 'unknown' as const, reason: 'network' as const, detail: '' };
+    const res = providerAnswer(
+      await post(config(account), 'payment/status', {
+        merchant_key: key,
+        order_id: orderId,
+        hash: idHash(orderId, password),
+      }),
+    );
+    if (res.kind === 'unknown') return res;
     if (res.status === 404 || (res.status === 400 && /not found/i.test(res.text)))
       return { kind: 'not_found' as const };
-    if (res.status >= 400)
-      return { kind: 'rejected' as const, failure: translateAkuratecoError(res.status, parseJson(res.text)) };
+    if (res.status >= 400) return rejected(res);
     const snapshot = parseStatus(parseJson(res.text));
-    return snapshot
-      ? { kind: 'found' as const, snapshot }
-      : { kind: 'unknown' as const, reason: 'malformed_response' as const, detail: res.text.slice(0, 200) };
+    return snapshot ? { kind: 'found' as const, snapshot } : malformed(res.text);
   }
 
   return {
@@ -158,14 +152,12 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       if (req.customer?.name) customer.name = req.customer.name;
       if (req.customer?.email) customer.email = req.customer.email;
       if (Object.keys(customer).length > 0) body.customer = customer;
-      const res = await post(config(account), 'session', body);
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
-      if (res.status >= 400)
-        return { kind: 'rejected', failure: translateAkuratecoError(res.status, parseJson(res.text)) };
+      const res = providerAnswer(await post(config(account), 'session', body));
+      if (res.kind === 'unknown') return res;
+      if (res.status >= 400) return rejected(res);
       const parsed = parseJson(res.text);
       const url = isObject(parsed) && typeof parsed.redirect_url === 'string' ? parsed.redirect_url : undefined;
-      if (!url) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      if (!url) return malformed(res.text);
       return {
         kind: 'created',
         snapshot: {
@@ -194,18 +186,19 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       if (found.kind !== 'found') return notSent(found, 'refund');
       const { key, password } = creds(account);
       const amount = formatMajor(req.money);
-      const res = await post(config(account), 'payment/refund', {
-        merchant_key: key,
-        payment_id: found.snapshot.publicId,
-        amount,
-        hash: refundHash(found.snapshot.publicId, amount, password),
-      });
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
-      if (res.status >= 400)
-        return { kind: 'rejected', failure: translateAkuratecoError(res.status, parseJson(res.text)) };
+      const res = providerAnswer(
+        await post(config(account), 'payment/refund', {
+          merchant_key: key,
+          payment_id: found.snapshot.publicId,
+          amount,
+          hash: refundHash(found.snapshot.publicId, amount, password),
+        }),
+      );
+      if (res.kind === 'unknown') return res;
+      if (res.status >= 400) return rejected(res);
       const parsed = parseJson(res.text);
-      if (!isObject(parsed) || parsed.result !== 'accepted') {
+      if (!isObject(parsed)) return malformed(res.text);
+      if (parsed.result !== 'accepted') {
         return { kind: 'unknown', reason: 'unexpected_response', detail: res.text.slice(0, 200) };
       }
       // The platform gives a refund no id of its own: ours names it, with its place among the
@@ -225,19 +218,21 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       if (found.kind !== 'found') return notSent(found, 'void');
       const { key, password } = creds(account);
       const id = found.snapshot.publicId;
-      const res = await post(config(account), 'payment/void', {
-        merchant_key: key,
-        payment_id: id,
-        hash: idHash(id, password),
-      });
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const res = providerAnswer(
+        await post(config(account), 'payment/void', {
+          merchant_key: key,
+          payment_id: id,
+          hash: idHash(id, password),
+        }),
+      );
+      if (res.kind === 'unknown') return res;
+      if (res.status >= 400) return rejected(res);
       const parsed = parseJson(res.text);
-      if (res.status >= 400) return { kind: 'rejected', failure: translateAkuratecoError(res.status, parsed) };
-      const word = isObject(parsed) && typeof parsed.status === 'string' ? parsed.status.toUpperCase() : '';
+      // Only a status word decides: VOID, or another (SETTLED: the platform kept the payment).
+      if (!isObject(parsed) || typeof parsed.status !== 'string') return malformed(res.text);
+      const word = parsed.status.toUpperCase();
       if (word === 'VOID') return { kind: 'voided' };
-      const reason =
-        isObject(parsed) && typeof parsed.reason === 'string' ? parsed.reason : `status ${word || 'unknown'}`;
+      const reason = typeof parsed.reason === 'string' ? parsed.reason : `status ${word || 'unknown'}`;
       return {
         kind: 'rejected',
         failure: { code: 'provider_request_rejected', message: `The void was refused: ${reason}.`, providerCodes: [] },

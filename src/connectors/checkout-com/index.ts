@@ -9,7 +9,15 @@ import type {
   RetrieveOutcome,
 } from '../../core/ports.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
-import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
+import {
+  type HttpAnswer,
+  type HttpFailure,
+  isObject,
+  malformed,
+  parseJson,
+  providerAnswer,
+  unexpected,
+} from '../http.ts';
 import { type CheckoutClientConfig, getActions, getPayment, postPayment, postRefund } from './client.ts';
 import {
   buildCreateBody,
@@ -82,18 +90,14 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
 
     async refundPayment(account: ConnectorAccount, req: ProviderRefundRequest): Promise<RefundOutcome> {
       const body = buildRefundBody(req.refundId, req.money.amount);
-      const res = await postRefund(config(account), req.providerPaymentId, body, req.idempotencyKey);
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const res = providerAnswer(await postRefund(config(account), req.providerPaymentId, body, req.idempotencyKey));
+      if (res.kind === 'unknown') return res;
       if (res.status === 202 || res.status === 201 || res.status === 200) {
         const parsed = parseJson(res.text);
         const actionId = isObject(parsed) && typeof parsed.action_id === 'string' ? parsed.action_id : undefined;
-        if (!actionId) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
-        return { kind: 'accepted', providerRefundId: actionId };
+        return actionId ? { kind: 'accepted', providerRefundId: actionId } : malformed(res.text);
       }
-      if (res.status >= 400)
-        return { kind: 'rejected', failure: translateError(res.status, parseErrorBody(parseJson(res.text))) };
-      return { kind: 'unknown', reason: 'unexpected_response', detail: `HTTP ${res.status}` };
+      return res.status >= 400 ? rejected(res) : unexpected(res);
     },
 
     async retrieveRefund(
@@ -101,15 +105,12 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
       providerPaymentId: string,
       providerRefundId: string,
     ): Promise<RefundLookup> {
-      const res = await getActions(config(account), providerPaymentId);
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const res = providerAnswer(await getActions(config(account), providerPaymentId));
+      if (res.kind === 'unknown') return res;
       if (res.status === 404) return { kind: 'not_found' };
-      if (res.status >= 400)
-        return { kind: 'rejected', failure: translateError(res.status, parseErrorBody(parseJson(res.text))) };
+      if (res.status >= 400) return rejected(res);
       const found = refundStatusFromActions(parseJson(res.text), providerRefundId);
-      if (!found) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
-      return { kind: 'found', ...found };
+      return found ? { kind: 'found', ...found } : malformed(res.text);
     },
 
     returnReference(query) {
@@ -119,40 +120,28 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
   };
 }
 
-function unknownOf(res: HttpAnswer | HttpFailure): (CreateOutcome & RetrieveOutcome) | undefined {
-  if (res.kind === 'failure') return { kind: 'unknown', reason: res.reason, detail: res.detail };
-  if (res.status >= 500) {
-    return { kind: 'unknown', reason: 'server_error', detail: `HTTP ${res.status}: ${res.text.slice(0, 200)}` };
-  }
-  if (res.status === 429) return { kind: 'unknown', reason: 'rate_limited', detail: 'HTTP 429' };
-  // 409: a concurrent request with the same Cko-Idempotency-Key is still running there.
-  if (res.status === 409) return { kind: 'unknown', reason: 'unexpected_response', detail: 'HTTP 409' };
-  return undefined;
+/** Checkout.com's refusal of a call, in Bawaba's terms. */
+function rejected(res: HttpAnswer) {
+  return { kind: 'rejected' as const, failure: translateError(res.status, parseErrorBody(parseJson(res.text))) };
 }
 
-function readCreate(res: HttpAnswer | HttpFailure): CreateOutcome {
-  const unknown = unknownOf(res);
-  if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+function readCreate(sent: HttpAnswer | HttpFailure): CreateOutcome {
+  const res = providerAnswer(sent);
+  if (res.kind === 'unknown') return res;
   if (res.status === 201 || res.status === 202) {
     const snapshot = parsePayment(parseJson(res.text));
-    if (!snapshot) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
-    return { kind: 'created', snapshot };
+    return snapshot ? { kind: 'created', snapshot } : malformed(res.text);
   }
-  if (res.status >= 400)
-    return { kind: 'rejected', failure: translateError(res.status, parseErrorBody(parseJson(res.text))) };
-  return { kind: 'unknown', reason: 'unexpected_response', detail: `HTTP ${res.status}` };
+  return res.status >= 400 ? rejected(res) : unexpected(res);
 }
 
-function readRetrieve(res: HttpAnswer | HttpFailure): RetrieveOutcome {
-  const unknown = unknownOf(res);
-  if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+function readRetrieve(sent: HttpAnswer | HttpFailure): RetrieveOutcome {
+  const res = providerAnswer(sent);
+  if (res.kind === 'unknown') return res;
   if (res.status === 200) {
     const snapshot = parsePayment(parseJson(res.text));
-    if (!snapshot) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
-    return { kind: 'found', snapshot };
+    return snapshot ? { kind: 'found', snapshot } : malformed(res.text);
   }
   if (res.status === 404) return { kind: 'not_found' };
-  if (res.status >= 400)
-    return { kind: 'rejected', failure: translateError(res.status, parseErrorBody(parseJson(res.text))) };
-  return { kind: 'unknown', reason: 'unexpected_response', detail: `HTTP ${res.status}` };
+  return res.status >= 400 ? rejected(res) : unexpected(res);
 }

@@ -9,9 +9,10 @@ import type {
   RefundLookup,
   RefundOutcome,
   RetrieveOutcome,
+  UnknownOutcome,
 } from '../../core/ports.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
-import { type HttpAnswer, type HttpFailure, parseJson } from '../http.ts';
+import { type HttpAnswer, type HttpFailure, malformed, parseJson, providerAnswer } from '../http.ts';
 import { getOrder, postCancel, postOrder, postRefund, type QattahClientConfig } from './client.ts';
 import {
   buildOrderBody,
@@ -37,34 +38,16 @@ export interface QattahConnectorOptions extends OutboundDispatchers {
   readonly timeoutMs: number;
 }
 
-type Unknown = { kind: 'unknown'; reason: HttpFailure['reason']; detail: string };
-
-function unknownOf(res: HttpAnswer | HttpFailure): Unknown | undefined {
-  if (res.kind === 'failure') return { kind: 'unknown', reason: res.reason, detail: res.detail };
-  if (res.status >= 500) return { kind: 'unknown', reason: 'server_error', detail: `HTTP ${res.status}` };
-  if (res.status === 429) return { kind: 'unknown', reason: 'rate_limited', detail: 'HTTP 429' };
-  if (res.status < 200 || (res.status >= 300 && res.status < 400)) {
-    return { kind: 'unknown', reason: 'unexpected_response', detail: `HTTP ${res.status}` };
-  }
-  return undefined;
-}
-
-const malformed = (text: string): Unknown => ({
-  kind: 'unknown',
-  reason: 'malformed_response',
-  detail: text.slice(0, 200),
-});
-
 /** What one answer says, before the operation reads its body. */
 type Read =
-  | Unknown
+  | UnknownOutcome
   | { kind: 'refused'; status: number; failure: ProviderFailure }
   | { kind: 'ok'; body: Record<string, unknown>; text: string };
 
 /** Faults are unknown; a 4xx or a 2xx with `successful: false` is Qattah's refusal. */
-function read(res: HttpAnswer | HttpFailure): Read {
-  const unknown = unknownOf(res);
-  if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+function read(sent: HttpAnswer | HttpFailure): Read {
+  const res = providerAnswer(sent);
+  if (res.kind === 'unknown') return res;
   if (res.status >= 400) {
     return {
       kind: 'refused',

@@ -10,7 +10,7 @@ import type {
   RetrieveOutcome,
 } from '../../core/ports.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
-import { type HttpAnswer, type HttpFailure, isObject, parseJson } from '../http.ts';
+import { type HttpAnswer, isObject, malformed, parseJson, providerAnswer } from '../http.ts';
 import { getCharge, getRefund, postCharge, postRefund, type TapClientConfig } from './client.ts';
 import { buildChargeBody, parseCharge, parseErrors, TAP_REFUND_STATUS, translateTapError } from './mapper.ts';
 import { parseTapNotification } from './webhook.ts';
@@ -24,14 +24,6 @@ export interface TapConnectorOptions extends OutboundDispatchers {
 }
 
 const TAP_ID = /^chg_[A-Za-z0-9]{10,64}$/;
-
-function unknownOf(res: HttpAnswer | HttpFailure) {
-  if (res.kind === 'failure') return { kind: 'unknown' as const, reason: res.reason, detail: res.detail };
-  if (res.status >= 500)
-    return { kind: 'unknown' as const, reason: 'server_error' as const, detail: `HTTP ${res.status}` };
-  if (res.status === 429) return { kind: 'unknown' as const, reason: 'rate_limited' as const, detail: 'HTTP 429' };
-  return undefined;
-}
 
 function rejected(res: HttpAnswer) {
   return { kind: 'rejected' as const, failure: translateTapError(res.status, parseErrors(parseJson(res.text))) };
@@ -61,26 +53,20 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
     configuration: { credentials: { required: ['secret_key'], optional: [] }, settings: ['base_url'] },
 
     async createPayment(account: ConnectorAccount, req: ProviderPaymentRequest): Promise<CreateOutcome> {
-      const res = await postCharge(config(account), buildChargeBody(req));
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const res = providerAnswer(await postCharge(config(account), buildChargeBody(req)));
+      if (res.kind === 'unknown') return res;
       if (res.status >= 400) return rejected(res);
       const snapshot = parseCharge(parseJson(res.text));
-      return snapshot
-        ? { kind: 'created', snapshot }
-        : { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      return snapshot ? { kind: 'created', snapshot } : malformed(res.text);
     },
 
     async retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome> {
-      const res = await getCharge(config(account), reference);
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const res = providerAnswer(await getCharge(config(account), reference));
+      if (res.kind === 'unknown') return res;
       if (res.status === 404) return { kind: 'not_found' };
       if (res.status >= 400) return rejected(res);
       const snapshot = parseCharge(parseJson(res.text));
-      return snapshot
-        ? { kind: 'found', snapshot }
-        : { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      return snapshot ? { kind: 'found', snapshot } : malformed(res.text);
     },
 
     returnReference(query) {
@@ -91,7 +77,7 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
     parseNotification: parseTapNotification,
 
     async refundPayment(account: ConnectorAccount, req: ProviderRefundRequest): Promise<RefundOutcome> {
-      const res = await postRefund(config(account), {
+      const sent = await postRefund(config(account), {
         charge_id: req.providerPaymentId,
         amount: toMajorNumber(req.money),
         currency: req.money.currency,
@@ -100,25 +86,22 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
         metadata: { udf1: req.refundId },
         post: { url: req.notificationUrl },
       });
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const res = providerAnswer(sent);
+      if (res.kind === 'unknown') return res;
       if (res.status >= 400) return rejected(res);
       const body = parseJson(res.text);
       const id = isObject(body) && typeof body.id === 'string' ? body.id : undefined;
-      return id
-        ? { kind: 'accepted', providerRefundId: id }
-        : { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      return id ? { kind: 'accepted', providerRefundId: id } : malformed(res.text);
     },
 
     async retrieveRefund(account: ConnectorAccount, _chargeId: string, refundId: string): Promise<RefundLookup> {
-      const res = await getRefund(config(account), refundId);
-      const unknown = unknownOf(res);
-      if (unknown || res.kind === 'failure') return unknown ?? { kind: 'unknown', reason: 'network', detail: '' };
+      const res = providerAnswer(await getRefund(config(account), refundId));
+      if (res.kind === 'unknown') return res;
       if (res.status === 404) return { kind: 'not_found' };
       if (res.status >= 400) return rejected(res);
       const body = parseJson(res.text);
       const status = isObject(body) && typeof body.status === 'string' ? TAP_REFUND_STATUS[body.status] : undefined;
-      if (!status) return { kind: 'unknown', reason: 'malformed_response', detail: res.text.slice(0, 200) };
+      if (!status) return malformed(res.text);
       return { kind: 'found', status, failureMessage: status === 'failed' ? 'Tap declined the refund.' : null };
     },
   };

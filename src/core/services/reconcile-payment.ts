@@ -7,8 +7,9 @@ import { EXPIRY_GRACE_MS, isOpenSplit, nextCheckAt } from './outbox.ts';
 import { updatePayment } from './update-payment.ts';
 
 /**
- * How long a creation whose outcome is unknown is retried. Checkout.com keeps idempotency keys
- * 24 hours; past that a retry could no longer find the payment the first call may have made.
+ * How long a creation whose outcome is unknown is retried. The providers that honour idempotency
+ * keys keep them 24 hours; past that a retry could no longer find the payment the first call may
+ * have made.
  */
 export const CREATION_RETRY_LIMIT_MS = 24 * 60 * 60_000;
 
@@ -52,7 +53,10 @@ export async function reconcilePayment(
   }
   const after =
     payment.providerPaymentId === null ? await retryCreation(deps, payment) : await poll(deps, payment, attempt);
-  if (after === 'no_answer') return { done: false, retryAt: now + reconcileBackoffMs(attempt) };
+  if ('noAnswer' in after) {
+    // Never sooner than the provider asked (its Retry-After), whatever the back-off says.
+    return { done: false, retryAt: now + Math.max(reconcileBackoffMs(attempt), after.retryAfterMs ?? 0) };
+  }
   if (once) return { done: true };
   const next = nextCheckAt(after, deps.clock.now());
   if (next === undefined) return { done: true };
@@ -71,7 +75,15 @@ function expireLocally(deps: PaymentDeps, payment: Payment): Promise<Payment> {
   );
 }
 
-async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payment | 'no_answer'> {
+/** The provider gave no answer; it may have said how long to leave it alone (`retryAfterMs`). */
+interface NoAnswer {
+  readonly noAnswer: true;
+  readonly retryAfterMs?: number;
+}
+
+const NO_ANSWER: NoAnswer = { noAnswer: true };
+
+async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payment | NoAnswer> {
   const caps = deps.connectors.get(payment.connector)?.capabilities;
   // Where a create cannot be sent again safely, wait out the window: no customer ever had a
   // payment link, so whatever the provider may hold was never paid.
@@ -90,14 +102,14 @@ async function retryCreation(deps: PaymentDeps, payment: Payment): Promise<Payme
           },
     );
   }
-  if (caps?.idempotentCalls === false) return 'no_answer';
+  if (caps?.idempotentCalls === false) return NO_ANSWER;
   const result = await resumeCreation(deps, payment);
   return result.payment.providerPaymentId === null && result.payment.status === 'processing'
-    ? 'no_answer'
+    ? NO_ANSWER
     : result.payment;
 }
 
-async function poll(deps: PaymentDeps, payment: Payment, attempt: number): Promise<Payment | 'no_answer'> {
+async function poll(deps: PaymentDeps, payment: Payment, attempt: number): Promise<Payment | NoAnswer> {
   const connector = deps.connectors.get(payment.connector);
   const account = await deps.connectorAccounts.get(payment.connectorAccountId);
   if (
@@ -117,5 +129,7 @@ async function poll(deps: PaymentDeps, payment: Payment, attempt: number): Promi
     { paymentId: payment.id, outcome: found.kind, attempt },
     'reconciliation got no answer from the provider',
   );
-  return 'no_answer';
+  return found.kind === 'unknown' && found.retryAfterMs !== undefined
+    ? { noAnswer: true, retryAfterMs: found.retryAfterMs }
+    : NO_ANSWER;
 }

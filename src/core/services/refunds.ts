@@ -318,6 +318,10 @@ export async function reconcileRefund(deps: PaymentDeps, refundId: string, attem
     amount: refund.amount,
     currency: refund.currency,
   });
+  // Never sooner than the provider asked (its Retry-After), whatever the back-off says.
+  if (found.kind === 'unknown' && found.retryAfterMs !== undefined) {
+    return { done: false, retryAt: Math.max(later.retryAt, deps.clock.now() + found.retryAfterMs) };
+  }
   if (found.kind !== 'found' || found.status === 'pending') return later;
   await settleRefund(
     deps,
