@@ -92,7 +92,7 @@ export function parseMajor(text: string, currency: string): Money {
 }
 
 /**
- * The major-unit JSON number a provider such as Tap expects. The number is built from the
+ * The major-unit JSON number some providers expect. The number is built from the
  * exact decimal string, so its JSON rendering is that string (`1.5`, `0.005`).
  */
 export function toMajorNumber(money: Money): number {

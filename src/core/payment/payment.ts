@@ -34,12 +34,12 @@ export const PAYMENT_PART_STATUSES = ['pending', 'paid', 'expired', 'refunded'] 
 export type PaymentPartStatus = (typeof PAYMENT_PART_STATUSES)[number];
 
 /**
- * One share of a split-bill payment (Qattah Pay): one payer's invoice. The provider is the
- * truth for every field but `paidAt`, which is when Bawaba first saw the share paid (Qattah
- * reports no time).
+ * One share of a split-bill payment: one payer's invoice. The provider is the truth for every
+ * field but `paidAt`, which is when Bawaba first saw the share paid (split-bill providers may
+ * report no time).
  */
 export interface PaymentPart {
-  /** The provider's id of the share (Qattah's `inv_...`). */
+  /** The provider's id of the share (its invoice id). */
   readonly id: string;
   /** The payer's label, as the person who split the bill typed it. */
   readonly name: string;

@@ -39,7 +39,7 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   ],
   processing: ['authorized', 'captured', 'partially_refunded', 'refunded', 'disputed', 'failed', 'canceled', 'expired'],
   authorized: ['captured', 'partially_refunded', 'refunded', 'disputed', 'failed', 'canceled', 'expired'],
-  // A same-day void undoes a capture (Akurateco `void`, Checkout.com `Voided`).
+  // A same-day void undoes a capture, where the provider has voids.
   captured: ['partially_refunded', 'refunded', 'disputed', 'canceled'],
   partially_refunded: ['refunded', 'disputed'],
   refunded: [],

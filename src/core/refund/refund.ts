@@ -30,7 +30,7 @@ export interface Refund {
   readonly status: RefundStatus;
   readonly reason: string | null;
   readonly metadata: Readonly<Record<string, string>>;
-  /** The provider's id for the refund (Checkout.com's `action_id`), once it answered. */
+  /** The provider's id for the refund (an action id, for some), once it answered. */
   readonly providerRefundId: string | null;
   readonly failureCode: string | null;
   readonly failureMessage: string | null;

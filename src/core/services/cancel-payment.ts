@@ -45,7 +45,7 @@ function notCancelable(payment: Payment): BawabaError {
 }
 
 /**
- * Cancels at a provider that has a cancel call (Qattah): the provider decides. Canceled there,
+ * Cancels at a provider that has a cancel call: the provider decides. Canceled there,
  * the payment is canceled here; refused (it was paid meanwhile, say), the payment takes the
  * provider's word and the merchant is told it can no longer be canceled; unanswered, nothing
  * changes and the merchant may try again.
