@@ -59,7 +59,6 @@ export interface ConformanceHarness {
     readonly cancel: PaymentStatus | null;
     readonly abandon: PaymentStatus;
   };
-  readonly windowMs: number;
   /** The currency of `request`'s payments, used by the refund tests (default `QAR`). */
   readonly currency?: string;
   /**
@@ -167,7 +166,7 @@ export function runConformanceSuite(h: ConformanceHarness): void {
 
     test('a payment nobody completes is over once its window has passed', async () => {
       const s = await create();
-      h.advanceClock(h.windowMs + 60_000);
+      h.advanceClock(ctx.connector.capabilities.paymentWindowMs + 60_000);
       const got = await ctx.connector.retrievePayment(ctx.account, s.providerPaymentId);
       assert.equal(got.kind === 'found' && got.snapshot.status, h.outcomes.abandon);
     });
@@ -341,6 +340,37 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       });
     }
 
+    test('a refund of part of a payment is taken where the capabilities allow partial refunds', async (t) => {
+      if (!ctx.connector.capabilities.refunds?.partial) {
+        t.skip(`${h.name} refunds whole payments only`);
+        return;
+      }
+      const request = req();
+      const made = await ctx.connector.createPayment(ctx.account, request);
+      assert.equal(made.kind, 'created', JSON.stringify(made));
+      if (made.kind !== 'created') return;
+      const s = made.snapshot;
+      h.complete(s.providerPaymentId, 'approve');
+      const amount = request.money.amount;
+      const step = ctx.connector.capabilities.amountStep?.[currency] ?? 1;
+      const part = Math.floor(amount / 2 / step) * step;
+      assert.ok(part > 0 && part < amount, `a part of ${amount}`);
+      const out = await ctx.connector.refundPayment(ctx.account, {
+        ...refundRequest(s.providerPaymentId, 'part'),
+        money: { amount: part, currency },
+      });
+      assert.ok(out.kind === 'accepted' || out.kind === 'succeeded', JSON.stringify(out));
+    });
+
+    test('a payment without customer details is made where the capabilities require no contact', async (t) => {
+      if (ctx.connector.capabilities.requiresCustomerContact) {
+        t.skip(`${h.name} needs the customer's contact: the gateway refuses such a payment before any call`);
+        return;
+      }
+      const out = await ctx.connector.createPayment(ctx.account, { ...req(), customer: null });
+      assert.equal(out.kind, 'created', JSON.stringify(out));
+    });
+
     test('a refund whose answer was lost can be sent again where the connector says so', async (t) => {
       if (!ctx.connector.capabilities.refunds?.retrySafe) {
         t.skip(`${h.name} does not send a refund again`);
@@ -355,9 +385,16 @@ export function runConformanceSuite(h: ConformanceHarness): void {
       assert.equal(again.kind, refunds === 'immediate' ? 'succeeded' : 'accepted', JSON.stringify(again));
     });
 
+    test('a cancel call exists exactly where the capabilities say cancels go to the provider', () => {
+      const atProvider = ctx.connector.capabilities.cancel?.at === 'provider';
+      assert.equal(ctx.connector.cancelPayment !== undefined, atProvider);
+      const voids = ctx.connector.capabilities.void !== null;
+      assert.equal(ctx.connector.voidPayment !== undefined, voids);
+    });
+
     test('cancel at the provider: an unpaid payment is canceled, a paid one is not', async (t) => {
       const connector = ctx.connector;
-      if (!connector.cancelPayment) {
+      if (connector.capabilities.cancel?.at !== 'provider' || !connector.cancelPayment) {
         t.skip(`${h.name} has no cancel call`);
         return;
       }

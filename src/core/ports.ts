@@ -253,6 +253,16 @@ export interface ConnectorCapabilities {
    * has no payment, Bawaba marks it expired.
    */
   readonly expiresSilently: boolean;
+  /**
+   * Payments are split bills: several payers each pay a share within the window, so while it is
+   * open the provider is asked about the shares more often than about a single payer's payment.
+   */
+  readonly splitBill: boolean;
+  /**
+   * Headers of a provider notification stored with it, besides `content-type` and `user-agent`
+   * (the provider's signature header, so a stored notification can be verified again).
+   */
+  readonly keptHeaders: readonly string[];
 }
 
 /** Outcome of asking the provider to cancel a payment nobody has paid yet. */

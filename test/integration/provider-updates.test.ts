@@ -5,11 +5,14 @@ import { createManualClock } from '../../src/core/clock.ts';
 import { createIdGenerator } from '../../src/core/ids.ts';
 import type { Payment } from '../../src/core/payment/payment.ts';
 import type { PaymentStatus } from '../../src/core/payment/status.ts';
-import type { Logger, ProviderPaymentSnapshot } from '../../src/core/ports.ts';
+import type { ConnectorRegistry, Logger, ProviderPaymentSnapshot } from '../../src/core/ports.ts';
 import { applyProviderUpdate } from '../../src/core/services/apply-provider-update.ts';
 import { createRepos } from '../../src/storage/repos/index.ts';
 import { createSecretBox } from '../../src/storage/secret-box.ts';
 import { forEachDatabase, withDatabase } from '../support/databases.ts';
+
+/** The payments here name a connector the updates never need to look up. */
+const noConnectors: ConnectorRegistry = { get: () => undefined, ids: () => [] };
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -48,7 +51,7 @@ forEachDatabase((kind) => {
       const repos = createRepos(database, createSecretBox(Buffer.alloc(32, 7)), ids);
       const accountId = ids.next('acct');
       await repos.accounts.createAccount({ id: accountId, name: 'm', createdAt: clock.now() });
-      const deps = { payments: repos.payments, clock, log: silent, ids };
+      const deps = { payments: repos.payments, clock, log: silent, ids, connectors: noConnectors };
       const scenario = fc
         .constantFrom(...HISTORIES)
         .chain((history) =>

@@ -84,7 +84,6 @@ runConformanceSuite({
     (body) => body.replace(/status=[^&]*/, 'status=fail').replace(/order_status=[^&]*/, 'order_status=decline'),
   ],
   outcomes: { approve: 'captured', decline: 'failed', cancel: 'failed', abandon: 'failed' },
-  windowMs: 60 * 60_000,
 });
 
 test('the session order carries our payment id and the amount as an exact decimal string', () => {

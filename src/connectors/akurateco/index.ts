@@ -116,6 +116,8 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       // TESS: voids only on the settlement day, before 21:00 Qatar time (UTC+3), providers.md §4.5.
       void: { utcOffsetMinutes: 180, cutoffHour: 21 },
       expiresSilently: true,
+      splitBill: false,
+      keptHeaders: [],
     },
     configuration: { credentials: { required: ['merchant_key', 'password'], optional: [] }, settings: ['base_url'] },
 

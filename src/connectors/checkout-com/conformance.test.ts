@@ -64,5 +64,4 @@ runConformanceSuite({
   refundAmount: 100,
   refundDeclineVisible: true,
   outcomes: { approve: 'captured', decline: 'failed', cancel: 'canceled', abandon: 'expired' },
-  windowMs: 15 * 60_000,
 });

@@ -69,6 +69,8 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
       requiresCustomerContact: false,
       void: null,
       expiresSilently: false,
+      splitBill: false,
+      keptHeaders: ['cko-signature'],
     },
     configuration: {
       credentials: { required: ['secret_key'], optional: ['webhook_signature_key', 'webhook_authorization'] },

@@ -99,6 +99,8 @@ export function createQattahConnector(options: QattahConnectorOptions): Connecto
       void: null,
       // A timed-out order says so (TIMEOUT/EXPIRED); only its callback is missing (§7.3).
       expiresSilently: false,
+      splitBill: true,
+      keptHeaders: [],
     },
     configuration: { credentials: { required: ['api_token'], optional: [] }, settings: ['base_url'] },
 

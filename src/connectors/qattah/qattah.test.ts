@@ -88,7 +88,6 @@ runConformanceSuite({
   refundDeclineVisible: false,
   // Only "every share paid" and "15 minutes passed" exist on Qattah's page (providers.md §3.4).
   outcomes: { approve: 'captured', decline: null, cancel: null, abandon: 'expired' },
-  windowMs: 15 * 60_000,
   currency: 'SAR',
   notifications: 'hint',
   refunds: 'immediate',

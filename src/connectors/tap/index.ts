@@ -49,6 +49,8 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
       requiresCustomerContact: true,
       void: null,
       expiresSilently: false,
+      splitBill: false,
+      keptHeaders: ['hashstring'],
     },
     configuration: { credentials: { required: ['secret_key'], optional: [] }, settings: ['base_url'] },
 

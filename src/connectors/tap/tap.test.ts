@@ -65,7 +65,6 @@ runConformanceSuite({
   refundAmount: 100,
   refundDeclineVisible: true,
   outcomes: { approve: 'captured', decline: 'failed', cancel: 'canceled', abandon: 'canceled' },
-  windowMs: 30 * 60_000,
 });
 
 test('charges carry major units, the customer split as Tap wants, and the hook and return URLs', () => {

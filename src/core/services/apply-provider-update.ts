@@ -62,7 +62,7 @@ export function reportPaidSharesLeft(
  * brought the news, when given, is stored with the change (see {@link updatePayment}).
  */
 export async function applyProviderUpdate(
-  deps: Pick<PaymentDeps, 'payments' | 'clock' | 'log' | 'ids'>,
+  deps: Pick<PaymentDeps, 'payments' | 'clock' | 'log' | 'ids' | 'connectors'>,
   payment: Payment,
   snapshot: ProviderPaymentSnapshot,
   source: UpdateSource,

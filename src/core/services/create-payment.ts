@@ -29,14 +29,6 @@ export interface CreatePaymentInput {
   readonly locale?: 'en' | 'ar';
 }
 
-/** Currencies each payment method exists in, whatever the connector. */
-export const METHOD_CURRENCIES: Readonly<Record<PaymentMethod, readonly string[]>> = {
-  qpay: ['QAR'],
-  // Qattah Pay is Saudi and takes riyals only (providers.md §3).
-  qattah: ['SAR'],
-  card: ['QAR', 'SAR', 'AED', 'KWD', 'BHD', 'OMR', 'JOD', 'USD', 'EUR', 'GBP', 'EGP'],
-};
-
 /** Links to an idempotent request, so a retry after a crash resumes the same payment. */
 export interface CreateHooks {
   /** The payment an earlier attempt with the same idempotency key created, if any. */
@@ -66,7 +58,7 @@ export async function createPayment(
     const earlier = await deps.payments.get(principal.accountId, principal.mode, hooks.resumePaymentId);
     if (earlier) return resume(deps, earlier, input);
   }
-  checkCurrency(input);
+  checkCurrency(deps, input);
   const configured = await chooseConnectors(deps, principal, input);
   const candidates = configured.filter((c) => fitsAmount(c.connector, input));
   const first = candidates[0];
@@ -178,15 +170,24 @@ export async function resumeCreation(
   return callProvider(deps, payment, connector, account, locale, false);
 }
 
-function checkCurrency(input: CreatePaymentInput): void {
+/** The currencies any registered connector takes `method` in: what the method exists in here. */
+export function methodCurrencies(deps: Pick<PaymentDeps, 'connectors'>, method: PaymentMethod): string[] {
+  const currencies = new Set<string>();
+  for (const id of deps.connectors.ids()) {
+    for (const currency of deps.connectors.get(id)?.capabilities.methods[method] ?? []) currencies.add(currency);
+  }
+  return [...currencies];
+}
+
+function checkCurrency(deps: PaymentDeps, input: CreatePaymentInput): void {
   if (!isKnownCurrency(input.currency)) {
     throw new BawabaError('currency_invalid', `currency ${input.currency} is not a known ISO 4217 code.`, 'currency');
   }
-  if (!METHOD_CURRENCIES[input.paymentMethod].includes(input.currency)) {
-    const allowed = METHOD_CURRENCIES[input.paymentMethod].join(', ');
+  const allowed = methodCurrencies(deps, input.paymentMethod);
+  if (!allowed.includes(input.currency)) {
     throw new BawabaError(
       'currency_not_supported',
-      `${input.paymentMethod} payments are in ${allowed} only, not ${input.currency}.`,
+      `${input.paymentMethod} payments are in ${allowed.join(', ')} only, not ${input.currency}.`,
       'currency',
     );
   }

@@ -37,9 +37,9 @@ export function paymentEvent(
 }
 
 /** A split-bill payment whose window is still open: its shares are being paid. */
-export function isOpenSplit(payment: Payment, now: number): boolean {
+export function isOpenSplit(deps: Pick<PaymentDeps, 'connectors'>, payment: Payment, now: number): boolean {
   return (
-    payment.paymentMethod === 'qattah' &&
+    deps.connectors.get(payment.connector)?.capabilities.splitBill === true &&
     payment.status === 'requires_action' &&
     payment.expiresAt !== null &&
     now <= payment.expiresAt
@@ -69,7 +69,7 @@ export const EARLY_CHECKS_MS: readonly number[] = [30_000, 60_000, 120_000, 300_
  * When a payment that is not settled should next be checked with its provider; undefined
  * when nothing is left to find out (terminal, or captured: refunds bring their own news).
  */
-export function nextCheckAt(payment: Payment, now: number): number | undefined {
+export function nextCheckAt(deps: Pick<PaymentDeps, 'connectors'>, payment: Payment, now: number): number | undefined {
   if (payment.status === 'canceled' && payment.canceledBy === 'merchant' && payment.expiresAt !== null) {
     // Watch it until the provider's session is over: the customer may still pay.
     const end = payment.expiresAt + EXPIRY_GRACE_MS;
@@ -81,7 +81,7 @@ export function nextCheckAt(payment: Payment, now: number): number | undefined {
   if (payment.status === 'processing' && payment.providerPaymentId === null) return now + CREATION_RECHECK_MS;
   if (payment.status === 'requires_action' && payment.expiresAt !== null) {
     const end = payment.expiresAt + EXPIRY_GRACE_MS;
-    if (isOpenSplit(payment, now) && now + SPLIT_POLL_MS < end) return now + SPLIT_POLL_MS;
+    if (isOpenSplit(deps, payment, now) && now + SPLIT_POLL_MS < end) return now + SPLIT_POLL_MS;
     // While the customer is likely paying, a capture whose news was lost is found within minutes.
     const soon = EARLY_CHECKS_MS.map((offset) => payment.createdAt + offset).find((t) => t >= now && t < end);
     return soon ?? end;
@@ -119,7 +119,7 @@ export function checkNowJob(deps: Pick<PaymentDeps, 'ids'>, payment: Payment, ru
 
 /** What storing `next` over `before` writes with it: its event, and its next check. */
 export function paymentOutbox(
-  deps: Pick<PaymentDeps, 'ids' | 'clock'>,
+  deps: Pick<PaymentDeps, 'ids' | 'clock' | 'connectors'>,
   before: Payment | undefined,
   next: Payment,
 ): Outbox {
@@ -127,7 +127,7 @@ export function paymentOutbox(
   const parts = newlyPaid(before?.parts ?? [], next.parts).map((part) => partPaidEvent(deps, next, part));
   const status = before !== undefined && before.status !== next.status ? [paymentEvent(deps, next, before)] : [];
   const events = [...parts, ...status];
-  const checkAt = nextCheckAt(next, deps.clock.now());
+  const checkAt = nextCheckAt(deps, next, deps.clock.now());
   const jobs = checkAt === undefined ? [] : [reconcileJob(deps, next, checkAt)];
   return { events, jobs };
 }

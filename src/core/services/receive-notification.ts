@@ -35,7 +35,17 @@ const ARRIVAL_WAITS_MS: readonly number[] = [20, 40, 80, 160, 320, 400];
 /** How long to keep looking for the payment of a notification that arrived before it was stored. */
 export const UNMATCHED_RETRY_MS = 5_000;
 const UNMATCHED_ATTEMPTS = 6;
-const KEPT_HEADERS = ['content-type', 'user-agent', 'cko-signature'];
+/** Headers every stored notification keeps; a connector's capabilities add its own. */
+const KEPT_HEADERS = ['content-type', 'user-agent'];
+function keptHeaders(inbound: InboundNotification, own: readonly string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of [...KEPT_HEADERS, ...own]) {
+    const value = inbound.headers[name];
+    if (value) kept[name] = value;
+  }
+  return kept;
+}
+
 /** Characters kept of an unverifiable request's body. */
 export const UNVERIFIED_BODY_KEPT = 1024;
 
@@ -73,7 +83,7 @@ export async function receiveNotification(
             ? 'signed, but not its outcome: taken as a hint and checked with the provider'
             : 'unsigned: taken as a hint and checked with the provider'
           : null,
-    headers: Object.fromEntries(KEPT_HEADERS.flatMap((h) => (inbound.headers[h] ? [[h, inbound.headers[h]]] : []))),
+    headers: keptHeaders(inbound, connector.capabilities.keptHeaders),
     body: kept(
       inbound.method === 'GET' ? queryText(inbound.query) : inbound.rawBody,
       verified || outcome.kind === 'hint',
@@ -141,8 +151,8 @@ function queryText(query: InboundNotification['query']): string {
 }
 
 /**
- * A hint (Qattah's unsigned success callback, Akurateco's callback whose hash leaves its
- * outcome out) changes nothing by itself: Bawaba asks the provider about the payment it names,
+ * A hint (an unsigned callback, or one whose signature leaves its outcome out) changes nothing
+ * by itself: Bawaba asks the provider about the payment it names,
  * with its own credentials, and applies only that answer. A forged hint can therefore cost a
  * provider lookup, never a wrong status or a settled refund; a hint naming a payment that is
  * settled, or none of this account's, costs nothing; a burst of hints for one payment shares

@@ -40,14 +40,14 @@ export async function reconcilePayment(
   const now = deps.clock.now();
   // The check this run was scheduled for: a worker runs a job at or after its time, never
   // exactly on it, and a check that came due while it waited is still owed.
-  const due = nextCheckAt(payment, Math.min(scheduledAt ?? now, now));
+  const due = nextCheckAt(deps, payment, Math.min(scheduledAt ?? now, now));
   if (due === undefined) return { done: true };
   // A split bill is polled while open (its shares are news); anything else waits for its window.
   if (
     !once &&
     (payment.status === 'requires_action' || payment.status === 'canceled') &&
     due > now &&
-    !isOpenSplit(payment, now)
+    !isOpenSplit(deps, payment, now)
   ) {
     return { done: false, retryAt: due };
   }
@@ -58,9 +58,9 @@ export async function reconcilePayment(
     return { done: false, retryAt: now + Math.max(reconcileBackoffMs(attempt), after.retryAfterMs ?? 0) };
   }
   if (once) return { done: true };
-  const next = nextCheckAt(after, deps.clock.now());
+  const next = nextCheckAt(deps, after, deps.clock.now());
   if (next === undefined) return { done: true };
-  if (isOpenSplit(after, deps.clock.now())) return { done: false, retryAt: next };
+  if (isOpenSplit(deps, after, deps.clock.now())) return { done: false, retryAt: next };
   // Past its window and the provider still has no outcome: keep asking, less and less often.
   return { done: false, retryAt: Math.max(next, now + reconcileBackoffMs(attempt)) };
 }

@@ -20,7 +20,7 @@ export interface CarriedNotification {
  * does the provider notification that brought the change (`notification`), with its result.
  */
 export async function updatePayment(
-  deps: Pick<PaymentDeps, 'payments' | 'ids' | 'clock'>,
+  deps: Pick<PaymentDeps, 'payments' | 'ids' | 'clock' | 'connectors'>,
   current: Payment,
   change: (fresh: Payment) => Payment | undefined,
   notification?: CarriedNotification,
