@@ -35,8 +35,11 @@ export function displayPrefix(secret: string): string {
   return `${secret.slice(0, 12)}…`;
 }
 
+/** Where a key can stand. */
+export const API_KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
+
 /** Where a key stands at `now`. */
-export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
+export type ApiKeyStatus = (typeof API_KEY_STATUSES)[number];
 
 /** Revoked wins over expired: a key revoked before it expired was revoked. */
 export function apiKeyStatus(key: Pick<ApiKeyRecord, 'revokedAt' | 'expiresAt'>, now: number): ApiKeyStatus {

@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createApiKeyAuthenticator } from './api-key-auth.ts';
 import { ErrorBody } from './contract/common.ts';
@@ -80,15 +81,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuth(app, apiKeys);
   registerIdempotency(app, deps.idempotency, deps.clock);
   await registerRateLimiting(app);
-  registerApiKeyRoutes(app, deps, apiKeys);
-  registerPaymentRoutes(app, deps);
-  registerConnectorRoutes(app, deps);
-  registerRefundRoutes(app, deps);
-  registerReturnRoute(app, deps);
-  registerEventRoutes(app, deps);
-  registerWebhookEndpointRoutes(app, deps);
-  await registerProviderHookRoutes(app, deps);
-  registerHealthRoutes(app, deps);
-  if (deps.sandbox) registerSandboxRoutes(app);
+  // The same instance, typed by the route schemas (no runtime change).
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  registerApiKeyRoutes(api, deps, apiKeys);
+  registerPaymentRoutes(api, deps);
+  registerConnectorRoutes(api, deps);
+  registerRefundRoutes(api, deps);
+  registerReturnRoute(api, deps);
+  registerEventRoutes(api, deps);
+  registerWebhookEndpointRoutes(api, deps);
+  await registerProviderHookRoutes(api, deps);
+  registerHealthRoutes(api, deps);
+  if (deps.sandbox) registerSandboxRoutes(api);
   return app;
 }

@@ -1,3 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import type {
@@ -46,6 +54,18 @@ export interface AppDeps {
   /** Which proxies' `X-Forwarded-For` names the client (Fastify's `trustProxy`); unset: none. */
   readonly trustProxy?: number | string;
 }
+
+/**
+ * The app as routes see it: their TypeBox schemas type `request.body`, `query`, `params` and the
+ * replies (types only: validation and serialization are Fastify's own, from the same schemas).
+ */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** State an idempotent request carries between its hooks. */
 export interface IdempotencyContext {

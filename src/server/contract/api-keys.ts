@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ERROR_RESPONSES, ListOf, Nullable } from './common.ts';
+import { API_KEY_STATUSES } from '../api-keys.ts';
+import { ERROR_RESPONSES, ListOf, Nullable, StringEnum } from './common.ts';
 
 const KeyId = Type.String({ pattern: '^key_[0-9a-z]{26}$' });
 const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$' });
@@ -11,7 +12,7 @@ export const ApiKeyObject = Type.Object({
   /** The first characters of the secret, enough to recognise it (`sk_test_AbCd…`). */
   prefix: Type.String(),
   description: Nullable(Type.String()),
-  status: Type.String({ enum: ['active', 'revoked', 'expired'] }),
+  status: StringEnum(API_KEY_STATUSES),
   created_at: Type.String(),
   expires_at: Nullable(Type.String()),
   last_used_at: Nullable(Type.String()),

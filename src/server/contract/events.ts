@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ERROR_RESPONSES, ListOf, Nullable } from './common.ts';
+import { ERROR_RESPONSES, ListOf, Nullable, StringEnum } from './common.ts';
 
 /** Event types merchants can subscribe to. */
 export const EVENT_TYPES = [
@@ -39,7 +39,7 @@ export const ListEventsSchema = {
       limit: Type.Optional(Limit),
       starting_after: Type.Optional(Cursor('evt')),
       ending_before: Type.Optional(Cursor('evt')),
-      type: Type.Optional(Type.String({ enum: [...EVENT_TYPES] })),
+      type: Type.Optional(StringEnum(EVENT_TYPES)),
       object_id: Type.Optional(Type.String({ maxLength: 64 })),
     },
     { additionalProperties: false },
@@ -52,7 +52,7 @@ export const GetEventSchema = {
   response: { 200: EventObject, ...ERROR_RESPONSES },
 } as const;
 
-const EnabledEvents = Type.Array(Type.String({ enum: ['*', ...EVENT_TYPES] }), {
+const EnabledEvents = Type.Array(StringEnum(['*', ...EVENT_TYPES]), {
   minItems: 1,
   maxItems: 20,
   uniqueItems: true,
@@ -64,7 +64,7 @@ export const WebhookEndpointObject = Type.Object({
   object: Type.Literal('webhook_endpoint'),
   url: Type.String(),
   enabled_events: Type.Array(Type.String()),
-  status: Type.String({ enum: ['enabled', 'disabled'] }),
+  status: StringEnum(['enabled', 'disabled']),
   disabled_reason: Nullable(Type.String()),
   description: Nullable(Type.String()),
   livemode: Type.Boolean(),
@@ -96,7 +96,7 @@ export const UpdateWebhookEndpointSchema = {
       url: Type.Optional(Url),
       enabled_events: Type.Optional(EnabledEvents),
       description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-      status: Type.Optional(Type.String({ enum: ['enabled', 'disabled'] })),
+      status: Type.Optional(StringEnum(['enabled', 'disabled'])),
     },
     { additionalProperties: false },
   ),
@@ -143,7 +143,7 @@ export const DeliveryObject = Type.Object({
   endpoint_id: Type.String(),
   event_id: Type.String(),
   event_type: Nullable(Type.String()),
-  status: Type.String({ enum: ['pending', 'succeeded', 'failed'] }),
+  status: StringEnum(['pending', 'succeeded', 'failed']),
   attempt_count: Type.Integer(),
   next_attempt_at: Nullable(Type.String()),
   last_status_code: Nullable(Type.Integer()),

@@ -1,13 +1,16 @@
 import { Type } from 'typebox';
 import { PAYMENT_METHODS, PAYMENT_PART_STATUSES } from '../../core/payment/payment.ts';
 import { PAYMENT_STATUSES } from '../../core/payment/status.ts';
-import { ERROR_RESPONSES, ErrorRef, ListOf, Nullable } from './common.ts';
+import { ERROR_RESPONSES, ErrorRef, ListOf, Nullable, StringEnum } from './common.ts';
 
 /** Metadata: string → string, at most 50 keys of 1–40 characters, values up to 500. */
 export const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
   maxProperties: 50,
   propertyNames: { minLength: 1, maxLength: 40 },
 });
+
+/** One of the payment methods (`qpay`, `qattah`, `card`), from the core's one list of them. */
+const PaymentMethodSchema = StringEnum(PAYMENT_METHODS);
 
 const CustomerIn = Type.Object(
   {
@@ -24,12 +27,12 @@ export const CreatePaymentBody = Type.Object(
   {
     amount: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-    payment_method: Type.String({ enum: [...PAYMENT_METHODS] }),
+    payment_method: PaymentMethodSchema,
     return_url: Type.String({ format: 'uri', pattern: '^https?://[^\\s]+$', maxLength: 2048 }),
     connector: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' })),
     reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    locale: Type.Optional(Type.String({ enum: ['en', 'ar'] })),
+    locale: Type.Optional(StringEnum(['en', 'ar'])),
     customer: Type.Optional(CustomerIn),
     metadata: Type.Optional(Metadata),
   },
@@ -47,12 +50,12 @@ export const PaymentObject = Type.Object(
   {
     id: Type.String(),
     object: Type.Literal('payment'),
-    status: Type.String({ enum: [...PAYMENT_STATUSES] }),
+    status: StringEnum(PAYMENT_STATUSES),
     amount: Type.Integer(),
     /** Refunds that succeeded, in minor units. */
     amount_refunded: Type.Integer(),
     currency: Type.String(),
-    payment_method: Type.String(),
+    payment_method: PaymentMethodSchema,
     connector: Type.String(),
     livemode: Type.Boolean(),
     reference: Nullable(Type.String()),
@@ -75,7 +78,7 @@ export const PaymentObject = Type.Object(
         name: Type.String(),
         /** Minor units, in the payment's currency. */
         amount: Type.Integer(),
-        status: Type.String({ enum: [...PAYMENT_PART_STATUSES] }),
+        status: StringEnum(PAYMENT_PART_STATUSES),
         /** How the share was paid (`applepay`, `mada`), once paid. */
         method: Nullable(Type.String()),
         /** When Bawaba first saw the share paid. */
@@ -101,7 +104,7 @@ export const ListPaymentsQuery = Type.Object(
     limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
     starting_after: Type.Optional(Type.String({ pattern: '^pay_[0-9a-z]{26}$' })),
     ending_before: Type.Optional(Type.String({ pattern: '^pay_[0-9a-z]{26}$' })),
-    status: Type.Optional(Type.String({ enum: [...PAYMENT_STATUSES] })),
+    status: Type.Optional(StringEnum(PAYMENT_STATUSES)),
     'created[gte]': Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     'created[lt]': Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   },

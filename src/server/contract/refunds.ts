@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { ERROR_RESPONSES, ErrorRef, ListOf, Nullable } from './common.ts';
+import { REFUND_STATUSES } from '../../core/refund/refund.ts';
+import { ERROR_RESPONSES, ErrorRef, ListOf, Nullable, StringEnum } from './common.ts';
 import { Metadata, PaymentIdParams, PaymentObject } from './payments.ts';
 
 /** The refund object of the API. */
@@ -9,7 +10,7 @@ export const RefundObject = Type.Object({
   payment_id: Type.String(),
   amount: Type.Integer(),
   currency: Type.String(),
-  status: Type.String({ enum: ['pending', 'succeeded', 'failed'] }),
+  status: StringEnum(REFUND_STATUSES),
   reason: Nullable(Type.String()),
   metadata: Type.Record(Type.String(), Type.String()),
   livemode: Type.Boolean(),

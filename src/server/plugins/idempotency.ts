@@ -32,7 +32,7 @@ export function canonical(root: unknown): string {
       }
       work.push('[');
     } else if (value !== null && typeof value === 'object') {
-      const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+      const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
       work.push('}');
       for (let i = entries.length - 1; i >= 0; i--) {
         const [k, v] = entries[i]!;

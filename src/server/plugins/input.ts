@@ -87,10 +87,10 @@ function checkTree(root: unknown): void {
 
 /** Refuses a NUL character in path parameters and query values (text is stored as it comes). */
 function checkUrlText(params: unknown, query: unknown): void {
-  for (const [name, value] of Object.entries((params ?? {}) as Record<string, unknown>)) {
+  for (const [name, value] of Object.entries(params ?? {})) {
     if (typeof value === 'string' && value.includes(NUL)) throw nulError(name);
   }
-  for (const [name, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+  for (const [name, value] of Object.entries(query ?? {})) {
     const values = Array.isArray(value) ? value : [value];
     if (name.includes(NUL) || values.some((v) => typeof v === 'string' && v.includes(NUL))) throw nulError(name);
   }

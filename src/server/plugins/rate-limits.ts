@@ -1,5 +1,12 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import { BawabaError } from '../../core/errors.ts';
 
 /** Requests per minute the public routes take; 0 turns a limit off. */
@@ -17,11 +24,14 @@ export interface PublicRateLimits {
 /** The window every public limit counts in. */
 export const RATE_LIMIT_WINDOW_MS = 60_000;
 
+/** A request to a route whose path parameters are `Params`. */
+type RouteRequest<Params> = FastifyRequest<{ Params: Params }>;
+
 /** One limit: at most `max` requests per window for each value of `key`. */
-export interface RateLimitSpec {
+export interface RateLimitSpec<Params = unknown> {
   readonly name: string;
   readonly max: number;
-  readonly key: (request: FastifyRequest) => string;
+  readonly key: (request: RouteRequest<Params>) => string;
 }
 
 /**
@@ -38,10 +48,26 @@ export async function registerRateLimiting(app: FastifyInstance): Promise<void> 
  * `Retry-After`, and the limits after it do not count that request: a flood from one address
  * is stopped by the address limit before it can use up a payment's or an account's allowance.
  */
-export function rateLimiter(app: FastifyInstance, limits: readonly RateLimitSpec[]): onRequestAsyncHookHandler {
+export function rateLimiter<Params = unknown>(
+  app: Pick<FastifyInstance, 'createRateLimit'>,
+  limits: readonly RateLimitSpec<Params>[],
+): onRequestAsyncHookHandler<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  { Params: Params }
+> {
   const checks = limits
     .filter((limit) => limit.max > 0)
-    .map((limit) => app.createRateLimit({ max: limit.max, timeWindow: RATE_LIMIT_WINDOW_MS, keyGenerator: limit.key }));
+    .map((limit) =>
+      app.createRateLimit({
+        max: limit.max,
+        timeWindow: RATE_LIMIT_WINDOW_MS,
+        // Each check is given the request of a route this hook is on (below), whose params are
+        // `Params`; the plugin's own type knows only a request in general.
+        keyGenerator: limit.key as (request: FastifyRequest) => string,
+      }),
+    );
   return async (request, reply) => {
     for (const check of checks) {
       const result = await check(request);

@@ -1,19 +1,23 @@
-import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
 import type { ApiKeyRecord } from '../../core/ports.ts';
 import type { ApiKeyAuthenticator } from '../api-key-auth.ts';
 import { parseInstant } from '../api-key-expiry.ts';
 import { apiKeyStatus, newApiKey } from '../api-keys.ts';
-import { CreateApiKeySchema, GetApiKeySchema, ListApiKeysSchema, RevokeApiKeySchema } from '../contract/api-keys.ts';
+import {
+  type ApiKeyObject,
+  CreateApiKeySchema,
+  GetApiKeySchema,
+  ListApiKeysSchema,
+  RevokeApiKeySchema,
+} from '../contract/api-keys.ts';
+import type { ViewOf } from '../contract/common.ts';
 import { cursorPage } from '../query.ts';
-import type { AppDeps } from '../types.ts';
+import type { ApiApp, AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The API's view of a key: never its secret, except `secret` in the answer that made it. */
-export function apiKeyView(key: ApiKeyRecord, now: number, secret?: string) {
+function keyView(key: ApiKeyRecord, now: number, secret?: string) {
   return {
     id: key.id,
     object: 'api_key' as const,
@@ -29,20 +33,22 @@ export function apiKeyView(key: ApiKeyRecord, now: number, secret?: string) {
   };
 }
 
+/** The API's view of a key: never its secret, except `secret` in the answer that made it. */
+export const apiKeyView: ViewOf<typeof ApiKeyObject, typeof keyView> = keyView;
+
 /**
  * `/v1/api_keys`: a key manages the keys of its own account in its own mode. Revoking is
  * idempotent, a key may revoke itself, and the last active key of the account in that mode
  * cannot be revoked here (the account would be locked out of the API; `bawaba keys revoke
  * --force` can).
  */
-export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps, keys: ApiKeyAuthenticator): void {
+export function registerApiKeyRoutes(app: ApiApp, deps: AppDeps, keys: ApiKeyAuthenticator): void {
   app.get('/v1/api_keys', { schema: ListApiKeysSchema }, async (request) => {
     const p = principalOf(request);
-    const q = request.query as Static<typeof ListApiKeysSchema.querystring>;
     const page = await deps.accounts.listApiKeys({
       accountId: p.accountId,
       mode: p.mode,
-      ...cursorPage(q),
+      ...cursorPage(request.query),
     });
     const now = deps.clock.now();
     return { object: 'list' as const, data: page.data.map((k) => apiKeyView(k, now)), has_more: page.hasMore };
@@ -50,7 +56,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps, keys: 
 
   app.get('/v1/api_keys/:id', { schema: GetApiKeySchema }, async (request) => {
     const p = principalOf(request);
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const key = await deps.accounts.getApiKey(id, { accountId: p.accountId, mode: p.mode });
     if (!key) throw new BawabaError('resource_not_found', `No such API key: ${id}.`, 'id');
     return apiKeyView(key, deps.clock.now());
@@ -68,7 +74,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps, keys: 
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const body = request.body as Static<typeof CreateApiKeySchema.body>;
+      const body = request.body;
       const now = deps.clock.now();
       let expiresAt: number | null = null;
       if (body.expires_at !== undefined) {
@@ -97,7 +103,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps, keys: 
     { schema: RevokeApiKeySchema, config: { idempotency: 'required' } },
     async (request) => {
       const p = principalOf(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const now = deps.clock.now();
       const result = await deps.accounts.revokeApiKey({
         id,

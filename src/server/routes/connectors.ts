@@ -1,16 +1,17 @@
-import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
 import type { Mode } from '../../core/payment/payment.ts';
 import type { Connector, ConnectorAccount } from '../../core/ports.ts';
 import { liveUrlProblem } from '../../net/address-policy.ts';
+import type { ViewOf } from '../contract/common.ts';
 import {
+  type ConnectorAccountObject,
   DeleteConnectorSchema,
   ListConnectorsSchema,
   type PutConnectorBody,
   PutConnectorSchema,
 } from '../contract/connectors.ts';
-import type { AppDeps } from '../types.ts';
+import type { ApiApp, AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -20,7 +21,7 @@ function mask(secret: string): string {
   return secret.length <= 8 ? '…' : `…${secret.slice(-4)}`;
 }
 
-function view(a: ConnectorAccount, publicUrl: string) {
+function accountView(a: ConnectorAccount, publicUrl: string) {
   return {
     id: a.id,
     webhook_url: `${publicUrl.replace(/\/+$/, '')}/hooks/${a.connector}/${a.id}`,
@@ -34,6 +35,8 @@ function view(a: ConnectorAccount, publicUrl: string) {
     updated_at: iso(a.updatedAt),
   };
 }
+
+const view: ViewOf<typeof ConnectorAccountObject, typeof accountView> = accountView;
 
 function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>, mode: Mode): void {
   const spec = connector.configuration;
@@ -76,7 +79,7 @@ function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>
 }
 
 /** `/v1/connectors`: the provider credentials of the caller's account, per mode. */
-export function registerConnectorRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerConnectorRoutes(app: ApiApp, deps: AppDeps): void {
   app.get('/v1/connectors', { schema: ListConnectorsSchema }, async (request) => {
     const p = principalOf(request);
     const list = await deps.connectorAccounts.list(p.accountId, p.mode);
@@ -85,10 +88,10 @@ export function registerConnectorRoutes(app: FastifyInstance, deps: AppDeps): vo
 
   app.put('/v1/connectors/:connector', { schema: PutConnectorSchema }, async (request) => {
     const p = principalOf(request);
-    const { connector: id } = request.params as { connector: string };
+    const { connector: id } = request.params;
     const connector = deps.connectors.get(id);
     if (!connector) throw new BawabaError('connector_unknown', `connector ${id} does not exist.`, 'connector');
-    const body = request.body as Static<typeof PutConnectorBody>;
+    const body = request.body;
     checkConfig(connector, body, p.mode);
     const existing = await deps.connectorAccounts.find(p.accountId, p.mode, id);
     const now = deps.clock.now();
@@ -108,7 +111,7 @@ export function registerConnectorRoutes(app: FastifyInstance, deps: AppDeps): vo
 
   app.delete('/v1/connectors/:connector', { schema: DeleteConnectorSchema }, async (request) => {
     const p = principalOf(request);
-    const { connector } = request.params as { connector: string };
+    const { connector } = request.params;
     const deleted = await deps.connectorAccounts.remove(p.accountId, p.mode, connector);
     if (!deleted) throw new BawabaError('resource_not_found', `connector ${connector} is not configured.`, 'connector');
     return { connector, deleted };

@@ -1,16 +1,23 @@
-import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
-import type { Customer, PaymentMethod } from '../../core/payment/payment.ts';
-import type { PaymentStatus } from '../../core/payment/status.ts';
+import type { Customer } from '../../core/payment/payment.ts';
 import { paymentView } from '../../core/payment/view.ts';
 import { type CreatePaymentInput, createPayment } from '../../core/services/create-payment.ts';
-import type { CreatePaymentBody, ListPaymentsQuery } from '../contract/payments.ts';
-import { CreatePaymentSchema, GetPaymentSchema, ListPaymentsSchema } from '../contract/payments.ts';
+import type { ViewOf } from '../contract/common.ts';
+import {
+  type CreatePaymentBody,
+  CreatePaymentSchema,
+  GetPaymentSchema,
+  ListPaymentsSchema,
+  type PaymentObject,
+} from '../contract/payments.ts';
 import { idempotencyReservation } from '../plugins/idempotency.ts';
 import { cursorPage } from '../query.ts';
-import type { AppDeps } from '../types.ts';
+import type { ApiApp, AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
+
+/** {@link paymentView}, checked to give exactly the fields of the payment schema. */
+export const paymentResponse: ViewOf<typeof PaymentObject, typeof paymentView> = paymentView;
 
 function toInput(body: Static<typeof CreatePaymentBody>): CreatePaymentInput {
   const c = body.customer;
@@ -25,12 +32,12 @@ function toInput(body: Static<typeof CreatePaymentBody>): CreatePaymentInput {
   return {
     amount: body.amount,
     currency: body.currency,
-    paymentMethod: body.payment_method as PaymentMethod,
+    paymentMethod: body.payment_method,
     returnUrl: body.return_url,
     ...(body.connector !== undefined ? { connector: body.connector } : {}),
     ...(body.reference !== undefined ? { reference: body.reference } : {}),
     ...(body.description !== undefined ? { description: body.description } : {}),
-    ...(body.locale !== undefined ? { locale: body.locale as 'en' | 'ar' } : {}),
+    ...(body.locale !== undefined ? { locale: body.locale } : {}),
     ...(customer ? { customer } : {}),
     ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
   };
@@ -48,15 +55,14 @@ function parseTime(value: string | undefined, param: string): number | undefined
 }
 
 /** `/v1/payments`: create, retrieve, list. */
-export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerPaymentRoutes(app: ApiApp, deps: AppDeps): void {
   app.post(
     '/v1/payments',
     { schema: CreatePaymentSchema, config: { idempotency: 'required' } },
     async (request, reply) => {
       const principal = principalOf(request);
-      const body = request.body as Static<typeof CreatePaymentBody>;
       const reservation = idempotencyReservation(request);
-      const result = await createPayment(deps.payment, principal, toInput(body), {
+      const result = await createPayment(deps.payment, principal, toInput(request.body), {
         resumePaymentId: request.idempotency?.resourceId ?? null,
         ...(reservation && { reservation }),
       });
@@ -66,31 +72,31 @@ export function registerPaymentRoutes(app: FastifyInstance, deps: AppDeps): void
       const uncertain = result.payment.status === 'processing' && !result.payment.providerPaymentId;
       request.idempotencyRetryable = uncertain;
       const status = uncertain ? 202 : 201;
-      return reply.code(status).send(paymentView(result.payment));
+      return reply.code(status).send(paymentResponse(result.payment));
     },
   );
 
   app.get('/v1/payments/:id', { schema: GetPaymentSchema }, async (request) => {
     const principal = principalOf(request);
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const payment = await deps.payments.get(principal.accountId, principal.mode, id);
     if (!payment) throw new BawabaError('resource_not_found', `No such payment: ${id}.`, 'id');
-    return paymentView(payment);
+    return paymentResponse(payment);
   });
 
   app.get('/v1/payments', { schema: ListPaymentsSchema }, async (request) => {
     const principal = principalOf(request);
-    const q = request.query as Static<typeof ListPaymentsQuery>;
+    const q = request.query;
     const createdGte = parseTime(q['created[gte]'], 'created[gte]');
     const createdLt = parseTime(q['created[lt]'], 'created[lt]');
     const page = await deps.payments.list({
       accountId: principal.accountId,
       mode: principal.mode,
       ...cursorPage(q),
-      ...(q.status ? { status: q.status as PaymentStatus } : {}),
+      ...(q.status ? { status: q.status } : {}),
       ...(createdGte !== undefined ? { createdGte } : {}),
       ...(createdLt !== undefined ? { createdLt } : {}),
     });
-    return { object: 'list' as const, data: page.data.map(paymentView), has_more: page.hasMore };
+    return { object: 'list' as const, data: page.data.map(paymentResponse), has_more: page.hasMore };
   });
 }

@@ -1,8 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BawabaError } from '../../core/errors.ts';
 import { receiveNotification } from '../../core/services/receive-notification.ts';
 import { rateLimiter } from '../plugins/rate-limits.ts';
-import type { AppDeps } from '../types.ts';
+import type { QueryValues } from '../query.ts';
+import type { ApiApp, AppDeps } from '../types.ts';
+
+/** The hook routes have no schema (the body is kept raw, for signatures): their types. */
+interface HookRoute {
+  Params: { connector: string; connectorAccountId: string };
+  Querystring: QueryValues;
+}
 
 /**
  * `POST /hooks/{connector}/{connector_account_id}`: provider notifications. The body is kept
@@ -11,14 +18,14 @@ import type { AppDeps } from '../types.ts';
  * else → 200 once stored, so the provider stops retrying; a failure to store → 500, and the
  * provider retries.
  */
-export async function registerProviderHookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function registerProviderHookRoutes(app: ApiApp, deps: AppDeps): Promise<void> {
   // One set of counts for both methods: per source address, then per connector account.
-  const limit = rateLimiter(app, [
+  const limit = rateLimiter<HookRoute['Params']>(app, [
     { name: 'hook-address', max: deps.rateLimits.hooksPerAddress, key: (request) => request.ip },
     {
       name: 'hook-account',
       max: deps.rateLimits.hooksPerConnectorAccount,
-      key: (request) => (request.params as { connectorAccountId: string }).connectorAccountId,
+      key: (request) => request.params.connectorAccountId,
     },
   ]);
   await app.register(async (scope) => {
@@ -29,13 +36,13 @@ export async function registerProviderHookRoutes(app: FastifyInstance, deps: App
         ? done(new BawabaError('body_invalid', 'A notification body must not contain the NUL character (U+0000).'))
         : done(null, body),
     );
-    const receive = async (request: FastifyRequest, reply: FastifyReply) => {
-      const { connector, connectorAccountId } = request.params as { connector: string; connectorAccountId: string };
+    const receive = async (request: FastifyRequest<HookRoute>, reply: FastifyReply) => {
+      const { connector, connectorAccountId } = request.params;
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(request.headers))
         headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       const query: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>))
+      for (const [k, v] of Object.entries(request.query ?? {}))
         query[k] = Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined;
       const method = request.method === 'GET' ? 'GET' : 'POST';
       const rawBody = typeof request.body === 'string' ? request.body : '';
@@ -50,8 +57,16 @@ export async function registerProviderHookRoutes(app: FastifyInstance, deps: App
       }
       return reply.code(200).send({ received: true, result: result.status });
     };
-    scope.post('/hooks/:connector/:connectorAccountId', { config: { public: true }, onRequest: limit }, receive);
+    scope.post<HookRoute>(
+      '/hooks/:connector/:connectorAccountId',
+      { config: { public: true }, onRequest: limit },
+      receive,
+    );
     // Qattah calls back with a bare GET `?order_id=...`: a hint, checked with the provider.
-    scope.get('/hooks/:connector/:connectorAccountId', { config: { public: true }, onRequest: limit }, receive);
+    scope.get<HookRoute>(
+      '/hooks/:connector/:connectorAccountId',
+      { config: { public: true }, onRequest: limit },
+      receive,
+    );
   });
 }

@@ -1,28 +1,29 @@
-import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/event-ports.ts';
 import type { Principal } from '../../core/ports.ts';
 import { liveUrlProblem } from '../../net/address-policy.ts';
 import { generateWebhookSecret } from '../../webhooks/sign.ts';
+import type { ViewOf } from '../contract/common.ts';
 import {
   CreateWebhookEndpointSchema,
   DeleteWebhookEndpointSchema,
+  type DeliveryObject,
   GetWebhookEndpointSchema,
   ListDeliveriesSchema,
   ListWebhookEndpointsSchema,
   RedeliverSchema,
   RotateSecretSchema,
   UpdateWebhookEndpointSchema,
+  type WebhookEndpointObject,
 } from '../contract/events.ts';
-import type { AppDeps } from '../types.ts';
+import type { ApiApp, AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** How long the previous secret keeps signing after a rotation, unless told otherwise. */
 export const DEFAULT_SECRET_OVERLAP_S = 24 * 3600;
 
-function view(e: WebhookEndpoint, withSecret = false) {
+function endpointView(e: WebhookEndpoint, withSecret = false) {
   return {
     id: e.id,
     object: 'webhook_endpoint' as const,
@@ -39,7 +40,9 @@ function view(e: WebhookEndpoint, withSecret = false) {
   };
 }
 
-async function deliveryView(deps: AppDeps, d: WebhookDelivery) {
+const view: ViewOf<typeof WebhookEndpointObject, typeof endpointView> = endpointView;
+
+async function makeDeliveryView(deps: AppDeps, d: WebhookDelivery) {
   const [attempts, event] = await Promise.all([deps.deliveries.attempts(d.id), deps.events.getById(d.eventId)]);
   return {
     id: d.id,
@@ -63,6 +66,8 @@ async function deliveryView(deps: AppDeps, d: WebhookDelivery) {
   };
 }
 
+const deliveryView: ViewOf<typeof DeliveryObject, typeof makeDeliveryView> = makeDeliveryView;
+
 /**
  * Live endpoints receive payment data: https only, and never an address of this machine or its
  * networks, however written (test-mode endpoints may point at a developer's own machine). A
@@ -81,13 +86,13 @@ async function endpointOf(deps: AppDeps, p: Principal, id: string): Promise<Webh
 }
 
 /** `/v1/webhook_endpoints`: where merchants receive events, signed per Standard Webhooks. */
-export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerWebhookEndpointRoutes(app: ApiApp, deps: AppDeps): void {
   app.post(
     '/v1/webhook_endpoints',
     { schema: CreateWebhookEndpointSchema, config: { idempotency: 'required' } },
     async (request, reply) => {
       const p = principalOf(request);
-      const body = request.body as Static<typeof CreateWebhookEndpointSchema.body>;
+      const body = request.body;
       checkUrl(p, body.url);
       const now = deps.clock.now();
       const endpoint: WebhookEndpoint = {
@@ -119,7 +124,7 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
   });
 
   app.get('/v1/webhook_endpoints/:id', { schema: GetWebhookEndpointSchema }, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     return view(await endpointOf(deps, principalOf(request), id));
   });
 
@@ -128,11 +133,11 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
     { schema: UpdateWebhookEndpointSchema, config: { idempotency: 'required' } },
     async (request) => {
       const p = principalOf(request);
-      const { id } = request.params as { id: string };
-      const body = request.body as Static<typeof UpdateWebhookEndpointSchema.body>;
+      const { id } = request.params;
+      const body = request.body;
       const e = await endpointOf(deps, p, id);
       if (body.url) checkUrl(p, body.url);
-      const status = (body.status as WebhookEndpoint['status'] | undefined) ?? e.status;
+      const status = body.status ?? e.status;
       const next: WebhookEndpoint = {
         ...e,
         url: body.url ?? e.url,
@@ -152,8 +157,8 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
     { schema: RotateSecretSchema, config: { idempotency: 'required' } },
     async (request) => {
       const p = principalOf(request);
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Static<typeof RotateSecretSchema.body>;
+      const { id } = request.params;
+      const body = request.body ?? {};
       const e = await endpointOf(deps, p, id);
       const now = deps.clock.now();
       const overlapS = body.expire_previous_in_seconds ?? DEFAULT_SECRET_OVERLAP_S;
@@ -172,7 +177,7 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
 
   app.delete('/v1/webhook_endpoints/:id', { schema: DeleteWebhookEndpointSchema }, async (request) => {
     const p = principalOf(request);
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     if (!(await deps.webhookEndpoints.remove(p.accountId, p.mode, id))) {
       throw new BawabaError('resource_not_found', `No such webhook endpoint: ${id}.`, 'id');
     }
@@ -181,8 +186,8 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
 
   app.get('/v1/webhook_endpoints/:id/deliveries', { schema: ListDeliveriesSchema }, async (request) => {
     const p = principalOf(request);
-    const { id } = request.params as { id: string };
-    const q = request.query as Static<typeof ListDeliveriesSchema.querystring>;
+    const { id } = request.params;
+    const q = request.query;
     await endpointOf(deps, p, id);
     const page = await deps.deliveries.listForEndpoint(id, {
       limit: q.limit ? Number(q.limit) : 10,
@@ -201,7 +206,7 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, deps: AppDep
     { schema: RedeliverSchema, config: { idempotency: 'required' } },
     async (request, reply) => {
       const p = principalOf(request);
-      const { id, delivery_id: deliveryId } = request.params as { id: string; delivery_id: string };
+      const { id, delivery_id: deliveryId } = request.params;
       const endpoint = await endpointOf(deps, p, id);
       const delivery = await deps.deliveries.get(deliveryId);
       if (!delivery || delivery.endpointId !== endpoint.id) {
