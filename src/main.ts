@@ -18,6 +18,8 @@ import { createWorker, type Worker } from './jobs/worker.ts';
 import { createGuardedAgent } from './net/guarded-agent.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import type { DashboardOptions } from './pages/dashboard/deps.ts';
+import { registerDashboard } from './pages/dashboard/plugin.ts';
 import { type SandboxKey, sandboxEncryptionKey, startSandbox } from './sandbox.ts';
 import { buildApp } from './server/app.ts';
 import { type Database, type Listening, openDatabase } from './storage/db.ts';
@@ -144,14 +146,16 @@ export function paymentDeps(core: Core, connectors: ConnectorRegistry, publicUrl
 }
 
 /** Builds the HTTP app over an opened core. */
-export function createApp(
+export async function createApp(
   config: Config,
   core: Core,
   connectors: ConnectorRegistry,
   publicUrl: PublicUrl = { value: config.publicUrl ?? `http://localhost:${config.port}` },
+  /** Dashboard limits and session lifetimes other than the defaults (tests). */
+  dashboard?: Partial<DashboardOptions>,
 ): Promise<FastifyInstance> {
   const { repos, clock, ids, logger } = core;
-  return buildApp({
+  const app = await buildApp({
     payment: paymentDeps(core, connectors, publicUrl),
     payments: repos.payments,
     accounts: repos.accounts,
@@ -177,6 +181,22 @@ export function createApp(
     },
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
+  await registerDashboard(app, {
+    repo: repos.dashboard,
+    queries: repos.dashboardQueries,
+    payment: paymentDeps(core, connectors, publicUrl),
+    accounts: repos.accounts,
+    events: repos.events,
+    webhookEndpoints: repos.webhookEndpoints,
+    deliveries: repos.webhookDeliveries,
+    connectorAccounts: repos.connectorAccounts,
+    connectors,
+    clock,
+    ids,
+    log: logger,
+    ...(dashboard ? { options: dashboard } : {}),
+  });
+  return app;
 }
 
 /** A job worker over the core (deliveries, reconciliation, late notifications). */

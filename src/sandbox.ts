@@ -3,8 +3,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
+import type { DashboardRepo } from './core/dashboard-ports.ts';
 import type { IdGenerator } from './core/ids.ts';
 import type { Account, AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
+import { createDashboardUser } from './dashboard-users.ts';
 import type { AkuratecoControl } from './emulators/akurateco/control.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
 import type { QattahControl } from './emulators/qattah/control.ts';
@@ -51,11 +53,39 @@ export async function createKey(
   return secret;
 }
 
-/** What the start banner says about the test API key. */
+/** What the start banner says about the test API key (and the dashboard's first admin). */
 export interface SandboxKey {
   readonly secret: string | undefined;
   readonly created: boolean;
   readonly file: string;
+  /** The sandbox account's first dashboard admin; its password only when it was just made. */
+  readonly admin?: { readonly email: string; readonly password: string | undefined };
+}
+
+/** The e-mail of the sandbox's first dashboard admin. */
+export const SANDBOX_ADMIN_EMAIL = 'admin@sandbox.bawaba.test';
+
+/**
+ * The sandbox account's first dashboard admin: made once, with a one-time password answered
+ * here (only its hash is stored); later, the e-mail alone.
+ */
+export async function ensureSandboxAdmin(deps: {
+  accounts: AccountRepo;
+  dashboard: DashboardRepo;
+  ids: IdGenerator;
+  clock: Clock;
+}): Promise<{ email: string; password: string | undefined } | undefined> {
+  const account = (await deps.accounts.listAccounts())[0];
+  if (!account) return undefined;
+  const existing = await deps.dashboard.listUsers(account.id);
+  const admin = existing.find((u) => u.role === 'admin');
+  if (admin) return { email: admin.email, password: undefined };
+  const { user, password } = await createDashboardUser(deps, {
+    accountId: account.id,
+    email: SANDBOX_ADMIN_EMAIL,
+    role: 'admin',
+  });
+  return { email: user.email, password };
 }
 
 /**
@@ -198,6 +228,7 @@ export async function startSandbox(
 ): Promise<{ emulators: RunningEmulator[]; key: SandboxKey }> {
   const deps = { ...core.repos, ids: core.ids, clock: core.clock };
   const key = await ensureSandboxAccount(deps, config.dataDir);
+  const admin = await ensureSandboxAdmin(deps);
   const cko = await startEmulator('checkout_com', { port: config.checkoutComEmulatorPort, host: config.emulatorHost });
   closers.push(() => cko.close());
   await configureSandboxCheckout(deps, cko, publicUrl);
@@ -210,5 +241,5 @@ export async function startSandbox(
   const qattah = await startEmulator('qattah', { port: config.qattahEmulatorPort, host: config.emulatorHost });
   closers.push(() => qattah.close());
   await configureSandboxQattah(deps, qattah);
-  return { emulators: [cko, tap, akurateco, qattah], key };
+  return { emulators: [cko, tap, akurateco, qattah], key: admin ? { ...key, admin } : key };
 }

@@ -15,7 +15,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   jobs: ['core', 'storage', 'jobs', 'webhooks', 'observability', 'net'],
   webhooks: ['core', 'webhooks'],
   server: ['core', 'webhooks', 'server', 'observability', 'net'],
-  dashboard: ['core', 'dashboard', 'observability'],
+  // Pages reach storage, connectors and jobs only through the ports main.ts wires in.
+  pages: ['core', 'pages', 'observability'],
   observability: ['observability'],
   net: ['net'],
   cli: ['cli', 'emulators', 'observability', '(root)'],

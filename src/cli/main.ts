@@ -5,6 +5,7 @@ import { registerEmulateCommand } from './commands/emulate.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerUserCommands } from './commands/users.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 
 /** The `bawaba` command line. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerKeyCommands(program);
   registerConnectorCommands(program);
+  registerUserCommands(program);
   return program;
 }
 

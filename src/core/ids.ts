@@ -14,6 +14,8 @@ export const ID_PREFIXES = {
   notification: 'ntf',
   job: 'job',
   request: 'req',
+  dashboardUser: 'usr',
+  auditEntry: 'aud',
 } as const;
 
 /** One of the id prefixes above. */

@@ -202,6 +202,45 @@ export interface ProviderNotificationsTable {
   received_at: number;
 }
 
+export interface DashboardUsersTable {
+  id: string;
+  account_id: string;
+  email: string;
+  role: 'admin' | 'viewer';
+  /** `scrypt$N$r$p$salt$hash`, base64url parts. */
+  password_hash: string;
+  time_zone: string;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+export interface DashboardSessionsTable {
+  /** Hex SHA-256 of the session token; the token itself is only in the browser's cookie. */
+  token_hash: string;
+  user_id: string;
+  account_id: string;
+  csrf_token: string;
+  mode: Mode;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ip: string;
+}
+
+export interface DashboardAuditTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  user_id: string;
+  user_email: string;
+  action: string;
+  object_id: string | null;
+  /** JSON object of strings. */
+  detail: string;
+  ip: string;
+  created_at: number;
+}
+
 /** Every table Bawaba's storage layer owns. */
 export interface DB {
   accounts: AccountsTable;
@@ -216,4 +255,7 @@ export interface DB {
   webhook_attempts: WebhookAttemptsTable;
   jobs: JobsTable;
   provider_notifications: ProviderNotificationsTable;
+  dashboard_users: DashboardUsersTable;
+  dashboard_sessions: DashboardSessionsTable;
+  dashboard_audit: DashboardAuditTable;
 }

@@ -14,6 +14,13 @@ export function banner(gateway: Gateway, mode: string): string {
   if (key?.secret && key.created) lines.push(`  Test API key:  ${key.secret}   (new; saved in ${key.file})`);
   else if (key?.secret) lines.push(`  Test API key:  ${key.secret}   (from ${key.file})`);
   else if (key) lines.push(`  Test API key:  none on file; make one with: npx bawaba keys create --mode test`);
+  lines.push(`  Dashboard:     ${gateway.url}/dashboard`);
+  if (key?.admin?.password)
+    lines.push(`  Sign in as:    ${key.admin.email}   one-time password: ${key.admin.password}   (shown once)`);
+  else if (key?.admin)
+    lines.push(
+      `  Sign in as:    ${key.admin.email}   (password shown at first start; new one: npx bawaba users reset-password --email ${key.admin.email})`,
+    );
   for (const e of gateway.emulators)
     lines.push(`  Emulator:      ${e.name} at ${e.baseUrl}   (control API: ${e.baseUrl}/__control/)`);
   if (key) {

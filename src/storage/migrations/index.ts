@@ -6,6 +6,7 @@ import * as connectorAttempts from './0004-connector-attempts.ts';
 import * as capturedAt from './0005-captured-at.ts';
 import * as paymentParts from './0006-payment-parts.ts';
 import * as apiKeyLifecycle from './0007-api-key-lifecycle.ts';
+import * as dashboard from './0008-dashboard.ts';
 
 /** Every migration, in order. Listed by hand so nothing depends on scanning the filesystem. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-captured-at': capturedAt,
   '0006-payment-parts': paymentParts,
   '0007-api-key-lifecycle': apiKeyLifecycle,
+  '0008-dashboard': dashboard,
 };
 
 /** A provider for Kysely's `Migrator` serving {@link MIGRATIONS}. */

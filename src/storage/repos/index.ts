@@ -1,3 +1,4 @@
+import type { DashboardQueries, DashboardRepo } from '../../core/dashboard-ports.ts';
 import type {
   EventRepo,
   JobQueue,
@@ -13,6 +14,8 @@ import type { SecretBox } from '../secret-box.ts';
 import { createAccountRepo } from './account-repo.ts';
 import { cachedConnectorAccounts } from './cached-connector-accounts.ts';
 import { createConnectorAccountRepo } from './connector-account-repo.ts';
+import { createDashboardQueries } from './dashboard-query-repo.ts';
+import { createDashboardRepo } from './dashboard-repo.ts';
 import { createEventRepo } from './event-repo.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
 import { createJobQueue } from './job-queue.ts';
@@ -35,6 +38,8 @@ export interface Repos {
   readonly jobs: JobQueue;
   readonly notifications: ProviderNotificationRepo;
   readonly refunds: RefundRepo;
+  readonly dashboard: DashboardRepo;
+  readonly dashboardQueries: DashboardQueries;
 }
 
 /**
@@ -54,5 +59,7 @@ export function createRepos(database: Database, box: SecretBox, ids: IdGenerator
     jobs: createJobQueue(database, signal),
     notifications: createProviderNotificationRepo(database.db),
     refunds: createRefundRepo(database, box, ids, signal),
+    dashboard: createDashboardRepo(database.db),
+    dashboardQueries: createDashboardQueries(database, box),
   };
 }

@@ -104,6 +104,7 @@ function filtered(db: Kysely<DB>, query: PaymentListQuery): SelectQueryBuilder<D
   if (query.status !== undefined) q = q.where('status', '=', query.status);
   if (query.createdGte !== undefined) q = q.where('created_at', '>=', query.createdGte);
   if (query.createdLt !== undefined) q = q.where('created_at', '<', query.createdLt);
+  if (query.reference !== undefined) q = q.where('reference', '=', query.reference);
   return q;
 }
 

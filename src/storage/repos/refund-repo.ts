@@ -157,7 +157,7 @@ async function writeRefund(trx: Kysely<DB>, r: Refund, expectedVersion: number |
   return result.numUpdatedRows === 1n;
 }
 
-function toRefund(row: RefundRow): Refund {
+export function toRefund(row: RefundRow): Refund {
   if (!isRefundStatus(row.status)) throw new Error(`refunds.status holds an unknown status: ${row.status}`);
   return {
     id: row.id,

@@ -76,7 +76,7 @@ export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal
   };
 }
 
-function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
+export function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
   return {
     id: row.id,
     endpointId: row.endpoint_id,
@@ -92,7 +92,7 @@ function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
   };
 }
 
-function toAttempt(row: Selectable<WebhookAttemptsTable>): WebhookAttempt {
+export function toAttempt(row: Selectable<WebhookAttemptsTable>): WebhookAttempt {
   return {
     id: row.id,
     deliveryId: row.delivery_id,
