@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import type { AkuratecoControl } from '../../emulators/akurateco/control.ts';
 import { type RunningEmulator, startEmulator } from '../../emulators/registry.ts';
 import { runConformanceSuite } from '../conformance.ts';
+import { callbackHash } from './hash.ts';
 import { createAkuratecoConnector, refundOutcome } from './index.ts';
-import { AKURATECO_STATUS_MAP, parseStatus, sessionOrder } from './mapper.ts';
+import { AKURATECO_STATUS_MAP, isNotFound, parseStatus, sessionOrder, voidSucceeded } from './mapper.ts';
 
 let emulator: RunningEmulator<AkuratecoControl>;
 type Row = { payment_id: string; order: { number: string }; status: string };
@@ -27,7 +28,8 @@ runConformanceSuite({
       mode: 'test' as const,
       connector: 'akurateco',
       credentials: { merchant_key: emulator.credentials.secretKey, password: emulator.credentials.webhookSignatureKey },
-      settings: { base_url: emulator.baseUrl },
+      // The emulator's first merchant answers lookups by order_id, as some white labels do.
+      settings: { base_url: emulator.baseUrl, status_by_order_id: 'true' },
       priority: 100,
       createdAt: 0,
       updatedAt: 0,
@@ -164,4 +166,81 @@ test('a refund is decided only by the history entry at its own place, never by a
     (refundOutcome({ ...answer(null), providerStatus: 'refund' }, 'p-1/re_2', 5000) as { status: string }).status,
     'succeeded',
   );
+});
+
+test('every documented void success shape is a void; SETTLED and a non-void payment_status are not', () => {
+  assert.equal(voidSucceeded({ status: 'VOID' }), true);
+  assert.equal(voidSucceeded({ status: 'SUCCESS' }), true);
+  assert.equal(voidSucceeded({ status: 'Success', payment_status: 'void' }), true);
+  assert.equal(voidSucceeded({ status: 'SETTLED', reason: 'late' }), false);
+  assert.equal(voidSucceeded({ status: 'Success', payment_status: 'settled' }), false);
+});
+
+test('"not found" is read from the documented code or a 404, never from the message', () => {
+  assert.equal(isNotFound(400, { error_code: 208001, error_message: 'anything' }), true);
+  assert.equal(isNotFound(400, { error_code: 100000, errors: [{ error_code: '208001', error_message: '' }] }), true);
+  assert.equal(isNotFound(404, undefined), true);
+  assert.equal(isNotFound(400, { error_code: 100000, error_message: 'Payment not found' }), false);
+});
+
+test('lookups go by the platform payment_id, learnt from the callback, where order_id is not supported', async () => {
+  const own = await startEmulator('akurateco', { port: 0 });
+  try {
+    const merchant = own.control.createMerchant({ statusByOrderId: false });
+    const account = {
+      id: 'ca_payment_id',
+      accountId: 'acct_payment_id',
+      mode: 'test' as const,
+      connector: 'akurateco',
+      credentials: { merchant_key: merchant.merchantKey, password: merchant.password },
+      settings: { base_url: own.baseUrl },
+      priority: 100,
+      createdAt: 0,
+      updatedAt: 0,
+    };
+    const connector = createAkuratecoConnector({ timeoutMs: 2000 });
+    const created = await connector.createPayment(account, {
+      paymentId: 'pay_by_public_id',
+      money: { amount: 301, currency: 'QAR' },
+      paymentMethod: 'card',
+      description: 'Very important gift',
+      reference: null,
+      customer: null,
+      metadata: {},
+      returnUrl: 'http://bawaba.test/return/akurateco/pay_by_public_id',
+      idempotencyKey: 'pay_by_public_id:create',
+      locale: 'en',
+      notificationUrl: 'http://bawaba.test/hooks/akurateco/ca_payment_id',
+    } as unknown as Parameters<typeof connector.createPayment>[1]);
+    assert.equal(created.kind, 'created');
+    // No payment_id yet: nothing to ask by, so the outcome is unknown (never failed).
+    assert.equal((await connector.retrievePayment(account, 'pay_by_public_id')).kind, 'unknown');
+    const row = (own.control.listPayments() as unknown as Row[]).find((p) => p.order.number === 'pay_by_public_id');
+    assert.ok(row);
+    const fields = {
+      id: row.payment_id,
+      order_number: 'pay_by_public_id',
+      order_amount: '3.01',
+      order_currency: 'QAR',
+      order_description: 'Very important gift',
+    };
+    const rawBody = new URLSearchParams({
+      ...fields,
+      type: 'sale',
+      status: 'success',
+      hash: callbackHash(fields, merchant.password),
+    }).toString();
+    assert.equal(connector.parseNotification(account, { headers: {}, rawBody }).kind, 'hint');
+    const found = await connector.retrievePayment(account, 'pay_by_public_id');
+    assert.equal(found.kind, 'found');
+    // The platform itself refuses order_id lookups for this merchant, with the documented code.
+    const res = await fetch(`${own.baseUrl}/api/v1/payment/status`, {
+      method: 'POST',
+      body: JSON.stringify({ merchant_key: merchant.merchantKey, order_id: 'pay_by_public_id', hash: 'x' }),
+    });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error_code: number }).error_code, 100000);
+  } finally {
+    await own.close();
+  }
 });

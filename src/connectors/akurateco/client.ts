@@ -5,7 +5,7 @@ import { type HttpAnswer, type HttpFailure, sendHttp } from '../http.ts';
 export interface AkuratecoClientConfig {
   readonly baseUrl: string;
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 /** `POST {host}/api/v1/{path}` with a JSON body: authenticity is the merchant key and the hash. */

@@ -1,4 +1,3 @@
-import { formatMajor } from '../../core/money.ts';
 import type {
   Connector,
   ConnectorAccount,
@@ -9,12 +8,20 @@ import type {
   RefundOutcome,
   RetrieveOutcome,
   VoidOutcome,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
+import { formatMajor } from '../../core/money.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, isObject, malformed, parseJson, providerAnswer } from '../http.ts';
 import { type AkuratecoClientConfig, post } from './client.ts';
 import { idHash, refundHash, sessionHash } from './hash.ts';
-import { parseStatus, type StatusAnswer, sessionOrder, translateAkuratecoError } from './mapper.ts';
+import {
+  isNotFound,
+  parseStatus,
+  type StatusAnswer,
+  sessionOrder,
+  translateAkuratecoError,
+  voidSucceeded,
+} from './mapper.ts';
 import { parseAkuratecoCallback } from './webhook.ts';
 
 /** Options of the Akurateco connector. */
@@ -24,6 +31,9 @@ export interface AkuratecoConnectorOptions extends OutboundDispatchers {
 
 /** Session lifetime asked for, in minutes (providers.md §4.2: 1–720, default 60). */
 export const SESSION_MINUTES = 60;
+
+/** Platform payment ids kept per connector (the most recent ones). */
+const PUBLIC_ID_MEMORY = 50_000;
 
 /** The platform's refusal of a call, in Bawaba's terms. */
 function rejected(res: HttpAnswer) {
@@ -84,21 +94,42 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
     password: account.credentials.password ?? '',
   });
 
+  // The platform's own payment id per order, learnt from a callback or a lookup: TESS and the
+  // seed document status lookups by `payment_id` only (hash of payment_id + password).
+  const publicIds = new Map<string, string>();
+  const idKey = (account: ConnectorAccount, orderId: string) => `${account.id}\u0000${orderId}`;
+  function remember(account: ConnectorAccount, orderId: string, publicId: string): void {
+    const key = idKey(account, orderId);
+    publicIds.delete(key);
+    publicIds.set(key, publicId);
+    if (publicIds.size > PUBLIC_ID_MEMORY) publicIds.delete(publicIds.keys().next().value as string);
+  }
+
   async function status(account: ConnectorAccount, orderId: string) {
     const { key, password } = creds(account);
-    const res = providerAnswer(
-      await post(config(account), 'payment/status', {
-        merchant_key: key,
-        order_id: orderId,
-        hash: idHash(orderId, password),
-      }),
-    );
+    const publicId = publicIds.get(idKey(account, orderId));
+    let body: Record<string, string>;
+    if (publicId !== undefined) {
+      body = { merchant_key: key, payment_id: publicId, hash: idHash(publicId, password) };
+    } else if (account.settings.status_by_order_id === 'true') {
+      body = { merchant_key: key, order_id: orderId, hash: idHash(orderId, password) };
+    } else {
+      // Nothing to ask by until the platform's callback names the payment.
+      return {
+        kind: 'unknown' as const,
+        reason: 'unexpected_response' as const,
+        detail: 'the platform payment_id is not known yet (it comes with the first callback)',
+      };
+    }
+    const res = providerAnswer(await post(config(account), 'payment/status', body));
     if (res.kind === 'unknown') return res;
-    if (res.status === 404 || (res.status === 400 && /not found/i.test(res.text)))
-      return { kind: 'not_found' as const };
-    if (res.status >= 400) return rejected(res);
+    if (res.status >= 400)
+      return isNotFound(res.status, parseJson(res.text)) ? { kind: 'not_found' as const } : rejected(res);
     const snapshot = parseStatus(parseJson(res.text));
-    return snapshot ? { kind: 'found' as const, snapshot } : malformed(res.text);
+    if (!snapshot) return malformed(res.text);
+    if (snapshot.providerPaymentId !== orderId) return { kind: 'not_found' as const };
+    remember(account, orderId, snapshot.publicId);
+    return { kind: 'found' as const, snapshot };
   }
 
   return {
@@ -119,7 +150,10 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       splitBill: false,
       keptHeaders: [],
     },
-    configuration: { credentials: { required: ['merchant_key', 'password'], optional: [] }, settings: ['base_url'] },
+    configuration: {
+      credentials: { required: ['merchant_key', 'password'], optional: [] },
+      settings: ['base_url', 'status_by_order_id'],
+    },
 
     async createPayment(account: ConnectorAccount, req: ProviderPaymentRequest): Promise<CreateOutcome> {
       if (!account.settings.base_url) {
@@ -181,7 +215,15 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
     // The platform adds nothing to the URL it sends the customer back to: always ask it.
     returnReference: () => undefined,
 
-    parseNotification: parseAkuratecoCallback,
+    parseNotification(account, n) {
+      const outcome = parseAkuratecoCallback(account, n);
+      // A callback whose hash matches names the platform's payment id: kept for lookups.
+      if (outcome.kind === 'hint') {
+        const id = new URLSearchParams(n.rawBody).get('id');
+        if (id) remember(account, outcome.providerPaymentId, id);
+      }
+      return outcome;
+    },
 
     async refundPayment(account, req): Promise<RefundOutcome> {
       const found = await status(account, req.providerPaymentId);
@@ -230,10 +272,10 @@ export function createAkuratecoConnector(options: AkuratecoConnectorOptions): Co
       if (res.kind === 'unknown') return res;
       if (res.status >= 400) return rejected(res);
       const parsed = parseJson(res.text);
-      // Only a status word decides: VOID, or another (SETTLED: the platform kept the payment).
+      // Only a status word decides: any documented success shape, or another (SETTLED: kept).
       if (!isObject(parsed) || typeof parsed.status !== 'string') return malformed(res.text);
       const word = parsed.status.toUpperCase();
-      if (word === 'VOID') return { kind: 'voided' };
+      if (voidSucceeded(parsed)) return { kind: 'voided' };
       const reason = typeof parsed.reason === 'string' ? parsed.reason : `status ${word || 'unknown'}`;
       return {
         kind: 'rejected',

@@ -1,5 +1,5 @@
+import type { ProviderFailure, ProviderPaymentSnapshot, ProviderPaymentStatus } from '../../core/connector-contract.ts';
 import { formatMajor, parseMajor } from '../../core/money.ts';
-import type { ProviderFailure, ProviderPaymentSnapshot, ProviderPaymentStatus } from '../../core/ports.ts';
 import { isObject } from '../http.ts';
 
 /** Akurateco payment statuses (providers.md §4.4) onto Bawaba's (§7.1). */
@@ -88,6 +88,37 @@ export function parseStatus(body: unknown): StatusAnswer | undefined {
     redirectUrl: null,
     failureMessage: typeof body.reason === 'string' ? body.reason : null,
   };
+}
+
+/** Akurateco's documented "Payment not found." error code (its SDK wiki, "Errors"). */
+export const PAYMENT_NOT_FOUND_CODE = '208001';
+
+/**
+ * Whether an error answer means the platform does not know the payment: an HTTP 404, or the
+ * documented code 208001 at the top of the body or in its `errors`. Never by message text.
+ */
+export function isNotFound(status: number, body: unknown): boolean {
+  if (status === 404) return true;
+  if (status < 400 || !isObject(body)) return false;
+  const codes = [
+    body.error_code,
+    ...(Array.isArray(body.errors) ? body.errors : []).map((e) => (isObject(e) ? e.error_code : undefined)),
+  ];
+  return codes.some((c) => c !== undefined && c !== null && String(c) === PAYMENT_NOT_FOUND_CODE);
+}
+
+/**
+ * Whether a void answer says the payment was voided. The documents show three shapes: TESS's
+ * reference `status: "VOID"`, TESS's "void successful" example `status: "SUCCESS"`, and
+ * Akurateco's generic `status: "Success", payment_status: "void"`. Any other word (`SETTLED`:
+ * the platform kept the payment) is a refusal.
+ */
+export function voidSucceeded(body: Record<string, unknown>): boolean {
+  const word = typeof body.status === 'string' ? body.status.toLowerCase() : '';
+  if (word === 'void') return true;
+  if (word !== 'success') return false;
+  // `payment_status`, when present, must say void; TESS's example carries none.
+  return body.payment_status === undefined || String(body.payment_status).toLowerCase() === 'void';
 }
 
 /** The error body `{error_code, error_message, errors: [...]}` (providers.md §4.2). */

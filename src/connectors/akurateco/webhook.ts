@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ConnectorAccount, InboundNotification, NotificationOutcome } from '../../core/ports.ts';
+import type { ConnectorAccount, InboundNotification, NotificationOutcome } from '../../core/connector-contract.ts';
 import { callbackHash } from './hash.ts';
 
 /**

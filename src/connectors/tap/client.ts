@@ -6,7 +6,7 @@ export interface TapClientConfig {
   readonly baseUrl: string;
   readonly secretKey: string;
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 function call(

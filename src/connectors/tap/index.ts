@@ -1,4 +1,3 @@
-import { toMajorNumber } from '../../core/money.ts';
 import type {
   Connector,
   ConnectorAccount,
@@ -8,7 +7,8 @@ import type {
   RefundLookup,
   RefundOutcome,
   RetrieveOutcome,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
+import { toMajorNumber } from '../../core/money.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, isObject, malformed, parseJson, providerAnswer } from '../http.ts';
 import { getCharge, getRefund, postCharge, postRefund, type TapClientConfig } from './client.ts';
@@ -43,9 +43,10 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
       methods: { qpay: ['QAR'] },
       maxAmountMinor: 99_999_999_999,
       paymentWindowMs: 30 * 60_000,
-      refunds: { partial: true, multiple: true },
+      refunds: { partial: true, multiple: true, retrySafe: true },
       cancel: { statuses: ['requires_action'], at: 'local' },
-      idempotentCalls: false,
+      // `reference.idempotent` on charges and refunds, honoured for 24 hours.
+      idempotentCalls: true,
       requiresCustomerContact: true,
       void: null,
       expiresSilently: false,
@@ -84,7 +85,7 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
         amount: toMajorNumber(req.money),
         currency: req.money.currency,
         reason: 'requested_by_customer',
-        reference: { merchant: req.refundId },
+        reference: { merchant: req.refundId, idempotent: req.idempotencyKey },
         metadata: { udf1: req.refundId },
         post: { url: req.notificationUrl },
       });
@@ -102,9 +103,12 @@ export function createTapConnector(options: TapConnectorOptions): Connector {
       if (res.status === 404) return { kind: 'not_found' };
       if (res.status >= 400) return rejected(res);
       const body = parseJson(res.text);
-      const status = isObject(body) && typeof body.status === 'string' ? TAP_REFUND_STATUS[body.status] : undefined;
+      if (!isObject(body) || typeof body.status !== 'string') return malformed(res.text);
+      const status = TAP_REFUND_STATUS[body.status];
       if (!status) return malformed(res.text);
-      return { kind: 'found', status, failureMessage: status === 'failed' ? 'Tap declined the refund.' : null };
+      const response = isObject(body.response) ? body.response : {};
+      const why = typeof response.message === 'string' && response.message !== '' ? response.message : body.status;
+      return { kind: 'found', status, failureMessage: status === 'failed' ? `Tap refused the refund: ${why}.` : null };
     },
   };
 }

@@ -1,10 +1,10 @@
-import { fromMajorNumber, toMajorNumber } from '../../core/money.ts';
 import type {
   ProviderFailure,
   ProviderPaymentRequest,
   ProviderPaymentSnapshot,
   ProviderPaymentStatus,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
+import { fromMajorNumber, toMajorNumber } from '../../core/money.ts';
 import { isObject } from '../http.ts';
 
 /** Tap charge statuses (providers.md §2.3) onto Bawaba's (§7.1). */
@@ -23,13 +23,25 @@ export const TAP_STATUS_MAP: Readonly<Record<string, ProviderPaymentStatus>> = {
   TIMEDOUT: 'expired',
 };
 
-/** Tap refund statuses (providers.md §2.4). */
+/**
+ * Tap refund statuses (providers.md §2.4 and Tap's refunds page): the ones still on their way
+ * stay pending; the refused ones fail the refund, which releases its amount.
+ */
 export const TAP_REFUND_STATUS: Readonly<Record<string, 'pending' | 'succeeded' | 'failed'>> = {
   PENDING: 'pending',
+  IN_PROGRESS: 'pending',
+  ACCEPTED: 'pending',
+  UNKNOWN: 'pending',
   REFUNDED: 'succeeded',
   DECLINED: 'failed',
   FAILED: 'failed',
+  CANCELLED: 'failed',
+  RESTRICTED: 'failed',
+  TIMEDOUT: 'failed',
 };
+
+/** Tap's response code for a charge whose payment window ran out (its response-code table). */
+export const TAP_EXPIRED_CODE = '304';
 
 /** Gulf calling codes, longest match first, to split an E.164 phone number as Tap wants it. */
 const CALLING_CODES = ['974', '973', '971', '968', '966', '965', '962', '20', '44', '1'];
@@ -58,7 +70,15 @@ export function buildChargeBody(req: ProviderPaymentRequest): Record<string, unk
     save_card: false,
     description: req.description ?? req.reference ?? `Payment ${req.paymentId}`,
     metadata: { udf1: req.paymentId },
-    reference: { transaction: req.paymentId, ...(req.reference ? { order: req.reference } : {}) },
+    // `idempotent`: a repeat within 24 h answers the first charge (Tap's idempotency page), so a
+    // create whose answer was lost can be sent again.
+    reference: {
+      transaction: req.paymentId,
+      ...(req.reference ? { order: req.reference } : {}),
+      idempotent: req.idempotencyKey,
+    },
+    // The hosted QPay page in the payment's language.
+    lang_code: req.locale,
     receipt: { email: false, sms: false },
     customer,
     source: { id: 'src_qa.qpay' },
@@ -72,7 +92,11 @@ export function parseCharge(body: unknown): ProviderPaymentSnapshot | undefined 
   if (!isObject(body)) return undefined;
   const { id, status, currency } = body;
   if (typeof id !== 'string' || !id.startsWith('chg_') || typeof status !== 'string') return undefined;
-  const mapped = TAP_STATUS_MAP[status];
+  const response = isObject(body.response) ? body.response : {};
+  // An ABANDONED charge is the customer leaving (301), or the window running out (304): only
+  // the code the table gives for expiry tells them apart, and without it the charge is canceled.
+  const expired = status === 'ABANDONED' && String(response.code ?? '') === TAP_EXPIRED_CODE;
+  const mapped = expired ? 'expired' : TAP_STATUS_MAP[status];
   if (mapped === undefined) return undefined;
   let money: ProviderPaymentSnapshot['money'] = null;
   if (typeof body.amount === 'number' && typeof currency === 'string') {
@@ -83,7 +107,6 @@ export function parseCharge(body: unknown): ProviderPaymentSnapshot | undefined 
     }
   }
   const transaction = isObject(body.transaction) ? body.transaction : {};
-  const response = isObject(body.response) ? body.response : {};
   return {
     providerPaymentId: id,
     status: mapped,

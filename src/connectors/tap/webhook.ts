@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ConnectorAccount, InboundNotification, NotificationOutcome } from '../../core/connector-contract.ts';
 import { formatMajor, fromMajorNumber } from '../../core/money.ts';
-import type { ConnectorAccount, InboundNotification, NotificationOutcome } from '../../core/ports.ts';
 import { isObject, parseJson } from '../http.ts';
 import { parseCharge, TAP_REFUND_STATUS } from './mapper.ts';
 
@@ -62,7 +62,8 @@ export function parseTapNotification(account: ConnectorAccount, n: InboundNotifi
         providerPaymentId: chargeId,
         providerRefundId: id,
         status: refundStatus,
-        failureMessage: refundStatus === 'failed' ? text(response.message) || null : null,
+        failureMessage:
+          refundStatus === 'failed' ? text(response.message) || `Tap refused the refund: ${status}.` : null,
       },
     };
   }

@@ -3,6 +3,7 @@ import {
   badHashBody,
   ERROR_CODES,
   errorBody,
+  item,
   notFoundBody,
   paramsError,
   sendError,
@@ -79,6 +80,9 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     const merchant = merchantOf(reply, body, validateOperation(body, ['payment_id', 'order_id'], true), merchants);
     if (!merchant) return reply;
     const byOrder = body.payment_id === undefined;
+    if (byOrder && !merchant.statusByOrderId) {
+      return sendError(reply, 400, paramsError([item(ERROR_CODES.required, 'payment_id: This value is required')]));
+    }
     const id = (byOrder ? body.order_id : body.payment_id) as string;
     if (!hashMatches(body.hash, paymentIdHash(id, merchant.password))) return sendError(reply, 401, badHashBody());
     const payment = byOrder ? state.getByOrder(merchant.merchantKey, id) : paymentOf(state, merchant, id);
@@ -117,7 +121,10 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       return sendError(
         reply,
         400,
-        errorBody(ERROR_CODES.notAllowed, `Refund is not allowed for a payment in status ${payment.status}`),
+        errorBody(
+          ERROR_CODES.refundNotAllowed,
+          'Not acceptable to request the refund for payment not in settled or pending status.',
+        ),
       );
     }
     return sendError(
@@ -144,6 +151,6 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
         errorBody(ERROR_CODES.notAllowed, `Void is not allowed for a payment in status ${payment.status}`),
       );
     }
-    return voidJson(payment, state.clock.now(), result.reason);
+    return voidJson(payment, state.clock.now(), merchant.voidAnswer, result.reason);
   });
 }

@@ -23,6 +23,8 @@ const merchantView = (m: Merchant) => ({
   merchant_key: m.merchantKey,
   password: m.password,
   notification_url: m.notificationUrl,
+  void_answer: m.voidAnswer,
+  status_by_order_id: m.statusByOrderId,
 });
 
 const settingsView = (s: Settings) => ({
@@ -35,6 +37,8 @@ function merchantInput(body: Body): MerchantInput {
   if (typeof body.merchant_key === 'string') input.merchantKey = body.merchant_key;
   if (typeof body.password === 'string') input.password = body.password;
   if (typeof body.notification_url === 'string') input.notificationUrl = body.notification_url;
+  if (body.void_answer !== undefined) input.voidAnswer = body.void_answer as MerchantInput['voidAnswer'] & string;
+  if (typeof body.status_by_order_id === 'boolean') input.statusByOrderId = body.status_by_order_id;
   return input;
 }
 

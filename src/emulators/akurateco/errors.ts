@@ -1,32 +1,37 @@
 import type { FastifyReply } from 'fastify';
 
 /**
- * Stable error codes of the emulator (providers.md §4.2 gives the body shape, not the codes):
- * the top-level code says what kind of failure it is, each `errors[]` entry names one problem.
+ * Error codes. Where the platform documents one (Akurateco's published error list, in its SDK
+ * wiki "Errors": 100000 request data invalid, 204005 action not supported, 208001 payment not
+ * found, 208005 refund not allowed in this status, 208006 refund bigger than the payment) the
+ * emulator answers it; the others (bad JSON, unknown merchant, wrong hash, void refused) are
+ * not in the public documents and keep the emulator's own numbers.
  */
 export const ERROR_CODES = {
   /** Body is not a JSON object. */
   invalidJson: 1,
-  /** One or more parameters are missing or wrong; see `errors`. */
-  invalidParams: 2,
-  /** A required field is absent. */
-  required: 100,
+  /** One or more parameters are missing or wrong; see `errors` (documented). */
+  invalidParams: 100000,
+  /** A required field is absent (documented: the field items carry 100000 too). */
+  required: 100000,
   /** A field has the wrong type, format or value. */
-  invalidValue: 101,
+  invalidValue: 100000,
   /** A string is longer than allowed. */
-  tooLong: 102,
-  /** `operation` other than `purchase`. */
-  unsupportedOperation: 103,
+  tooLong: 100000,
+  /** `operation` other than `purchase` (documented "Payment action not supported"). */
+  unsupportedOperation: 204005,
   /** `merchant_key` unknown (HTTP 401). */
   unknownMerchant: 204,
   /** `hash` does not match (HTTP 401). */
   badHash: 205,
-  /** No payment with that id (or order id) for this merchant. */
-  paymentNotFound: 300,
-  /** The payment's status does not allow the operation. */
+  /** No payment with that id (or order id) for this merchant (documented). */
+  paymentNotFound: 208001,
+  /** The payment's status does not allow the void. */
   notAllowed: 301,
-  /** Refund amount larger than what is left to refund. */
-  amountTooLarge: 302,
+  /** The payment's status does not allow a refund (documented). */
+  refundNotAllowed: 208005,
+  /** Refund amount larger than what is left to refund (documented). */
+  amountTooLarge: 208006,
 } as const;
 
 export type ErrorItem = { error_code: number; error_message: string };
@@ -41,7 +46,7 @@ export function errorBody(code: number, message: string): ErrorBody {
 }
 
 export function paramsError(errors: ErrorItem[]): ErrorBody {
-  return { error_code: ERROR_CODES.invalidParams, error_message: 'Request data is invalid', errors };
+  return { error_code: ERROR_CODES.invalidParams, error_message: 'Request data is invalid.', errors };
 }
 
 export function sendError(reply: FastifyReply, httpStatus: number, body: ErrorBody): FastifyReply {

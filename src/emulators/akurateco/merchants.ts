@@ -1,10 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { LOWER_ALNUM, randomString } from '../kit/ids.ts';
 
-/** A Checkout merchant: key (UUID) and password from the admin panel, and its callback URL. */
-export type Merchant = { merchantKey: string; password: string; notificationUrl: string | null };
+/**
+ * How a successful void is answered; each is a documented shape: TESS's void reference
+ * (`status: "VOID"`), TESS's "void successful" example (`status: "SUCCESS"`), and Akurateco's
+ * generic documents (`status: "Success", payment_status: "void"`).
+ */
+export const VOID_ANSWERS = ['VOID', 'SUCCESS', 'payment_status'] as const;
+export type VoidAnswer = (typeof VOID_ANSWERS)[number];
 
-export type MerchantInput = { merchantKey?: string; password?: string; notificationUrl?: string | null };
+/**
+ * A Checkout merchant: key (UUID) and password from the admin panel, its callback URL, the void
+ * answer shape of its platform, and whether its platform answers status lookups by `order_id`
+ * (a white label documents it; TESS and the seed document `payment_id` only).
+ */
+export type Merchant = {
+  merchantKey: string;
+  password: string;
+  notificationUrl: string | null;
+  voidAnswer: VoidAnswer;
+  statusByOrderId: boolean;
+};
+
+export type MerchantInput = {
+  merchantKey?: string;
+  password?: string;
+  notificationUrl?: string | null;
+  voidAnswer?: VoidAnswer;
+  statusByOrderId?: boolean;
+};
 
 export type MerchantRegistry = ReturnType<typeof createMerchantRegistry>;
 
@@ -31,7 +55,9 @@ function build(input: MerchantInput): Merchant {
   if (notificationUrl !== null && !validNotificationUrl(notificationUrl)) {
     throw new TypeError('notification_url must be an http(s) URL');
   }
-  return { merchantKey, password, notificationUrl };
+  const voidAnswer = input.voidAnswer ?? 'VOID';
+  if (!VOID_ANSWERS.includes(voidAnswer)) throw new TypeError(`void_answer must be one of ${VOID_ANSWERS.join(', ')}`);
+  return { merchantKey, password, notificationUrl, voidAnswer, statusByOrderId: input.statusByOrderId ?? true };
 }
 
 export function createMerchantRegistry(first: MerchantInput = {}) {

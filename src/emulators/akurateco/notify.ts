@@ -1,3 +1,4 @@
+import { utf8Body } from '../kit/bytes.ts';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { prefixedId } from '../kit/ids.ts';
 import { createGenericNotifier } from '../kit/notifier.ts';
@@ -66,7 +67,7 @@ export function createAkuratecoNotifier(options: AkuratecoNotifierOptions) {
       id: prefixedId('cb_', 26),
       type: `${event.type}.${event.status}`,
       subjectId: event.payment.id,
-      body: Buffer.from(body, 'utf8'),
+      body: utf8Body(body),
       targets: url === null ? [] : [{ url, headers: { 'content-type': CALLBACK_CONTENT_TYPE } }],
     });
   }

@@ -64,7 +64,7 @@ describe('refunds', () => {
     assert.equal((await refund(emu, id, '2.00')).statusCode, 200);
     const over = await refund(emu, id, '0.02');
     assert.equal(over.statusCode, 400);
-    assert.equal(over.json().error_code, 302);
+    assert.equal(over.json().error_code, 208006, 'documented: refund bigger than the payment');
     for (const r of waitingRefunds(emu)) emu.control.settleRefund(r.id as string, 'approve');
     assert.equal((await status(emu, id)).json().status, 'settled');
     assert.equal((await refund(emu, id)).statusCode, 200, 'the rest (0.01) as a full refund');
@@ -102,7 +102,7 @@ describe('refunds', () => {
     const { id } = await openSession(emu);
     const notSettled = await refund(emu, id);
     assert.equal(notSettled.statusCode, 400);
-    assert.equal(notSettled.json().error_code, 301);
+    assert.equal(notSettled.json().error_code, 208005, 'documented: refund not in settled status');
     const paid = await settledPayment(emu);
     const badHash = await post(emu, '/api/v1/payment/refund', {
       merchant_key: MERCHANT_KEY,

@@ -7,7 +7,7 @@ import { type AkuratecoControl, createControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
 import { ERROR_CODES, errorBody } from './errors.ts';
 import { hostedPageRoutes } from './hosted-page.ts';
-import { createMerchantRegistry, type MerchantRegistry } from './merchants.ts';
+import { createMerchantRegistry, type MerchantRegistry, type VoidAnswer } from './merchants.ts';
 import { type AkuratecoNotifier, createAkuratecoNotifier } from './notify.ts';
 import { type AkuratecoState, createState } from './state.ts';
 
@@ -22,6 +22,10 @@ export type AkuratecoEmulatorOptions = {
   notificationUrl?: string;
   /** Waits between callback tries on the emulator clock (default 15, 15, 15 minutes). */
   notificationRetryDelaysMs?: readonly number[];
+  /** How the first merchant's platform answers a successful void (default `VOID`). */
+  voidAnswer?: VoidAnswer;
+  /** Whether the first merchant's platform answers status lookups by `order_id` (default true). */
+  statusByOrderId?: boolean;
   /** Limit on one callback delivery attempt (default 10 s). */
   notificationTimeoutMs?: number;
   /** Notification copies in flight to one URL at most (default 32); one payment's go one at a time. */
@@ -55,10 +59,32 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** A flat form; `order[number]=...` style keys become the nested `order` object. */
+function formObject(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const nested = /^([a-z_]+)\[([a-z_]+)\]$/.exec(key);
+    if (nested) {
+      const [, outer, inner] = nested as unknown as [string, string, string];
+      const existing = out[outer];
+      const group = typeof existing === 'object' && existing !== null ? (existing as Record<string, unknown>) : {};
+      group[inner] = value;
+      out[outer] = group;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
 function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
+  // The documents' own curl examples send a JSON text with curl's default form Content-Type
+  // (`--data-raw '{...}'`), and other integrations send true `key=value` forms: both are read.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    const text = body as string;
+    if (text.trimStart().startsWith('{')) return done(null, parseJson(text));
+    done(null, formObject(text));
   });
   // Anything else is read as JSON, so a bad body gets the JSON error rather than a 415.
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
@@ -108,6 +134,8 @@ export function createAkuratecoEmulator(options: AkuratecoEmulatorOptions = {}):
     ...(options.merchantKey !== undefined && { merchantKey: options.merchantKey }),
     ...(options.password !== undefined && { password: options.password }),
     ...(options.notificationUrl !== undefined && { notificationUrl: options.notificationUrl }),
+    ...(options.voidAnswer !== undefined && { voidAnswer: options.voidAnswer }),
+    ...(options.statusByOrderId !== undefined && { statusByOrderId: options.statusByOrderId }),
   });
   const { merchantKey, password } = merchants.defaultMerchant();
   const clock = options.clock ?? createEmulatorClock();

@@ -103,7 +103,7 @@ describe('POST /api/v1/session', () => {
       assert.equal(res.statusCode, 400, res.body);
       const json = res.json();
       assert.deepEqual(Object.keys(json), ['error_code', 'error_message', 'errors']);
-      assert.equal(json.error_code, 2);
+      assert.equal(json.error_code, 100000, 'documented: request data is invalid');
       assert.equal(json.errors.length, 1, res.body);
       assert.match(json.errors[0].error_message, message);
       assert.equal(typeof json.errors[0].error_code, 'number');
@@ -229,7 +229,7 @@ describe('POST /api/v1/payment/status', () => {
     assert.equal(wrong.json().error_code, 205);
     const missing = await status(emu, 'dc66cdd8-d702-11ea-9a2f-0242c0a87002');
     assert.equal(missing.statusCode, 400);
-    assert.equal(missing.json().error_code, 300);
+    assert.equal(missing.json().error_code, 208001, 'documented: payment not found');
     const other = emu.control.createMerchant({ password: 'pw2' });
     const foreign = await post(emu, '/api/v1/payment/status', {
       merchant_key: other.merchantKey,

@@ -65,7 +65,9 @@ export function validateSession(body: Body): SessionCheck {
   if (body.checkout_language !== undefined && typeof body.checkout_language !== 'string') {
     errors.push(invalid('checkout_language', 'This value must be a string'));
   }
-  const expiry = body.session_expiry ?? DEFAULT_SESSION_EXPIRY_MINUTES;
+  // Integrations send it as a number or a digit string (`"15"`); both are read.
+  const rawExpiry = body.session_expiry ?? DEFAULT_SESSION_EXPIRY_MINUTES;
+  const expiry = typeof rawExpiry === 'string' && /^\d{1,4}$/.test(rawExpiry.trim()) ? Number(rawExpiry) : rawExpiry;
   if (!Number.isSafeInteger(expiry) || (expiry as number) < 1 || (expiry as number) > 720) {
     errors.push(invalid('session_expiry', 'This value must be an integer from 1 to 720'));
   }

@@ -1,4 +1,5 @@
 import { formatDate } from './dates.ts';
+import type { VoidAnswer } from './merchants.ts';
 import { formatAmount } from './money.ts';
 import type { Payment } from './state.ts';
 
@@ -51,8 +52,27 @@ function transactionsJson(p: Payment): Record<string, unknown>[] {
   return [...sale, ...refunds, ...last];
 }
 
-/** TESS void response (providers.md §4.5): upper-case status, `reason` when it was refused. */
-export function voidJson(p: Payment, now: number, reason?: string): Record<string, unknown> {
+/**
+ * Void response: TESS's reference (providers.md §4.5) answers an upper-case payment status,
+ * `VOID` or `SETTLED` with `reason` when it was refused. A success is answered in the shape the
+ * merchant's platform uses: `VOID`, TESS's example `SUCCESS`, or Akurateco's generic
+ * `status: "Success", payment_status: "void"`.
+ */
+export function voidJson(
+  p: Payment,
+  now: number,
+  shape: VoidAnswer = 'VOID',
+  reason?: string,
+): Record<string, unknown> {
+  if (p.status === 'void' && shape !== 'VOID') {
+    return {
+      payment_id: p.id,
+      date: formatDate(now),
+      status: shape === 'SUCCESS' ? 'SUCCESS' : 'Success',
+      ...(shape === 'payment_status' && { payment_status: 'void' }),
+      order: orderJson(p),
+    };
+  }
   return {
     status: p.status === 'void' ? 'VOID' : 'SETTLED',
     payment_id: p.id,

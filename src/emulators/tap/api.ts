@@ -43,9 +43,25 @@ const REFUND_REFUSALS = {
   exceeds_balance: () => tapError('1117', 'Invalid amount: more than the amount left to refund'),
 } as const;
 
+/** How long Tap honours a `reference.idempotent` string (its idempotency page: 24 hours). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60_000;
+
 /** Tap's `/v2` API, scoped to the merchant whose secret key is presented. */
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { state, merchants } = options;
+  // `reference.idempotent` per merchant and kind: what it made, and when.
+  const idempotent = new Map<string, { id: string; at: number }>();
+  const idemKey = (merchant: Merchant, kind: 'charge' | 'refund', key: string) =>
+    `${merchant.id}\u0000${kind}\u0000${key}`;
+  function firstMade(merchant: Merchant, kind: 'charge' | 'refund', key: string | undefined): string | undefined {
+    if (key === undefined) return undefined;
+    const made = idempotent.get(idemKey(merchant, kind, key));
+    if (!made || state.clock.now() - made.at >= IDEMPOTENCY_WINDOW_MS) return undefined;
+    return made.id;
+  }
+  function remember(merchant: Merchant, kind: 'charge' | 'refund', key: string | undefined, id: string): void {
+    if (key !== undefined) idempotent.set(idemKey(merchant, kind, key), { id, at: state.clock.now() });
+  }
   const owners = new WeakMap<FastifyRequest, Merchant>();
   const owner = (request: FastifyRequest): Merchant => owners.get(request) as Merchant;
 
@@ -60,7 +76,14 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     if (!body) return reply;
     const result = validateCreateCharge(body);
     if (!result.ok) return sendErrors(reply, 400, result.errors);
-    const charge = state.createCharge(result.value, owner(request).id);
+    const merchant = owner(request);
+    const key = result.value.reference.idempotent;
+    const earlierId = firstMade(merchant, 'charge', key);
+    const earlier = earlierId === undefined ? undefined : state.getCharge(earlierId);
+    // A repeat within 24 h makes nothing new: it answers the charge the first request made.
+    if (earlier) return chargeJson(earlier, 'CREATE', pageUrl(options.baseUrl(request), earlier));
+    const charge = state.createCharge(result.value, merchant.id);
+    remember(merchant, 'charge', key, charge.id);
     return chargeJson(charge, 'CREATE', pageUrl(options.baseUrl(request), charge));
   };
   app.post('/v2/charges', create);
@@ -78,7 +101,12 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     if (!body) return reply;
     const input = validateRefund(body);
     if (!input.ok) return sendErrors(reply, 400, input.errors);
-    const result = state.requestRefund(input.value, owner(request).id);
+    const merchant = owner(request);
+    const earlierId = firstMade(merchant, 'refund', input.value.idempotent);
+    const earlier = earlierId === undefined ? undefined : state.getRefund(earlierId);
+    if (earlier) return refundJson(earlier, 'CREATE');
+    const result = state.requestRefund(input.value, merchant.id);
+    if (result.ok) remember(merchant, 'refund', input.value.idempotent, result.refund.id);
     if (result.ok) return refundJson(result.refund, 'CREATE');
     if (result.reason === 'charge_not_found') return sendErrors(reply, 404, [tapError('1144')]);
     return sendErrors(reply, 400, [REFUND_REFUSALS[result.reason]()]);

@@ -91,6 +91,7 @@ export function chargeJson(charge: Charge, method: Method, pageUrl?: string): Js
       ...(charge.paymentReference !== undefined && { payment: charge.paymentReference }),
       ...(charge.reference.transaction !== undefined && { transaction: charge.reference.transaction }),
       ...(charge.reference.order !== undefined && { order: charge.reference.order }),
+      ...(charge.reference.idempotent !== undefined && { idempotent: charge.reference.idempotent }),
       ...(charge.gatewayReference !== undefined && { gateway: charge.gatewayReference }),
     },
     response: { ...charge.response },
@@ -132,6 +133,7 @@ export function refundJson(refund: Refund, method: Method): Json {
     ...(refund.description !== undefined && { description: refund.description }),
     reference: {
       ...(refund.merchantReference !== undefined && { merchant: refund.merchantReference }),
+      ...(refund.idempotent !== undefined && { idempotent: refund.idempotent }),
       ...(refund.paymentReference !== undefined && { payment: refund.paymentReference }),
       ...(refund.gatewayReference !== undefined && { gateway: refund.gatewayReference }),
     },

@@ -54,8 +54,9 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: T
 
   app.get<{ Querystring: { chg?: string; lang?: string } }>(PAGE_PATH, async (request, reply) => {
     const { chg, lang } = request.query;
-    const pageLang = pickLang(lang);
     const charge = chg === undefined ? undefined : state.getByToken(chg);
+    // The page opens in the charge's `lang_code` unless the customer switched language.
+    const pageLang = pickLang(lang ?? charge?.langCode);
     if (!charge) return sendPage(reply, 404, renderNotFound(pageLang));
     if (charge.status !== 'INITIATED') return sendPage(reply, 409, renderNotPayable(charge, pageLang));
     return sendPage(reply, 200, renderPaymentForm(charge, pageLang));
@@ -63,8 +64,8 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: T
 
   app.post(PAGE_PATH, async (request, reply) => {
     const body = formBody(request.body);
-    const lang = pickLang(body.lang);
     const charge = body.chg === undefined ? undefined : state.getByToken(body.chg);
+    const lang = pickLang(body.lang ?? charge?.langCode);
     if (!charge) return sendPage(reply, 404, renderNotFound(lang));
     if (charge.status !== 'INITIATED') return sendPage(reply, 409, renderNotPayable(charge, lang));
     if (body.action === 'cancel') return finish(state, reply, charge, 'cancel', lang);

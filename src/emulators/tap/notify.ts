@@ -1,6 +1,7 @@
+import { utf8Body } from '../kit/bytes.ts';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { prefixedId } from '../kit/ids.ts';
-import { createGenericNotifier, type DeliveryRecord } from '../kit/notifier.ts';
+import { createGenericNotifier } from '../kit/notifier.ts';
 import { chargeHashFields, chargeJson, refundHashFields, refundJson } from './charge-json.ts';
 import { hashString } from './hashstring.ts';
 import type { MerchantRegistry } from './merchants.ts';
@@ -28,7 +29,7 @@ export function createTapNotifier(options: TapNotifierOptions) {
     ...(options.retryDelaysMs !== undefined && { retryDelaysMs: options.retryDelaysMs }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
-    onSettled: (record: DeliveryRecord) => options.onSettled?.(record.subject_id, record.delivered),
+    ...(options.onSettled !== undefined && { onSettled: options.onSettled }),
   });
 
   function handle(event: TapEvent): void {
@@ -46,7 +47,7 @@ export function createTapNotifier(options: TapNotifierOptions) {
       subjectId: subject.id,
       // A refund's notifications stay behind its charge's (a refund of a capture not yet notified).
       ...(event.kind === 'refund' && { sequenceKey: event.refund.chargeId }),
-      body: Buffer.from(JSON.stringify(json), 'utf8'),
+      body: utf8Body(JSON.stringify(json)),
       targets: subject.postUrl === undefined ? [] : [{ url: subject.postUrl, headers }],
     });
   }

@@ -3,9 +3,11 @@ import { DueQueue } from '../kit/due-queue.ts';
 import {
   type ChargeStatus,
   INITIATED_RESPONSE,
+  OPEN_REFUND_STATUSES,
   OUTCOME_SPECS,
   type Outcome,
   type OutcomeSpec,
+  type RefundOutcome,
   type ResponseCode,
 } from './outcomes.ts';
 import { createRefundBook, type Refund, type RefundRequestResult, type RefundSettlement } from './refund-book.ts';
@@ -157,21 +159,25 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
 
   function createCharge(input: CreateChargeInput, merchantId: string): Charge {
     const now = clock.now();
-    const charge: Charge = {
-      ...input,
-      id: tapId('chg_', now),
-      merchantId,
-      status: 'INITIATED',
-      createdAt: now,
-      expiresAt: now + settings.paymentWindowMs,
-      windowMinutes: Math.ceil(settings.paymentWindowMs / 60_000),
-      pageToken: pageToken(),
-      response: INITIATED_RESPONSE,
-      redirectStatus: 'PENDING',
-      postStatus: 'PENDING',
-      activities: [],
-      refunds: [],
-    };
+    // The charge's own fields first and the request's copied onto them: a spread followed by
+    // this many fields costs tens of microseconds per object in V8, this a few.
+    const charge: Charge = Object.assign(
+      {
+        id: tapId('chg_', now),
+        merchantId,
+        status: 'INITIATED' as ChargeStatus,
+        createdAt: now,
+        expiresAt: now + settings.paymentWindowMs,
+        windowMinutes: Math.ceil(settings.paymentWindowMs / 60_000),
+        pageToken: pageToken(),
+        response: INITIATED_RESPONSE,
+        redirectStatus: 'PENDING' as const,
+        postStatus: 'PENDING' as Charge['postStatus'],
+        activities: [],
+        refunds: [],
+      },
+      input,
+    );
     if (input.customer.id !== undefined) charge.customerId = input.customer.id;
     addActivity(charge, 'INITIATED', now, 'charge - created');
     charges.set(charge.id, charge);
@@ -237,7 +243,7 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
       if (charge) refresh(charge);
       return refund;
     },
-    settleRefund(id: string, outcome: 'approve' | 'decline' | 'fail'): RefundSettlement {
+    settleRefund(id: string, outcome: RefundOutcome): RefundSettlement {
       const refund = refundBook.get(id);
       const charge = refund && charges.get(refund.chargeId);
       if (!refund || !charge) return { ok: false, reason: 'not_found' };
@@ -250,7 +256,7 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
       const owners = new Set<Charge>();
       for (const refund of approving.takeDue(clock.now())) {
         const charge = charges.get(refund.chargeId);
-        if (charge && refund.status === 'PENDING') owners.add(charge);
+        if (charge && OPEN_REFUND_STATUSES.has(refund.status)) owners.add(charge);
       }
       return [...owners].sort(bySequence).flatMap((charge) => refundBook.approveDue(charge));
     },

@@ -155,7 +155,12 @@ describe('authentication', () => {
         ['GET', '/v2/charges/chg_x'],
         ['POST', '/v2/refunds'],
       ] as const) {
-        const res = await emu.app.inject({ method, url, headers, payload: method === 'POST' ? SEED_BODY : undefined });
+        const res = await emu.app.inject({
+          method,
+          url,
+          headers,
+          ...(method === 'POST' ? { payload: SEED_BODY } : {}),
+        });
         assert.equal(res.statusCode, 401, `${method} ${url}`);
         assert.deepEqual(
           res.json().errors.map((e: Json) => e.code),

@@ -26,9 +26,11 @@ export type CreateChargeInput = {
   description?: string;
   statementDescriptor?: string;
   metadata?: Record<string, unknown>;
-  reference: { transaction?: string; order?: string };
+  reference: { transaction?: string; order?: string; idempotent?: string };
   receipt: { email: boolean; sms: boolean };
   customer: CustomerInput;
+  /** `lang_code`: the language of the hosted QPay page (`AR` or `EN`, either case). */
+  langCode?: 'ar' | 'en';
   redirectUrl?: string;
   postUrl?: string;
 };
@@ -40,6 +42,8 @@ export type RefundRequestInput = {
   reason: string;
   description?: string;
   merchantReference?: string;
+  /** `reference.idempotent`: a repeat within 24 h answers the first refund (Tap's idempotency page). */
+  idempotent?: string;
   metadata?: Record<string, unknown>;
   postUrl?: string;
 };
@@ -151,12 +155,15 @@ export function validateCreateCharge(body: Fields): Validation<CreateChargeInput
     reference: {
       ...(text(reference.transaction) !== undefined && { transaction: reference.transaction as string }),
       ...(text(reference.order) !== undefined && { order: reference.order as string }),
+      ...(text(reference.idempotent) !== undefined && { idempotent: reference.idempotent as string }),
     },
     receipt: { email: flag(receipt.email, false), sms: flag(receipt.sms, false) },
     customer: customer.value,
   };
   if (text(body.description) !== undefined) value.description = body.description as string;
   if (text(body.statement_descriptor) !== undefined) value.statementDescriptor = body.statement_descriptor as string;
+  const lang = typeof body.lang_code === 'string' ? body.lang_code.toLowerCase() : undefined;
+  if (lang === 'ar' || lang === 'en') value.langCode = lang;
   if (isObject(body.metadata)) value.metadata = body.metadata;
   if (redirectUrl !== undefined) value.redirectUrl = redirectUrl;
   if (postUrl !== undefined) value.postUrl = postUrl;
@@ -187,6 +194,7 @@ export function validateRefund(body: Fields): Validation<RefundRequestInput> {
   };
   if (text(body.description) !== undefined) value.description = body.description as string;
   if (text(reference.merchant) !== undefined) value.merchantReference = reference.merchant as string;
+  if (text(reference.idempotent) !== undefined) value.idempotent = reference.idempotent as string;
   if (isObject(body.metadata)) value.metadata = body.metadata;
   if (postUrl !== undefined) value.postUrl = postUrl;
   return { ok: true, value };
