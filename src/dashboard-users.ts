@@ -1,9 +1,19 @@
+import { issueApiKey } from './api-key-admin.ts';
 import type { Clock } from './core/clock.ts';
-import { DASHBOARD_ROLES, type DashboardRepo, type DashboardRole, type DashboardUser } from './core/dashboard-ports.ts';
+import {
+  DASHBOARD_ROLES,
+  type DashboardRepo,
+  type DashboardRole,
+  type DashboardServices,
+  type DashboardUser,
+} from './core/dashboard-ports.ts';
 import type { IdGenerator } from './core/ids.ts';
-import type { AccountRepo } from './core/ports.ts';
+import type { AccountRepo } from './core/repositories.ts';
+import { liveUrlProblem } from './net/address-policy.ts';
 import { generatePassword, hashPassword } from './pages/dashboard/auth/password.ts';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './pages/kit/format.ts';
+import { EVENT_TYPES } from './server/contract/events.ts';
+import { generateWebhookSecret } from './webhooks/sign.ts';
 
 type Deps = { dashboard: DashboardRepo; accounts: AccountRepo; ids: IdGenerator; clock: Clock };
 
@@ -44,4 +54,14 @@ export async function resetDashboardPassword(deps: Deps, email: string): Promise
   const password = generatePassword();
   await deps.dashboard.setPassword(user.id, await hashPassword(password));
   return password;
+}
+
+/** The services the dashboard's admin pages call: the same as the API's and the CLI's. */
+export function dashboardServices(deps: { accounts: AccountRepo; ids: IdGenerator; clock: Clock }): DashboardServices {
+  return {
+    eventTypes: EVENT_TYPES,
+    newWebhookSecret: generateWebhookSecret,
+    liveUrlProblem: (url) => liveUrlProblem(url),
+    issueApiKey: (accountId, mode, options) => issueApiKey(deps, accountId, mode, options),
+  };
 }

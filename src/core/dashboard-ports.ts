@@ -2,11 +2,11 @@
  * Ports of the operator dashboard: its users, their sessions, the audit log of what admins did,
  * and the read-only queries its pages need beyond the API's. Implemented in `storage/`.
  */
-import type { WebhookAttempt, WebhookDelivery } from './event-ports.ts';
+import type { DomainEvent, NewJob, WebhookAttempt, WebhookDelivery } from './event-ports.ts';
 import type { Mode, Payment, PaymentMethod } from './payment/payment.ts';
 import type { PaymentStatus } from './payment/status.ts';
-import type { Page } from './ports.ts';
 import type { Refund, RefundStatus } from './refund/refund.ts';
+import type { ApiKeyRecord, Page } from './repositories.ts';
 
 /** What a dashboard user may do: `admin` everything, `viewer` read only. */
 export type DashboardRole = 'admin' | 'viewer';
@@ -79,6 +79,11 @@ export interface DashboardRepo {
   /** Deletes sessions past their absolute end or idle since before `idleBefore`. */
   purgeSessions(now: number, idleBefore: number): Promise<number>;
   addAudit(entry: AuditEntry): Promise<void>;
+  /**
+   * Sends `event` to one endpoint only, whatever it subscribes to: stores the event, a pending
+   * delivery `deliveryId` to `endpointId` and its `deliver_webhook` job in one transaction.
+   */
+  sendTestEvent(event: DomainEvent, endpointId: string, deliveryId: string, job: NewJob): Promise<void>;
   /** Newest first. */
   listAudit(query: { accountId: string; limit: number; startingAfter?: string }): Promise<Page<AuditEntry>>;
 }
@@ -162,4 +167,23 @@ export interface DashboardQueries {
     startingAfter?: string;
   }): Promise<Page<Refund>>;
   figures(accountId: string, mode: Mode, from: number, to: number, utcOffsetMinutes: number): Promise<PeriodFigures>;
+}
+
+/**
+ * The gateway's services the dashboard's admin pages call beyond repositories, wired by
+ * `main.ts`: the same ones the API routes and the CLI use.
+ */
+export interface DashboardServices {
+  /** The event types a webhook endpoint can subscribe to (besides `*`, all of them). */
+  readonly eventTypes: readonly string[];
+  /** A new `whsec_` signing secret for a webhook endpoint. */
+  newWebhookSecret(): string;
+  /** Why `url` may not receive live data (loopback, private or metadata address, not https); undefined when it may. */
+  liveUrlProblem(url: string): string | undefined;
+  /** Creates an API key; its secret is answered this once and stored only as a hash. */
+  issueApiKey(
+    accountId: string,
+    mode: Mode,
+    options: { readonly expiresAt: number | null; readonly description: string | null },
+  ): Promise<{ readonly key: ApiKeyRecord; readonly secret: string }>;
 }

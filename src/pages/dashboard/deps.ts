@@ -1,8 +1,16 @@
 import type { Clock } from '../../core/clock.ts';
-import type { DashboardQueries, DashboardRepo, DashboardSession, DashboardUser } from '../../core/dashboard-ports.ts';
+import type { ConnectorRegistry } from '../../core/connector-contract.ts';
+import type {
+  DashboardQueries,
+  DashboardRepo,
+  DashboardServices,
+  DashboardSession,
+  DashboardUser,
+} from '../../core/dashboard-ports.ts';
 import type { EventRepo, WebhookDeliveryRepo, WebhookEndpointRepo } from '../../core/event-ports.ts';
 import type { IdGenerator } from '../../core/ids.ts';
-import type { AccountRepo, ConnectorAccountRepo, ConnectorRegistry, Logger } from '../../core/ports.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { AccountRepo, ConnectorAccountRepo, IdempotencyRepo } from '../../core/repositories.ts';
 import type { PaymentDeps } from '../../core/services/deps.ts';
 import type { Lang } from '../kit/i18n.ts';
 
@@ -37,6 +45,9 @@ export interface DashboardDeps {
   readonly deliveries: WebhookDeliveryRepo;
   readonly connectorAccounts: ConnectorAccountRepo;
   readonly connectors: ConnectorRegistry;
+  /** The API's idempotency records: every admin form acts at most once. */
+  readonly idempotency: IdempotencyRepo;
+  readonly services: DashboardServices;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly log: Logger;

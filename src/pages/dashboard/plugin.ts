@@ -13,10 +13,14 @@ import { COMMON } from './i18n/common.ts';
 import { document, shell } from './layout.ts';
 import { PageError } from './page-error.ts';
 import { registerActionRoutes } from './routes/actions.ts';
+import { registerApiKeyRoutes } from './routes/api-keys.ts';
+import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerHomeRoutes } from './routes/home.ts';
 import { registerListRoutes } from './routes/lists.ts';
 import { registerPaymentRoutes } from './routes/payments.ts';
 import { registerSessionRoutes } from './routes/session.ts';
+import { registerWebhookActionRoutes } from './routes/webhook-actions.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -66,10 +70,16 @@ function sameToken(a: unknown, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A form body: its fields by name (the first of each), nothing inherited. */
+/**
+ * A form body: its fields by name (the first of each; a `name[]` field's values joined by
+ * commas, for checkboxes), nothing inherited.
+ */
 function parseForm(text: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(text)) if (!(name in out)) out[name] = value;
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (name.endsWith('[]')) out[name] = name in out ? `${out[name]},${value}` : value;
+    else if (!(name in out)) out[name] = value;
+  }
   return out;
 }
 
@@ -156,6 +166,10 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       registerPaymentRoutes(child, deps);
       registerActionRoutes(child, deps);
       registerListRoutes(child, deps);
+      registerWebhookRoutes(child, deps);
+      registerWebhookActionRoutes(child, deps);
+      registerConnectorRoutes(child, deps);
+      registerApiKeyRoutes(child, deps);
     },
     { prefix: '/dashboard' },
   );
@@ -173,6 +187,8 @@ function renderError(deps: DashboardDeps, request: FastifyRequest, reply: Fastif
     if (err.kind === 'not_found') [title, message] = [c.notFoundTitle, c.notFound];
     if (err.kind === 'forbidden_role') [title, message] = [c.forbiddenTitle, c.forbiddenRole];
     if (err.kind === 'forbidden_csrf') [title, message] = [c.forbiddenTitle, c.forbiddenCsrf];
+    if (err.kind === 'form_used') [title, message] = [c.formUsedTitle, c.formUsed];
+    if (err.kind === 'form_busy') [title, message] = [c.formUsedTitle, c.formBusy];
     if (err.kind === 'too_many') {
       [title, message] = [c.tooManyTitle, fill(c.tooMany, { seconds: err.retryAfter })];
       reply.header('retry-after', String(err.retryAfter));

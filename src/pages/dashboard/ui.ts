@@ -65,7 +65,7 @@ export function pager(
   };
   const newer = page.first && (page.backwards ? page.hasMore : page.paged);
   const older = page.last && (page.backwards ? true : page.hasMore);
-  return html`<div class="pager">${newer && page.first ? html`<a href="${link('ending_before', page.first)}">← ${c.prev}</a>` : ''}${older && page.last ? html`<a href="${link('starting_after', page.last)}">${c.next} →</a>` : ''}</div>`;
+  return html`<div class="pager">${newer && page.first ? html`<a class="prev" href="${link('ending_before', page.first)}">${c.prev}</a>` : ''}${older && page.last ? html`<a class="next" href="${link('starting_after', page.last)}">${c.next}</a>` : ''}</div>`;
 }
 
 /** One query parameter as text (the first, when repeated), trimmed; undefined when empty. */

@@ -83,10 +83,31 @@ pre{background:#0f1720;color:#e6edf3;padding:.7rem;border-radius:6px;overflow:au
 .signin input{width:100%}
 .signin button{width:100%;margin-top:1rem}
 .confirm{max-width:34rem}
-svg.chart{width:100%;height:auto;display:block}
+svg.chart{width:100%;max-width:960px;height:auto;display:block}
 svg.chart .bar{fill:var(--brand)}
 svg.chart .axis{stroke:var(--line)}
-svg.chart text{font-size:11px;fill:var(--muted)}
+svg.chart text{font-size:12px;fill:var(--muted)}
+a.back::before,.pager a.prev::before{content:"\\2190\\00a0"}
+.pager a.next::after{content:"\\00a0\\2192"}
+[dir=rtl] a.back::before,[dir=rtl] .pager a.prev::before{content:"\\2192\\00a0"}
+[dir=rtl] .pager a.next::after{content:"\\00a0\\2190"}
+.titlebar{display:flex;align-items:center;justify-content:space-between;gap:1rem;flex-wrap:wrap}
+.titlebar h1{margin-bottom:.6rem}
+tr.failing td{background:var(--bad-bg)}
+tr.failing td:first-child{box-shadow:inset 3px 0 0 var(--bad)}
+[dir=rtl] tr.failing td:first-child{box-shadow:inset -3px 0 0 var(--bad)}
+form.stack{display:flex;flex-direction:column;gap:.7rem}
+form.stack>label,fieldset>label{display:flex;flex-direction:column;gap:.2rem;font-size:.9rem}
+fieldset{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem;display:flex;flex-direction:column;gap:.5rem}
+legend{font-weight:600;padding:0 .3rem}
+fieldset>label.check,.checks label.check{flex-direction:row;align-items:center;gap:.4rem}
+.checks{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.3rem .8rem}
+.notice.warn{background:var(--warn-bg);color:var(--warn)}
+p.secret code{display:inline-block;font-size:1rem;padding:.5rem .7rem;background:var(--bg);border:1px dashed var(--muted);border-radius:6px;user-select:all;overflow-wrap:anywhere}
+ol.attempts{margin:.3rem 0;padding-inline-start:1.2rem}
+button.danger,.button.danger{background:var(--bad);border-color:var(--bad);color:#fff}
+.button.small{padding:.2rem .6rem;font-size:.85rem}
+.card>.actions{margin-top:.8rem}
 bdi.amount{white-space:nowrap;font-variant-numeric:tabular-nums}
 @media (max-width:640px){main{padding:.7rem}th,td{padding:.4rem}}
 `.trim();

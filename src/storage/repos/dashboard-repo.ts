@@ -2,13 +2,48 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditEntry, DashboardRepo, DashboardSession, DashboardUser } from '../../core/dashboard-ports.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DashboardAuditTable, DashboardSessionsTable, DashboardUsersTable, DB } from '../schema.ts';
+import { insertJobs } from './job-queue.ts';
+import { type JobSignal, transactionWithJobs } from './job-signal.ts';
 import { parseStringRecord } from './json.ts';
 import { pageById } from './paging.ts';
 
-/** Dashboard users, their sessions and the audit log. */
-export function createDashboardRepo(db: Kysely<DB>): DashboardRepo {
+/** Dashboard users, their sessions and the audit log; `signal` hears of the jobs a test event writes. */
+export function createDashboardRepo(db: Kysely<DB>, signal?: JobSignal): DashboardRepo {
   const users = () => db.selectFrom('dashboard_users').selectAll();
   return {
+    async sendTestEvent(event, endpointId, deliveryId, job) {
+      await transactionWithJobs(db, signal, async (trx, jobs) => {
+        await trx
+          .insertInto('events')
+          .values({
+            id: event.id,
+            account_id: event.accountId,
+            mode: event.mode,
+            type: event.type,
+            object_id: event.objectId,
+            data: JSON.stringify(event.data),
+            created_at: event.createdAt,
+          })
+          .execute();
+        await trx
+          .insertInto('webhook_deliveries')
+          .values({
+            id: deliveryId,
+            endpoint_id: endpointId,
+            event_id: event.id,
+            account_id: event.accountId,
+            mode: event.mode,
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: job.runAt,
+            last_status_code: null,
+            created_at: event.createdAt,
+            updated_at: event.createdAt,
+          })
+          .execute();
+        jobs.note(await insertJobs(trx, [job], event.createdAt));
+      });
+    },
     async createUser(user) {
       await db
         .insertInto('dashboard_users')

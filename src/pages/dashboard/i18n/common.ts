@@ -29,6 +29,11 @@ export const COMMON = dictionary({
     forbiddenRole: 'Your role (viewer) can look but not act. Ask an admin of this account.',
     forbiddenCsrf:
       'This form has expired or was not sent from this dashboard. Nothing was changed. Go back, reload the page and try again.',
+    formUsedTitle: 'Already done',
+    formUsed:
+      'This form was already sent, so nothing was done a second time. Open the page again to see where things stand, and start a new action from there if you still need one.',
+    formBusy:
+      'This form was already sent and is still being processed. Nothing was done a second time. Open the page again in a moment to see the outcome.',
     tooManyTitle: 'Too many attempts',
     tooMany: 'Too many sign-in attempts. Wait {seconds} seconds and try again.',
     serverError: 'The gateway could not finish this request. It was logged as {id}.',
@@ -84,6 +89,11 @@ export const COMMON = dictionary({
     forbiddenRole: 'دورك (مشاهد) يسمح بالاطلاع فقط دون تنفيذ إجراءات. اطلب ذلك من مسؤول الحساب.',
     forbiddenCsrf:
       'انتهت صلاحية هذا النموذج أو لم يُرسل من لوحة التحكم هذه. لم يتغير شيء. ارجع وأعد تحميل الصفحة ثم حاول مجدداً.',
+    formUsedTitle: 'تم التنفيذ مسبقاً',
+    formUsed:
+      'أُرسل هذا النموذج من قبل، فلم يُنفَّذ شيء مرة ثانية. افتح الصفحة مجدداً لترى الوضع الحالي، وابدأ إجراءً جديداً منها إن لزم.',
+    formBusy:
+      'أُرسل هذا النموذج من قبل وما زال قيد التنفيذ. لم يُنفَّذ شيء مرة ثانية. افتح الصفحة مجدداً بعد قليل لترى النتيجة.',
     tooManyTitle: 'محاولات كثيرة',
     tooMany: 'محاولات دخول كثيرة. انتظر {seconds} ثانية ثم حاول مجدداً.',
     serverError: 'تعذر على البوابة إتمام هذا الطلب. سُجل برقم {id}.',

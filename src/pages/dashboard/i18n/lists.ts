@@ -50,8 +50,6 @@ export const LISTS = dictionary({
     revoked: 'revoked',
     active: 'active',
     expired: 'expired',
-    keysNote: 'Keys are created, rolled and revoked with the API (POST /v1/api_keys) or npx bawaba keys.',
-    endpointsNote: 'Endpoints are created and changed with the API (POST /v1/webhook_endpoints).',
   },
   ar: {
     homeTitle: 'نظرة عامة',
@@ -101,7 +99,5 @@ export const LISTS = dictionary({
     revoked: 'ملغى',
     active: 'فعال',
     expired: 'منتهي',
-    keysNote: 'تُنشأ المفاتيح وتُلغى عبر الواجهة البرمجية (POST /v1/api_keys) أو npx bawaba keys.',
-    endpointsNote: 'تُنشأ نقاط النهاية وتُعدّل عبر الواجهة البرمجية (POST /v1/webhook_endpoints).',
   },
 });

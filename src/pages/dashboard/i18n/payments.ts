@@ -88,6 +88,9 @@ export const PAYMENTS = dictionary({
     tlNextAttempt: 'next attempt',
     refundsOfPayment: 'Refunds',
     deliveryDeleted: 'deleted endpoint',
+    refundId: 'Refund',
+    reasonColumn: 'Reason',
+    endpointDeleted: 'The endpoint was deleted.',
   },
   ar: {
     title: 'المدفوعات',
@@ -175,5 +178,8 @@ export const PAYMENTS = dictionary({
     tlNextAttempt: 'المحاولة التالية',
     refundsOfPayment: 'المبالغ المستردة',
     deliveryDeleted: 'نقطة نهاية محذوفة',
+    refundId: 'الاسترداد',
+    reasonColumn: 'السبب',
+    endpointDeleted: 'حُذفت نقطة النهاية.',
   },
 });

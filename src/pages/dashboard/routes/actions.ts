@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { BawabaError, isBawabaError } from '../../../core/errors.ts';
+import type { FastifyInstance } from 'fastify';
+import { BawabaError } from '../../../core/errors.ts';
 import { formatMajor, parseMajor } from '../../../core/money.ts';
 import type { Payment } from '../../../core/payment/payment.ts';
-import type { Principal } from '../../../core/ports.ts';
+import type { Principal } from '../../../core/repositories.ts';
 import { cancelPayment, withinVoidWindow } from '../../../core/services/cancel-payment.ts';
 import { reconcilePayment } from '../../../core/services/reconcile-payment.ts';
 import { createRefund } from '../../../core/services/refunds.ts';
@@ -10,10 +10,10 @@ import { formatMoney } from '../../kit/format.ts';
 import { html, type SafeHtml } from '../../kit/html.ts';
 import { fill, strings } from '../../kit/i18n.ts';
 import { audit } from '../audit.ts';
+import { confirmPage, kept, redirectTo, refusal, refusalText } from '../confirm.ts';
 import type { DashboardDeps, Viewer } from '../deps.ts';
-import { COMMON } from '../i18n/common.ts';
 import { PAYMENTS } from '../i18n/payments.ts';
-import { csrfField, shell } from '../layout.ts';
+import { answerOnce, once } from '../once.ts';
 import { PageError } from '../page-error.ts';
 import { sendPage, viewerOf } from '../plugin.ts';
 import { param } from '../ui.ts';
@@ -62,32 +62,6 @@ ${can.reconcilable ? html`<a class="button quiet" href="/dashboard/payments/${p.
 </div>`;
 }
 
-function confirmPage(
-  viewer: Viewer,
-  action: string,
-  question: string,
-  fields: SafeHtml,
-  back: string,
-  error?: string,
-): string {
-  const t = strings(PAYMENTS, viewer.lang);
-  const c = strings(COMMON, viewer.lang);
-  return shell(
-    viewer,
-    t.confirmTitle,
-    'payments',
-    html`<div class="confirm"><h1>${t.confirmTitle}</h1>
-${error ? html`<div class="notice bad" role="alert"><strong>${t.refusedTitle}:</strong> ${error}</div>` : ''}
-<div class="card"><p>${question}</p>
-<form method="post" action="${action}" class="actions">${csrfField(viewer)}${fields}<button type="submit" class="danger">${t.confirmButton}</button> <a class="button quiet" href="${back}">${c.cancel}</a></form></div></div>`,
-  );
-}
-
-function refusalText(err: unknown): string {
-  if (isBawabaError(err) && err.status < 500) return err.message;
-  throw err;
-}
-
 /** Admin actions on payments and deliveries, each behind a confirmation page and written to the audit log. */
 export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps): void {
   const paymentOf = async (viewer: Viewer, id: string) => {
@@ -95,8 +69,6 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
     if (!p) throw new PageError('not_found');
     return p;
   };
-  const done = (reply: FastifyReply, id: string, what: string) =>
-    reply.redirect(`/dashboard/payments/${id}?done=${what}`, 303);
 
   // --- refund
   const refundConfirm = (viewer: Viewer, p: Payment, amountText: string, reason: string, error?: string) => {
@@ -128,37 +100,40 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
     const reason = String(form.reason ?? '')
       .trim()
       .slice(0, 200);
-    try {
-      let amount: number;
+    const result = await once(deps, viewer, `refund ${p.id}`, form, async (first) => {
       try {
-        amount = parseMajor(amountText, p.currency).amount;
-      } catch {
-        throw new BawabaError(
-          'amount_invalid',
-          `${amountText || '(empty)'} is not an amount in ${p.currency}.`,
-          'amount',
+        let amount: number;
+        try {
+          amount = parseMajor(amountText, p.currency).amount;
+        } catch {
+          throw new BawabaError(
+            'amount_invalid',
+            `${amountText || '(empty)'} is not an amount in ${p.currency}.`,
+            'amount',
+          );
+        }
+        const made = await createRefund(
+          deps.payment,
+          principalOf(viewer),
+          p.id,
+          { amount, ...(reason ? { reason } : {}) },
+          first.reservation,
+          first.resumeId,
         );
+        await audit(deps, viewer, 'refund.create', p.id, {
+          refund: made.refund.id,
+          amount: formatMoney(amount, p.currency),
+          status: made.refund.status,
+          ...(made.rejection ? { refused: made.rejection.code } : {}),
+        });
+        return kept(redirectTo(`/dashboard/payments/${p.id}?done=refund`));
+      } catch (err) {
+        const message = refusalText(err);
+        await audit(deps, viewer, 'refund.create', p.id, { amount: amountText, refused: message });
+        return kept(refusal(err, message));
       }
-      const result = await createRefund(deps.payment, principalOf(viewer), p.id, {
-        amount,
-        ...(reason ? { reason } : {}),
-      });
-      await audit(deps, viewer, 'refund.create', p.id, {
-        refund: result.refund.id,
-        amount: formatMoney(amount, p.currency),
-        status: result.refund.status,
-        ...(result.rejection ? { refused: result.rejection.code } : {}),
-      });
-      return done(reply, p.id, 'refund');
-    } catch (err) {
-      const message = refusalText(err);
-      await audit(deps, viewer, 'refund.create', p.id, { amount: amountText, refused: message });
-      return sendPage(
-        reply,
-        refundConfirm(viewer, p, amountText, reason, message),
-        isBawabaError(err) ? err.status : 400,
-      );
-    }
+    });
+    return answerOnce(reply, result, (message) => refundConfirm(viewer, p, amountText, reason, message));
   });
 
   // --- cancel / void
@@ -182,30 +157,31 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
     const viewer = viewerOf(request);
     const t = strings(PAYMENTS, viewer.lang);
     const p = await paymentOf(viewer, (request.params as { id: string }).id);
-    try {
-      const after = await cancelPayment(deps.payment, principalOf(viewer), p.id);
-      await audit(deps, viewer, p.status === 'captured' ? 'payment.void' : 'payment.cancel', p.id, {
-        from: p.status,
-        status: after.status,
-      });
-      return done(reply, p.id, 'cancel');
-    } catch (err) {
-      const message = refusalText(err);
-      await audit(deps, viewer, 'payment.cancel', p.id, { from: p.status, refused: message });
-      const question = p.status === 'captured' ? t.confirmVoid : t.confirmCancel;
-      return sendPage(
-        reply,
-        confirmPage(
-          viewer,
-          `/dashboard/payments/${p.id}/cancel`,
-          fill(question, { id: p.id }),
-          html``,
-          `/dashboard/payments/${p.id}`,
-          message,
-        ),
-        isBawabaError(err) ? err.status : 400,
-      );
-    }
+    const result = await once(deps, viewer, `cancel ${p.id}`, request.body as Form, async () => {
+      try {
+        const after = await cancelPayment(deps.payment, principalOf(viewer), p.id);
+        await audit(deps, viewer, p.status === 'captured' ? 'payment.void' : 'payment.cancel', p.id, {
+          from: p.status,
+          status: after.status,
+        });
+        return kept(redirectTo(`/dashboard/payments/${p.id}?done=cancel`));
+      } catch (err) {
+        const message = refusalText(err);
+        await audit(deps, viewer, 'payment.cancel', p.id, { from: p.status, refused: message });
+        return kept(refusal(err, message));
+      }
+    });
+    const question = p.status === 'captured' ? t.confirmVoid : t.confirmCancel;
+    return answerOnce(reply, result, (message) =>
+      confirmPage(
+        viewer,
+        `/dashboard/payments/${p.id}/cancel`,
+        fill(question, { id: p.id }),
+        html``,
+        `/dashboard/payments/${p.id}`,
+        message,
+      ),
+    );
   });
 
   // --- reconcile now
@@ -227,10 +203,13 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
   app.post('/payments/:id/reconcile', ADMIN, async (request, reply) => {
     const viewer = viewerOf(request);
     const p = await paymentOf(viewer, (request.params as { id: string }).id);
-    await reconcilePayment(deps.payment, p.id, 1, undefined, true);
-    const after = await paymentOf(viewer, p.id);
-    await audit(deps, viewer, 'payment.reconcile', p.id, { from: p.status, status: after.status });
-    return done(reply, p.id, 'reconcile');
+    const result = await once(deps, viewer, `reconcile ${p.id}`, request.body as Form, async () => {
+      await reconcilePayment(deps.payment, p.id, 1, undefined, true);
+      const after = await paymentOf(viewer, p.id);
+      await audit(deps, viewer, 'payment.reconcile', p.id, { from: p.status, status: after.status });
+      return kept(redirectTo(`/dashboard/payments/${p.id}?done=reconcile`));
+    });
+    return answerOnce(reply, result, () => '');
   });
 
   // --- redeliver a webhook
@@ -249,7 +228,9 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
     const viewer = viewerOf(request);
     const t = strings(PAYMENTS, viewer.lang);
     const { delivery, endpoint, event } = await deliveryOf(viewer, (request.params as { id: string }).id);
-    const back = event?.objectId.startsWith('pay_') ? `/dashboard/payments/${event.objectId}` : '/dashboard/webhooks';
+    const back = event?.objectId.startsWith('pay_')
+      ? `/dashboard/payments/${event.objectId}`
+      : `/dashboard/webhooks/${delivery.endpointId}`;
     return sendPage(
       reply,
       confirmPage(
@@ -258,7 +239,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
         fill(t.confirmRedeliver, { event: event?.type ?? delivery.eventId, url: endpoint?.url ?? '—' }),
         html`<input type="hidden" name="back" value="${back}">`,
         back,
-        endpoint ? undefined : 'The endpoint was deleted.',
+        endpoint ? undefined : t.endpointDeleted,
       ),
     );
   });
@@ -266,23 +247,32 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
     const viewer = viewerOf(request);
     const { delivery, endpoint, event } = await deliveryOf(viewer, (request.params as { id: string }).id);
     if (!endpoint) throw new PageError('not_found');
-    const now = deps.clock.now();
-    await deps.deliveries.redeliver(
-      delivery.id,
-      {
-        id: deps.ids.next('job'),
-        queue: 'deliver_webhook',
-        payload: { delivery_id: delivery.id },
-        runAt: now,
-        maxAttempts: 20,
-        groupKey: endpoint.id,
-      },
-      now,
-    );
-    await audit(deps, viewer, 'delivery.redeliver', delivery.id, { endpoint: endpoint.url, event: event?.type ?? '' });
-    const target = event?.objectId.startsWith('pay_')
-      ? `/dashboard/payments/${event.objectId}?done=redeliver`
-      : '/dashboard/webhooks?done=redeliver';
-    return reply.redirect(target, 303);
+    const result = await once(deps, viewer, `redeliver ${delivery.id}`, request.body as Form, async () => {
+      const now = deps.clock.now();
+      await deps.deliveries.redeliver(
+        delivery.id,
+        {
+          id: deps.ids.next('job'),
+          queue: 'deliver_webhook',
+          payload: { delivery_id: delivery.id },
+          runAt: now,
+          maxAttempts: 20,
+          groupKey: endpoint.id,
+        },
+        now,
+      );
+      await audit(deps, viewer, 'delivery.redeliver', delivery.id, {
+        endpoint: endpoint.url,
+        event: event?.type ?? '',
+      });
+      return kept(
+        redirectTo(
+          event?.objectId.startsWith('pay_')
+            ? `/dashboard/payments/${event.objectId}?done=redeliver`
+            : `/dashboard/webhooks/${endpoint.id}?done=redeliver`,
+        ),
+      );
+    });
+    return answerOnce(reply, result, () => '');
   });
 }

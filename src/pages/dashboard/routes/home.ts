@@ -19,9 +19,10 @@ function chart(viewer: Viewer, figures: PeriodFigures, days: string[]): SafeHtml
   if (!top) return html`<p class="muted">${t.noVolume}</p>`;
   const values = days.map((d) => figures.daily.find((x) => x.day === d && x.currency === top.currency)?.amount ?? 0);
   const max = Math.max(...values, 1);
-  const width = 720;
-  const height = 180;
-  const pad = 24;
+  // Drawn at about the size it is shown (the card is up to ~78rem wide): 12px text stays 12px.
+  const width = 960;
+  const height = 200;
+  const pad = 28;
   const step = (width - pad * 2) / values.length;
   const bars = values.map((v, i) => {
     const h = Math.round(((height - pad * 2) * v) / max);

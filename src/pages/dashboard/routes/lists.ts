@@ -5,7 +5,6 @@ import { strings } from '../../kit/i18n.ts';
 import type { DashboardDeps, Viewer } from '../deps.ts';
 import { COMMON } from '../i18n/common.ts';
 import { LISTS } from '../i18n/lists.ts';
-import { PAYMENTS } from '../i18n/payments.ts';
 import { shell } from '../layout.ts';
 import { sendPage, viewerOf } from '../plugin.ts';
 import { badge, code, money, pager, param, when } from '../ui.ts';
@@ -84,7 +83,11 @@ export function registerListRoutes(app: FastifyInstance, deps: DashboardDeps): v
       ...cursor(request.query),
     });
     const link = (id: string) =>
-      id.startsWith('pay_') ? html`<a href="/dashboard/payments/${id}">${code(id)}</a>` : code(id);
+      id.startsWith('pay_')
+        ? html`<a href="/dashboard/payments/${id}">${code(id)}</a>`
+        : id.startsWith('we_')
+          ? html`<a href="/dashboard/webhooks/${id}">${code(id)}</a>`
+          : code(id);
     const body = html`<h1>${c.events}</h1>${
       page.data.length === 0
         ? empty(viewer)
@@ -101,70 +104,6 @@ export function registerListRoutes(app: FastifyInstance, deps: DashboardDeps): v
       ['type'],
     )}`;
     return sendPage(reply, shell(viewer, c.events, 'events', body));
-  });
-
-  app.get('/webhooks', async (request, reply) => {
-    const viewer = viewerOf(request);
-    const t = strings(LISTS, viewer.lang);
-    const c = strings(COMMON, viewer.lang);
-    const endpoints = await deps.webhookEndpoints.list(viewer.user.accountId, viewer.session.mode);
-    const sections = [];
-    for (const e of endpoints) {
-      const recent = await deps.deliveries.listForEndpoint(e.id, { limit: 10 });
-      const failing = recent.data.some((d) => d.status === 'failed' || (d.status === 'pending' && d.attempts > 0));
-      sections.push(html`<section class="card"><h2>${code(e.url)} ${badge(viewer, e.status)} ${failing ? html`<span class="badge bad">${t.failing}</span>` : ''}</h2>
-<p class="small muted">${code(e.id)} · ${t.events}: ${e.enabledEvents.join(', ')}${e.description ? html` · <bdi>${e.description}</bdi>` : ''}</p>
-${
-  recent.data.length === 0
-    ? html`<p class="muted">${c.none}</p>`
-    : html`<table><thead><tr><th>${t.when}</th><th>${t.id}</th><th>${t.status}</th><th>${t.attempts}</th><th>${t.lastCode}</th><th></th></tr></thead><tbody>${recent.data.map(
-        (d) =>
-          html`<tr><td>${when(viewer, d.createdAt, true)}</td><td>${code(d.id)}</td><td>${badge(viewer, d.status)}</td><td>${d.attempts}</td><td>${d.lastStatusCode ?? '—'}</td><td>${viewer.user.role === 'admin' ? html`<a href="/dashboard/deliveries/${d.id}/redeliver">${strings(PAYMENTS, viewer.lang).redeliver}</a>` : ''}</td></tr>`,
-      )}</tbody></table>`
-}</section>`);
-    }
-    const body = html`<h1>${c.webhooks}</h1><p class="muted small">${t.endpointsNote}</p>${sections.length ? sections : empty(viewer)}`;
-    return sendPage(reply, shell(viewer, c.webhooks, 'webhooks', body));
-  });
-
-  app.get('/connectors', async (request, reply) => {
-    const viewer = viewerOf(request);
-    const t = strings(LISTS, viewer.lang);
-    const c = strings(COMMON, viewer.lang);
-    const accounts = await deps.connectorAccounts.list(viewer.user.accountId, viewer.session.mode);
-    const origin = `${request.protocol}://${request.host}`;
-    const body = html`<h1>${c.connectors}</h1>${
-      accounts.length === 0
-        ? html`<div class="card muted">${t.notConfigured}</div>`
-        : html`<table><thead><tr><th>${t.connector}</th><th>${t.priority}</th><th>${t.baseUrl}</th><th>${t.credentials}</th><th>${t.hookUrl}</th></tr></thead><tbody>${accounts.map(
-            (a) =>
-              html`<tr><td>${a.connector}</td><td>${a.priority}</td><td>${code(a.settings.base_url ?? '')}</td><td>${Object.keys(a.credentials).map((k) => html`${code(`${k}: ••••••`)}<br>`)}</td><td>${code(`${deps.payment.publicUrl || origin}/hooks/${a.connector}/${a.id}`)}</td></tr>`,
-          )}</tbody></table>`
-    }`;
-    return sendPage(reply, shell(viewer, c.connectors, 'connectors', body));
-  });
-
-  app.get('/api-keys', async (request, reply) => {
-    const viewer = viewerOf(request);
-    const t = strings(LISTS, viewer.lang);
-    const c = strings(COMMON, viewer.lang);
-    const now = deps.clock.now();
-    const page = await deps.accounts.listApiKeys({
-      accountId: viewer.user.accountId,
-      mode: viewer.session.mode,
-      limit: 100,
-    });
-    const state = (k: (typeof page.data)[number]) =>
-      k.revokedAt !== null ? t.revoked : k.expiresAt !== null && k.expiresAt <= now ? t.expired : t.active;
-    const body = html`<h1>${c.apiKeys}</h1><p class="muted small">${t.keysNote}</p>${
-      page.data.length === 0
-        ? empty(viewer)
-        : html`<table><thead><tr><th>${t.prefix}</th><th>${t.status}</th><th>${t.description}</th><th>${t.created}</th><th>${t.lastUsed}</th><th>${t.expires}</th></tr></thead><tbody>${page.data.map(
-            (k) =>
-              html`<tr><td>${code(`${k.displayPrefix}…`)}</td><td><span class="badge ${state(k) === t.active ? 'ok' : ''}">${state(k)}</span></td><td><bdi>${k.description ?? ''}</bdi></td><td>${when(viewer, k.createdAt)}</td><td>${k.lastUsedAt !== null ? when(viewer, k.lastUsedAt) : '—'}</td><td>${k.expiresAt !== null ? when(viewer, k.expiresAt) : '—'}</td></tr>`,
-          )}</tbody></table>`
-    }`;
-    return sendPage(reply, shell(viewer, c.apiKeys, 'apiKeys', body));
   });
 
   app.get('/audit', async (request, reply) => {

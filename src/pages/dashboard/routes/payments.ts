@@ -256,11 +256,11 @@ ${customer.nationalId ? html`<dt>${t.nationalId}</dt><dd>${code(maskNationalId(c
   const refundsTable =
     refunds.length === 0
       ? ''
-      : html`<h2>${t.refundsOfPayment}</h2><table><thead><tr><th>${t.created}</th><th>id</th><th>${t.status}</th><th>${t.reason}</th><th class="num">${t.amount}</th></tr></thead><tbody>${refunds.map(
+      : html`<h2>${t.refundsOfPayment}</h2><table><thead><tr><th>${t.created}</th><th>${t.refundId}</th><th>${t.status}</th><th>${t.reasonColumn}</th><th class="num">${t.amount}</th></tr></thead><tbody>${refunds.map(
           (r) =>
             html`<tr><td>${when(viewer, r.createdAt)}</td><td>${code(r.id)}</td><td>${badge(viewer, r.status)}</td><td><bdi>${r.reason ?? ''}</bdi></td><td class="num">${money(r.amount, r.currency)}</td></tr>`,
         )}</tbody></table>`;
-  const body: SafeHtml = html`<p class="small"><a href="/dashboard/payments">← ${t.title}</a></p>
+  const body: SafeHtml = html`<p class="small"><a class="back" href="/dashboard/payments">${t.title}</a></p>
 <h1>${t.payment} ${code(p.id)} ${badge(viewer, p.status)}</h1>
 ${notice ? html`<div class="notice ok" role="status">${notice}</div>` : ''}
 <div class="grid">
