@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BawabaConnectionError, BawabaError, createBawabaClient, type FetchFunction } from './client.ts';
-import type { Event, List, Payment, WebhookEndpoint } from './types.ts';
+import type {
+  CreatePaymentParams,
+  CreateWebhookEndpointParams,
+  Event,
+  List,
+  Payment,
+  WebhookEndpoint,
+} from './types.ts';
 
 interface Call {
   readonly url: URL;
@@ -42,6 +49,7 @@ function payment(id: string): Payment {
     object: 'payment',
     status: 'requires_action',
     amount: 1000,
+    amount_refunded: 0,
     currency: 'QAR',
     payment_method: 'qpay',
     connector: 'checkout_com',
@@ -53,7 +61,10 @@ function payment(id: string): Payment {
     return_url: 'https://shop.example/return',
     next_action: { type: 'redirect', url: 'https://pay.example/qpay' },
     provider_payment_id: 'pay_cko_1',
+    canceled_by: null,
+    captured_after_cancel: false,
     parts: [],
+    connector_attempts: [],
     failure_code: null,
     failure_message: null,
     expires_at: '2026-01-01T00:15:00.000Z',
@@ -77,12 +88,12 @@ const endpoint: WebhookEndpoint = {
 };
 
 const client = (fetch: FetchFunction, baseUrl = 'http://bawaba.test:3000') =>
-  createBawabaClient({ apiKey: 'sk_test_123', baseUrl, fetch });
+  createBawabaClient({ apiKey: 'sk_test_123', baseUrl, fetch, maxRetries: 0 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('payments', () => {
-  const params = {
+  const params: CreatePaymentParams = {
     amount: 1000,
     currency: 'QAR',
     payment_method: 'qpay',
@@ -259,7 +270,11 @@ describe('events and webhook endpoints', () => {
   test('webhookEndpoints.create posts with an Idempotency-Key and returns the secret', async () => {
     const created = { ...endpoint, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' };
     const stub = stubFetch(json(201, created));
-    const params = { url: 'https://shop.example/hooks', enabled_events: ['payment.captured'], description: 'Orders' };
+    const params: CreateWebhookEndpointParams = {
+      url: 'https://shop.example/hooks',
+      enabled_events: ['payment.captured'],
+      description: 'Orders',
+    };
     assert.deepEqual(await client(stub.fetch).webhookEndpoints.create(params), created);
     const [call] = stub.calls;
     assert.equal(call?.method, 'POST');
@@ -401,6 +416,7 @@ describe('errors', () => {
       baseUrl: 'http://bawaba.test',
       fetch: stub.fetch,
       timeoutMs: 5,
+      maxRetries: 0,
     });
     const error = await sdk.payments.retrieve('pay_1').catch((e: unknown) => e);
     assert.ok(error instanceof BawabaConnectionError);
@@ -441,5 +457,157 @@ describe('errors', () => {
     await assert.rejects(client(stub.fetch).payments.retrieve(''), /non-empty string/);
     await assert.rejects(client(stub.fetch).webhookEndpoints.delete(''), /non-empty string/);
     assert.equal(stub.calls.length, 0);
+  });
+});
+
+describe('retries', () => {
+  const retrying = (fetch: FetchFunction, maxRetries = 2) =>
+    createBawabaClient({ apiKey: 'sk_test_123', baseUrl: 'http://bawaba.test', fetch, maxRetries, retryDelayMs: 0 });
+  const params: CreatePaymentParams = {
+    amount: 1000,
+    currency: 'QAR',
+    payment_method: 'qpay',
+    return_url: 'https://shop.example/return',
+  };
+  const errorBody = (code: string) => ({ error: { type: 'api_error', code, message: code, request_id: 'req_1' } });
+
+  test('no answer, then 409 idempotency_key_in_use, then 201: every try carries the same Idempotency-Key', async () => {
+    const stub = stubFetch(
+      () => {
+        throw new TypeError('fetch failed');
+      },
+      json(409, errorBody('idempotency_key_in_use')),
+      json(201, payment('pay_1')),
+    );
+    assert.deepEqual(await retrying(stub.fetch).payments.create(params), payment('pay_1'));
+    const keys = stub.calls.map((c) => c.headers.get('idempotency-key'));
+    assert.equal(keys.length, 3);
+    assert.match(keys[0] ?? '', UUID);
+    assert.deepEqual(new Set(keys).size, 1);
+  });
+
+  test('a given key is reused too; 429, 502, 503 and 504 are retried, a GET as well', async () => {
+    const stub = stubFetch(
+      json(503, errorBody('provider_unavailable'), { 'retry-after': '0' }),
+      json(201, payment('pay_1')),
+      json(429, errorBody('rate_limited')),
+      json(504, errorBody('internal_error')),
+      json(200, payment('pay_1')),
+    );
+    const sdk = retrying(stub.fetch);
+    await sdk.payments.create(params, { idempotencyKey: 'order-7' });
+    await sdk.payments.retrieve('pay_1');
+    assert.deepEqual(
+      stub.calls.map((c) => [c.method, c.headers.get('idempotency-key')]),
+      [
+        ['POST', 'order-7'],
+        ['POST', 'order-7'],
+        ['GET', null],
+        ['GET', null],
+        ['GET', null],
+      ],
+    );
+  });
+
+  test('a client error is not retried; the last failure is thrown once retries run out', async () => {
+    const stub = stubFetch(json(400, errorBody('parameter_invalid')));
+    const refused = await retrying(stub.fetch)
+      .payments.create(params)
+      .catch((e: unknown) => e);
+    assert.ok(refused instanceof BawabaError);
+    assert.equal(stub.calls.length, 1);
+
+    const down = stubFetch(
+      () => {
+        throw new TypeError('fetch failed');
+      },
+      () => {
+        throw new TypeError('fetch failed');
+      },
+    );
+    const error = await retrying(down.fetch, 1)
+      .payments.create(params)
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof BawabaConnectionError);
+    assert.match(error.message, /\(2 tries\)/);
+    assert.equal(error.idempotencyKey, down.calls[1]?.headers.get('idempotency-key'));
+    assert.throws(() => retrying(down.fetch, -1), /maxRetries/);
+  });
+});
+
+describe('every endpoint', () => {
+  const refund = { id: 're_1', object: 'refund' };
+  const delivery = { id: 'whd_1', object: 'webhook_delivery' };
+  const key = { id: 'key_1', object: 'api_key' };
+  const connector = { id: 'ca_1', object: 'connector_account' };
+
+  test('method, path, Idempotency-Key and body of each call', async () => {
+    const answers = [
+      payment('pay_1'),
+      refund,
+      refund,
+      list([refund], false),
+      { ...endpoint, url: 'https://shop.example/new' },
+      { ...endpoint, secret: 'whsec_x' },
+      list([delivery], false),
+      delivery,
+      list([key], false),
+      { ...key, secret: 'sk_test_x' },
+      key,
+      key,
+      list([connector], false),
+      connector,
+      { connector: 'tap', deleted: true },
+    ].map((body) => json(200, body));
+    const stub = stubFetch(...answers);
+    const sdk = client(stub.fetch);
+    await sdk.payments.cancel('pay_1', { idempotencyKey: 'cancel-1' });
+    await sdk.refunds.create('pay_1', { amount: 500, reason: 'returned' });
+    await sdk.refunds.retrieve('re_1');
+    await sdk.refunds.list('pay_1');
+    await sdk.webhookEndpoints.update('we_01', { url: 'https://shop.example/new', status: 'enabled' });
+    await sdk.webhookEndpoints.rotateSecret('we_01', { expire_previous_in_seconds: 3600 });
+    await sdk.webhookEndpoints.listDeliveries('we_01', { limit: 10 });
+    await sdk.webhookEndpoints.redeliver('we_01', 'whd_1');
+    await sdk.apiKeys.list({ limit: 5 });
+    await sdk.apiKeys.create({ description: 'CI' });
+    await sdk.apiKeys.retrieve('key_1');
+    await sdk.apiKeys.revoke('key_1');
+    await sdk.connectors.list();
+    await sdk.connectors.put('tap', { credentials: { secret_key: 'sk_test_tap' } });
+    await sdk.connectors.delete('tap');
+    const keyed = (c: Call) => (c.headers.get('idempotency-key') === null ? null : 'key');
+    assert.deepEqual(
+      stub.calls.map((c) => [c.method, c.url.pathname + c.url.search, keyed(c), c.body]),
+      [
+        ['POST', '/v1/payments/pay_1/cancel', 'key', undefined],
+        ['POST', '/v1/payments/pay_1/refunds', 'key', { amount: 500, reason: 'returned' }],
+        ['GET', '/v1/refunds/re_1', null, undefined],
+        ['GET', '/v1/payments/pay_1/refunds', null, undefined],
+        ['POST', '/v1/webhook_endpoints/we_01', 'key', { url: 'https://shop.example/new', status: 'enabled' }],
+        ['POST', '/v1/webhook_endpoints/we_01/rotate_secret', 'key', { expire_previous_in_seconds: 3600 }],
+        ['GET', '/v1/webhook_endpoints/we_01/deliveries?limit=10', null, undefined],
+        ['POST', '/v1/webhook_endpoints/we_01/deliveries/whd_1/redeliver', 'key', undefined],
+        ['GET', '/v1/api_keys?limit=5', null, undefined],
+        ['POST', '/v1/api_keys', 'key', { description: 'CI' }],
+        ['GET', '/v1/api_keys/key_1', null, undefined],
+        ['POST', '/v1/api_keys/key_1/revoke', 'key', undefined],
+        ['GET', '/v1/connectors', null, undefined],
+        ['PUT', '/v1/connectors/tap', null, { credentials: { secret_key: 'sk_test_tap' } }],
+        ['DELETE', '/v1/connectors/tap', null, undefined],
+      ],
+    );
+    assert.equal(stub.calls[0]?.headers.get('idempotency-key'), 'cancel-1');
+  });
+
+  test('a list is an async iterable: for await walks every page', async () => {
+    const stub = stubFetch(
+      json(200, list([payment('pay_3'), payment('pay_2')], true)),
+      json(200, list([payment('pay_1')], false)),
+    );
+    const seen: string[] = [];
+    for await (const p of client(stub.fetch).payments.list({ limit: 2 })) seen.push(p.id);
+    assert.deepEqual(seen, ['pay_3', 'pay_2', 'pay_1']);
+    assert.equal(stub.calls[1]?.url.search, '?limit=2&starting_after=pay_2');
   });
 });

@@ -3,24 +3,38 @@
  * webhooks it sends. No runtime dependencies; runs wherever `fetch` and Web Crypto do.
  */
 export type {
+  ApiKeysResource,
   BawabaClient,
   BawabaClientOptions,
-  BawabaErrorFields,
+  CheckoutSessionsResource,
+  ConnectorsResource,
   EventsResource,
-  FetchFunction,
-  ListPromise,
   PaymentsResource,
+  RefundsResource,
   RequestOptions,
   WebhookEndpointsResource,
 } from './client.ts';
-export { BawabaConnectionError, BawabaError, createBawabaClient } from './client.ts';
+export { createBawabaClient } from './client.ts';
+export type { BawabaErrorFields } from './errors.ts';
+export { BawabaConnectionError, BawabaError } from './errors.ts';
+export type { FetchFunction } from './http.ts';
+export type { ListPromise } from './list.ts';
 export type {
   ApiErrorBody,
+  ApiKey,
   BawabaErrorCode,
   BawabaErrorType,
+  CheckoutSession,
+  ConnectorAccount,
+  ConnectorAttempt,
+  CreateApiKeyParams,
+  CreateCheckoutSessionParams,
   CreatePaymentParams,
+  CreateRefundParams,
   CreateWebhookEndpointParams,
+  DeletedConnector,
   DeletedWebhookEndpoint,
+  EnabledEvent,
   Event,
   EventType,
   List,
@@ -32,9 +46,16 @@ export type {
   PaymentCustomerInput,
   PaymentMethod,
   PaymentPart,
+  PaymentPartObject,
   PaymentStatus,
+  PutConnectorParams,
   RedirectAction,
+  Refund,
+  RotateWebhookSecretParams,
   TimeBound,
+  UpdateWebhookEndpointParams,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
   WebhookEndpoint,
 } from './types.ts';
 export type { VerifyWebhookOptions, WebhookHeaders, WebhookVerificationReason } from './webhooks.ts';

@@ -1,7 +1,8 @@
 /**
  * Hand-written types of the Bawaba API's objects and parameters (snake_case, as on the wire).
  * Amounts are integers in the currency's minor units (QAR 100 = 1.00 riyal). Times are ISO 8601
- * strings.
+ * strings. One file for every object of the API (hence its length): it is what
+ * test/contract/sdk-types.test.ts holds against docs/openapi.json, field by field.
  */
 
 /** Every status a payment can have. */
@@ -17,11 +18,8 @@ export type PaymentStatus =
   | 'canceled'
   | 'expired';
 
-/**
- * A payment method: `qpay` (QAR), `card`, `qattah` (Qattah Pay split bills, SAR only). The type
- * stays open so that methods the server adds later need no new SDK.
- */
-export type PaymentMethod = 'qpay' | 'card' | 'qattah' | (string & {});
+/** A payment method: `qpay` (QAR), `card`, `qattah` (Qattah Pay split bills, SAR only). */
+export type PaymentMethod = 'qpay' | 'card' | 'qattah';
 
 /** One share of a split-bill payment (`qattah`): one payer's invoice. */
 export interface PaymentPart {
@@ -51,6 +49,18 @@ export interface RedirectAction {
   url: string;
 }
 
+/** A connector's try at creating the payment, kept when routing moved on to another. */
+export interface ConnectorAttempt {
+  /** The connector tried, e.g. `checkout_com`. */
+  connector: string;
+  /** What came of it, e.g. `unavailable`. */
+  outcome: string;
+  /** Why, e.g. `timeout`, `connection_refused`, `server_error`. */
+  reason: string;
+  /** When it was tried. */
+  at: string;
+}
+
 /** A payment (`pay_...`). */
 export interface Payment {
   id: string;
@@ -58,6 +68,8 @@ export interface Payment {
   status: PaymentStatus;
   /** Integer minor units. */
   amount: number;
+  /** How much of `amount` has been refunded so far, integer minor units. */
+  amount_refunded: number;
   /** ISO 4217 code, e.g. `QAR`. */
   currency: string;
   payment_method: PaymentMethod;
@@ -72,8 +84,14 @@ export interface Payment {
   /** Set while the status is `requires_action`. */
   next_action: RedirectAction | null;
   provider_payment_id: string | null;
+  /** Who canceled the payment: `merchant` when canceled through the API. */
+  canceled_by: string | null;
+  /** The customer paid after the merchant canceled: refund it. */
+  captured_after_cancel: boolean;
   /** Split-bill payments only: one entry per share; empty otherwise. */
   parts: PaymentPart[];
+  /** Every connector tried while routing the payment. */
+  connector_attempts: ConnectorAttempt[];
   failure_code: string | null;
   failure_message: string | null;
   expires_at: string | null;
@@ -127,6 +145,8 @@ export type TimeBound = string | number | Date;
 /** Parameters of `GET /v1/payments`. */
 export interface ListPaymentsParams extends ListParams {
   status?: PaymentStatus;
+  /** Only payments with exactly this merchant's reference. */
+  reference?: string;
   created?: {
     /** At or after. */
     gte?: TimeBound;
@@ -142,10 +162,7 @@ export interface List<T> {
   has_more: boolean;
 }
 
-/**
- * Event types: `payment.<status>` when a payment reaches that status. The type stays open so that
- * types the server adds later need no new SDK.
- */
+/** Event types: `payment.<status>` when a payment reaches that status, refunds' and checkout sessions' events. */
 export type EventType =
   | 'payment.requires_action'
   | 'payment.processing'
@@ -163,18 +180,41 @@ export type EventType =
   | 'refund.created'
   | 'refund.succeeded'
   | 'refund.failed'
-  | (string & {});
+  /** A checkout session's payment was captured; `data.object` is the session. */
+  | 'checkout.session.completed'
+  /** A checkout session closed unpaid. */
+  | 'checkout.session.expired';
 
-/** Something that happened to a payment (`evt_...`), as delivered to webhook endpoints. */
+/** What a webhook endpoint subscribes to: an event type, or `*` for all. */
+export type EnabledEvent = EventType | '*';
+
+/** A share of a split bill as a `payment.part_paid` event carries it, with the whole payment. */
+export interface PaymentPartObject extends PaymentPart {
+  object: 'payment_part';
+  /** The payment the share belongs to. */
+  payment_id: string;
+  currency: string;
+  /** The payment as it is now that the share is paid. */
+  payment: Payment;
+}
+
+/**
+ * Something that happened (`evt_...`), as listed and as delivered to webhook endpoints. The type
+ * stays open so that types the server adds later need no new SDK.
+ */
 export interface Event {
   id: string;
   object: 'event';
-  type: EventType;
+  type: EventType | (string & {});
   livemode: boolean;
   created_at: string;
   data: {
-    /** The payment as it was when the event happened. */
-    object: Payment;
+    /**
+     * The object as it was when the event happened: a payment (`payment.*`), a refund
+     * (`refund.*`), a share of a split bill (`payment.part_paid`) or a checkout session
+     * (`checkout.session.*`). Tell them apart by `object`.
+     */
+    object: Payment | Refund | PaymentPartObject | CheckoutSession;
   };
 }
 
@@ -192,7 +232,7 @@ export interface WebhookEndpoint {
   object: 'webhook_endpoint';
   url: string;
   /** Event types sent to this endpoint, or `['*']` for all. */
-  enabled_events: EventType[];
+  enabled_events: Array<EnabledEvent | (string & {})>;
   /** A disabled endpoint receives nothing (it answered HTTP 410, or was disabled by hand). */
   status: 'enabled' | 'disabled';
   disabled_reason: string | null;
@@ -211,15 +251,192 @@ export interface CreateWebhookEndpointParams {
   /** `https://` in live mode. */
   url: string;
   /** 1 to 20 event types, or `['*']` for all. */
-  enabled_events: EventType[];
+  enabled_events: EnabledEvent[];
   description?: string;
+}
+
+/** Parameters of `POST /v1/webhook_endpoints/{id}`: only the fields given change. */
+export interface UpdateWebhookEndpointParams {
+  url?: string;
+  enabled_events?: EnabledEvent[];
+  description?: string;
+  /** `disabled` stops deliveries; `enabled` resumes them. */
+  status?: 'enabled' | 'disabled';
+}
+
+/** Parameters of `POST /v1/webhook_endpoints/{id}/rotate_secret`. */
+export interface RotateWebhookSecretParams {
+  /** How long the previous secret keeps signing too, in seconds (0 ends it now). */
+  expire_previous_in_seconds?: number;
 }
 
 /** What deleting a webhook endpoint answers. */
 export interface DeletedWebhookEndpoint {
   id: string;
   object: 'webhook_endpoint';
-  deleted: true;
+  deleted: boolean;
+}
+
+/** One try at delivering an event to an endpoint. */
+export interface WebhookDeliveryAttempt {
+  attempted_at: string;
+  /** The endpoint's HTTP status, or `null` if it did not answer. */
+  status_code: number | null;
+  /** Why no answer came (timeout, refused connection…). */
+  error: string | null;
+  latency_ms: number;
+  /** The start of the endpoint's answer. */
+  response_excerpt: string | null;
+}
+
+/** The delivery of one event to one endpoint (`whd_...`), with every attempt. */
+export interface WebhookDelivery {
+  id: string;
+  object: 'webhook_delivery';
+  endpoint_id: string;
+  event_id: string;
+  event_type: string | null;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempt_count: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  attempts: WebhookDeliveryAttempt[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** A refund (`re_...`): most providers settle refunds later, so it starts `pending`. */
+export interface Refund {
+  id: string;
+  object: 'refund';
+  payment_id: string;
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  reason: string | null;
+  metadata: Record<string, string>;
+  livemode: boolean;
+  provider_refund_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Parameters of `POST /v1/payments/{id}/refunds`. */
+export interface CreateRefundParams {
+  /** Integer minor units; default: all that is left to refund. */
+  amount?: number;
+  reason?: string;
+  metadata?: Record<string, string>;
+}
+
+/** An API key (`key_...`); its secret is shown only when created. */
+export interface ApiKey {
+  id: string;
+  object: 'api_key';
+  livemode: boolean;
+  /** The first characters of the secret, to recognise it. */
+  prefix: string;
+  description: string | null;
+  status: 'active' | 'revoked' | 'expired';
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  /** The `sk_...` secret: present only in the answer that created the key. */
+  secret?: string;
+}
+
+/** Parameters of `POST /v1/api_keys`: a new key of the same account and mode as the caller's. */
+export interface CreateApiKeyParams {
+  /** When the key stops working: ISO 8601 date-time or Unix seconds. */
+  expires_at?: string | number;
+  description?: string;
+}
+
+/** A connector's account: the provider credentials the gateway uses (secrets masked). */
+export interface ConnectorAccount {
+  id: string;
+  object: 'connector_account';
+  /** Where to point the provider's notifications. */
+  webhook_url: string;
+  connector: string;
+  livemode: boolean;
+  /** Masked: secrets never come back. */
+  credentials: Record<string, string>;
+  settings: Record<string, string>;
+  priority: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** Parameters of `PUT /v1/connectors/{connector}`. */
+export interface PutConnectorParams {
+  credentials: Record<string, string>;
+  settings?: Record<string, string>;
+  /** Lower goes first when several connectors can take a payment. */
+  priority?: number;
+}
+
+/** What removing a connector's account answers. */
+export interface DeletedConnector {
+  connector: string;
+  deleted: boolean;
+}
+
+/** A hosted checkout page (`cs_...`) where the customer picks how to pay. */
+export interface CheckoutSession {
+  id: string;
+  object: 'checkout_session';
+  status: 'open' | 'complete' | 'expired';
+  /** The hosted page to send the customer to. */
+  url: string;
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+  /** The methods offered on the page. */
+  payment_methods: PaymentMethod[];
+  /** Where the customer goes once the session's payment is captured. */
+  success_url: string;
+  /** Where the customer goes on leaving the page without paying. */
+  cancel_url: string;
+  reference: string | null;
+  description: string | null;
+  /** The page's language; `null`: the customer's browser decides. */
+  locale: 'en' | 'ar' | null;
+  customer: PaymentCustomer | null;
+  metadata: Record<string, string>;
+  /** The latest payment tried; once `complete`, the captured one. */
+  payment_id: string | null;
+  /** Every payment tried on the session, oldest first. */
+  payment_ids: string[];
+  livemode: boolean;
+  expires_at: string;
+  completed_at: string | null;
+  created_at: string;
+}
+
+/** Parameters of `POST /v1/checkout_sessions`. */
+export interface CreateCheckoutSessionParams {
+  /** Integer minor units, at least 1. */
+  amount: number;
+  currency: string;
+  /** Where the customer goes once the session's payment is captured. */
+  success_url: string;
+  /** Where the customer goes on leaving the page without paying. */
+  cancel_url: string;
+  /** The methods offered; default: every method the configured connectors take for this amount. */
+  payment_methods?: PaymentMethod[];
+  reference?: string;
+  description?: string;
+  /** The page's language; without it, the customer's browser decides. */
+  locale?: 'en' | 'ar';
+  customer?: PaymentCustomer;
+  metadata?: Record<string, string>;
+  /** ISO 8601; between 5 minutes and 24 hours from now (default: 1 hour). */
+  expires_at?: string;
 }
 
 /** Broad classes of API error (`error.type`). */
@@ -239,6 +456,12 @@ export type BawabaErrorCode =
   | 'body_invalid'
   | 'body_too_large'
   | 'body_unsupported_media_type'
+  | 'body_not_allowed'
+  | 'url_invalid'
+  | 'url_too_long'
+  | 'headers_too_large'
+  | 'request_invalid'
+  | 'request_timeout'
   | 'parameter_missing'
   | 'parameter_invalid'
   | 'parameter_unknown'
@@ -249,17 +472,28 @@ export type BawabaErrorCode =
   | 'payment_method_not_supported'
   | 'connector_not_available'
   | 'connector_unknown'
-  | 'notification_unverified'
   | 'authentication_required'
   | 'api_key_invalid'
   | 'api_key_revoked'
   | 'api_key_expired'
+  | 'api_key_in_query'
+  | 'api_key_last_active'
+  | 'rate_limited'
+  | 'notification_unverified'
   | 'idempotency_key_invalid'
   | 'idempotency_key_missing'
   | 'idempotency_key_reused'
   | 'idempotency_key_in_use'
   | 'resource_not_found'
   | 'route_not_found'
+  | 'payment_not_refundable'
+  | 'refund_amount_too_large'
+  | 'refund_not_supported'
+  | 'checkout_session_not_open'
+  | 'checkout_session_payment_in_progress'
+  | 'payment_not_cancelable'
+  | 'void_window_closed'
+  | 'cancel_not_supported'
   | 'provider_declined'
   | 'provider_request_rejected'
   | 'provider_authentication_failed'
@@ -276,6 +510,8 @@ export interface ApiErrorBody {
     param?: string;
     /** The payment a declined request created (`provider_declined`). */
     payment_id?: string;
+    /** The refund the request was about, if any. */
+    refund_id?: string;
     request_id: string;
   };
 }

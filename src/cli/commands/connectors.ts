@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { createConnectors, openCore } from '../../main.ts';
 
 function pairs(values: string[], flag: string, program: Command): Record<string, string> {
   const out: Record<string, string> = {};
@@ -29,6 +27,8 @@ export function registerConnectorCommands(program: Command): void {
         id: string,
         opts: { account: string; mode: string; credential: string[]; setting: string[]; priority: string },
       ) => {
+        const { loadConfig } = await import('../../config.ts');
+        const { createConnectors, openCore } = await import('../../main.ts');
         const config = { ...loadConfig(), logLevel: 'warn' };
         const connector = createConnectors(config).get(id);
         if (!connector) program.error(`unknown connector "${id}"`);

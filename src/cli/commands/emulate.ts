@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type EmulatorName, startEmulator } from '../../emulators/registry.ts';
+import type { EmulatorName } from '../../emulators/registry.ts';
 
 const EMULATORS: readonly EmulatorName[] = ['checkout_com', 'tap', 'akurateco', 'qattah'];
 
@@ -32,6 +32,7 @@ export function registerEmulateCommand(program: Command): void {
       }
       if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535)
         program.error('--port must be an integer from 0 to 65535');
+      const { startEmulator } = await import('../../emulators/registry.ts');
       const emulator = await startEmulator(provider as EmulatorName, {
         port: Number(opts.port),
         host: opts.host,

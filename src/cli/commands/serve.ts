@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { type Gateway, startGateway } from '../../main.ts';
+import type { Gateway } from '../../main.ts';
 
 /** The banner: where things are, the test key, and a curl to paste. */
 export function banner(gateway: Gateway, mode: string): string {
@@ -45,6 +44,8 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('start the gateway (and, in sandbox mode, the provider emulators)')
     .action(async () => {
+      const { loadConfig } = await import('../../config.ts');
+      const { startGateway } = await import('../../main.ts');
       const config = loadConfig();
       const gateway = await startGateway(config);
       process.stdout.write(`${banner(gateway, config.mode)}\n`);

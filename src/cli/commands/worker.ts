@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { startWorker } from '../../main.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('run a job worker alone (webhook deliveries, reconciliation); several may share one PostgreSQL')
     .action(async () => {
+      const { loadConfig } = await import('../../config.ts');
+      const { startWorker } = await import('../../main.ts');
       const config = loadConfig();
       const { close } = await startWorker(config);
       process.stdout.write(
