@@ -1,7 +1,7 @@
 import type { Clock } from './core/clock.ts';
 import type { IdGenerator } from './core/ids.ts';
 import type { Mode } from './core/payment/payment.ts';
-import type { AccountRepo, ApiKeyRecord } from './core/ports.ts';
+import type { AccountRepo, ApiKeyRecord } from './core/repositories.ts';
 import { parseDuration, parseInstant } from './server/api-key-expiry.ts';
 import { newApiKey } from './server/api-keys.ts';
 import { apiKeyView } from './server/routes/api-keys.ts';
@@ -41,6 +41,18 @@ export async function issueApiKey(
   const created = newApiKey(deps, accountId, mode, options);
   await deps.accounts.createApiKey(created.record, created.secretHash);
   return { key: created.record, secret: created.secret };
+}
+
+/** Creates an account with one API key; returns the key's secret (shown once). */
+export async function createAccountWithKey(
+  deps: AdminDeps,
+  name: string,
+  mode: Mode,
+): Promise<{ accountId: string; secret: string }> {
+  const accountId = deps.ids.next('acct');
+  await deps.accounts.createAccount({ id: accountId, name, createdAt: deps.clock.now() });
+  const { secret } = await issueApiKey(deps, accountId, mode);
+  return { accountId, secret };
 }
 
 /** Every key, of one account and mode when given, newest first. */

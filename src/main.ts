@@ -1,3 +1,9 @@
+/**
+ * The composition root: configuration, database, repositories, connectors, jobs, the API and the
+ * pages, wired together; `startGateway` runs them.
+ *
+ * Longer than 300 lines: it is the one place every part is wired to every other, by design.
+ */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -9,15 +15,18 @@ import { createQattahConnector } from './connectors/qattah/index.ts';
 import { createConnectorRegistry } from './connectors/registry.ts';
 import { createTapConnector } from './connectors/tap/index.ts';
 import { type Clock, systemClock } from './core/clock.ts';
+import type { ConnectorRegistry } from './core/connector-contract.ts';
 import { createIdGenerator, type IdGenerator } from './core/ids.ts';
-import type { ConnectorRegistry } from './core/ports.ts';
+import type { CheckoutDeps } from './core/services/checkout-sessions.ts';
 import type { NotificationDeps } from './core/services/receive-notification.ts';
+import { dashboardServices } from './dashboard-users.ts';
 import type { RunningEmulator } from './emulators/registry.ts';
 import { createHandlers } from './jobs/handlers/index.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
 import { createGuardedAgent } from './net/guarded-agent.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { registerCheckoutPages } from './pages/checkout/plugin.ts';
 import type { DashboardOptions } from './pages/dashboard/deps.ts';
 import { registerDashboard } from './pages/dashboard/plugin.ts';
 import { type SandboxKey, sandboxEncryptionKey, startSandbox } from './sandbox.ts';
@@ -145,6 +154,11 @@ export function paymentDeps(core: Core, connectors: ConnectorRegistry, publicUrl
   };
 }
 
+/** The checkout sessions' dependencies. */
+export function checkoutDeps(core: Core, connectors: ConnectorRegistry, publicUrl: PublicUrl): CheckoutDeps {
+  return { sessions: core.repos.checkoutSessions, payment: paymentDeps(core, connectors, publicUrl) };
+}
+
 /** Builds the HTTP app over an opened core. */
 export async function createApp(
   config: Config,
@@ -166,6 +180,7 @@ export async function createApp(
     deliveries: repos.webhookDeliveries,
     jobs: repos.jobs,
     notifications: repos.notifications,
+    checkout: checkoutDeps(core, connectors, publicUrl),
     clock,
     ids,
     logger,
@@ -181,6 +196,7 @@ export async function createApp(
     },
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
+  await registerCheckoutPages(app, { checkout: checkoutDeps(core, connectors, publicUrl), accounts: repos.accounts });
   await registerDashboard(app, {
     repo: repos.dashboard,
     queries: repos.dashboardQueries,
@@ -191,6 +207,8 @@ export async function createApp(
     deliveries: repos.webhookDeliveries,
     connectorAccounts: repos.connectorAccounts,
     connectors,
+    idempotency: repos.idempotency,
+    services: dashboardServices({ accounts: repos.accounts, ids, clock }),
     clock,
     ids,
     log: logger,
@@ -223,6 +241,7 @@ export function createJobWorker(
         liveDispatcher: liveDispatcherOf(dispatcher, liveDispatcher),
       },
       notifications: paymentDeps(core, connectors, publicUrl),
+      checkout: checkoutDeps(core, connectors, publicUrl),
     }),
     clock,
     log: logger,

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createAccountWithKey } from './api-key-admin.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
+import type { ConnectorAccount } from './core/connector-contract.ts';
 import type { DashboardRepo } from './core/dashboard-ports.ts';
 import type { IdGenerator } from './core/ids.ts';
-import type { Account, AccountRepo, ConnectorAccount, ConnectorAccountRepo } from './core/ports.ts';
+import type { Account, AccountRepo, ConnectorAccountRepo } from './core/repositories.ts';
 import { createDashboardUser } from './dashboard-users.ts';
 import type { AkuratecoControl } from './emulators/akurateco/control.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
@@ -13,7 +15,7 @@ import type { QattahControl } from './emulators/qattah/control.ts';
 import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
 import type { TapControl } from './emulators/tap/control.ts';
 import type { Core } from './main.ts';
-import { apiKeyStatus, hashApiKey, newApiKey } from './server/api-keys.ts';
+import { apiKeyStatus, hashApiKey } from './server/api-keys.ts';
 
 /** A secret file under the data directory, readable by its owner only. */
 function writeSecretFile(path: string, content: string): void {
@@ -27,30 +29,6 @@ export function sandboxEncryptionKey(dataDir: string): string {
   const path = join(dataDir, 'encryption.key');
   if (!existsSync(path)) writeSecretFile(path, `${randomBytes(32).toString('hex')}\n`);
   return readFileSync(path, 'utf8').trim();
-}
-
-/** Creates an account with one API key; returns the key's secret (shown once). */
-export async function createAccountWithKey(
-  deps: { accounts: AccountRepo; ids: IdGenerator; clock: Clock },
-  name: string,
-  mode: 'test' | 'live',
-): Promise<{ accountId: string; secret: string }> {
-  const accountId = deps.ids.next('acct');
-  await deps.accounts.createAccount({ id: accountId, name, createdAt: deps.clock.now() });
-  const secret = await createKey(deps, accountId, mode);
-  return { accountId, secret };
-}
-
-/** Creates an API key for an account; returns its secret (only its hash is stored). */
-export async function createKey(
-  deps: { accounts: AccountRepo; ids: IdGenerator; clock: Clock },
-  accountId: string,
-  mode: 'test' | 'live',
-  options: { expiresAt?: number | null; description?: string | null } = {},
-): Promise<string> {
-  const { record, secret, secretHash } = newApiKey(deps, accountId, mode, options);
-  await deps.accounts.createApiKey(record, secretHash);
-  return secret;
 }
 
 /** What the start banner says about the test API key (and the dashboard's first admin). */
@@ -134,6 +112,7 @@ async function configureEmulated(
     connectorAccountId: string,
     account: Account,
   ) => Record<string, string>,
+  extraSettings: Record<string, string> = {},
 ): Promise<void> {
   for (const account of await deps.accounts.listAccounts()) {
     const existing = await deps.connectorAccounts.find(account.id, 'test', connector);
@@ -147,7 +126,7 @@ async function configureEmulated(
       mode: 'test',
       connector,
       credentials,
-      settings: { ...existing?.settings, base_url: baseUrl },
+      settings: { ...existing?.settings, base_url: baseUrl, ...extraSettings },
       priority: existing?.priority ?? priority,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
@@ -195,14 +174,16 @@ export function configureSandboxAkurateco(
   emulator: RunningEmulator<AkuratecoControl>,
   publicUrl: string,
 ): Promise<void> {
-  return configureEmulated(deps, 'akurateco', emulator.baseUrl, 100, (existing, id) => {
-    const merchant = emulator.control.createMerchant({
+  const merchant = (existing: ConnectorAccount | undefined, id: string) => {
+    const made = emulator.control.createMerchant({
       ...(existing?.credentials.merchant_key ? { merchantKey: existing.credentials.merchant_key } : {}),
       ...(existing?.credentials.password ? { password: existing.credentials.password } : {}),
       notificationUrl: hookUrl(publicUrl, 'akurateco', id),
     });
-    return { merchant_key: merchant.merchantKey, password: merchant.password };
-  });
+    return { merchant_key: made.merchantKey, password: made.password };
+  };
+  // The emulator answers status lookups by order_id too, as some white labels document.
+  return configureEmulated(deps, 'akurateco', emulator.baseUrl, 100, merchant, { status_by_order_id: 'true' });
 }
 
 /**

@@ -76,3 +76,51 @@ test('the checker itself catches a forbidden import', () => {
   assert.ok(!allowed.includes('core') && !allowed.includes('connectors'));
   assert.deepEqual(importsOf(join(src, 'core', 'ids.ts')), ['./clock.ts']);
 });
+
+const rel = (file: string) => relative(root, file);
+
+/** Provider names, however spelled; `qattah` is also a payment method, allowed in the one list of them. */
+const PROVIDER_NAMES = /checkout[\s._-]?com|\bcko\b|\btap\b|qattah|akurateco|\btess\b/i;
+
+test('the core speaks no provider name, except in the list of payment methods', () => {
+  const found: string[] = [];
+  for (const file of sourceFiles(join(src, 'core'))) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!PROVIDER_NAMES.test(line)) return;
+        if (rel(file) === 'src/core/payment/payment.ts' && /PAYMENT_METHODS = \[/.test(line)) return;
+        found.push(`${rel(file)}:${i + 1}: ${line.trim()}`);
+      });
+  }
+  assert.deepEqual(found, []);
+});
+
+test('one fault classifier: no connector reads HTTP statuses into unknown outcomes on its own', () => {
+  const found: string[] = [];
+  for (const file of sourceFiles(join(src, 'connectors'))) {
+    if (rel(file) === 'src/connectors/http.ts') continue;
+    const text = readFileSync(file, 'utf8');
+    if (/function unknownOf\b|status\s*>=?\s*5\d\d|status\s*===?\s*(409|429)\b/.test(text)) found.push(rel(file));
+  }
+  assert.deepEqual(found, []);
+});
+
+test('routes take their types from their schemas: no request body, query or params cast', () => {
+  const found = sourceFiles(join(src, 'server')).filter((file) =>
+    /request\.(body|query|params)\s+as\b/.test(readFileSync(file, 'utf8')),
+  );
+  assert.deepEqual(found.map(rel), []);
+});
+
+test('a source file over 300 lines says at its top why it is not split', () => {
+  const long: string[] = [];
+  for (const file of sourceFiles(src)) {
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n').length;
+    if (lines <= 300) continue;
+    const head = text.slice(0, text.indexOf('*/') + 2);
+    if (!/^\/\*\*[\s\S]*Longer than 300 lines:/.test(head)) long.push(`${rel(file)} (${lines} lines)`);
+  }
+  assert.deepEqual(long, []);
+});

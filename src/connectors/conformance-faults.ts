@@ -3,6 +3,8 @@
  * `providerAnswer` in `http.ts`): every connector, every operation, is held to it. A scripting
  * proxy sits between the connector and its emulator, passes everything through, and spoils one
  * chosen request of a call (a status, no answer, a reset, a body that is not JSON).
+ *
+ * Longer than 300 lines: the proxy and the cases it serves are one unit, one case per operation.
  */
 import assert from 'node:assert/strict';
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';

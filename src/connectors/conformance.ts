@@ -2,6 +2,9 @@
  * The behaviour every connector must show against its provider's emulator, as one shared suite
  * (Active Merchant's remote-test idea): each connector's test file supplies a harness over its
  * emulator and calls {@link runConformanceSuite}. This file holds no provider knowledge.
+ *
+ * Longer than 300 lines: one suite, each case beside the harness fields it reads; the cases of
+ * answers that are not the provider's word live in `conformance-faults.ts`.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * The connector contract. The interface itself lives in `core/ports.ts` (the core calls
+ * The connector contract. The interface itself lives in `core/connector-contract.ts` (the core calls
  * connectors through it and may import nothing outside `core`); this module re-exports it for
  * connector implementations, which build one `Connector` per provider folder.
  */
@@ -23,4 +23,4 @@ export type {
   RetrieveOutcome,
   UnknownOutcome,
   UnknownReason,
-} from '../core/ports.ts';
+} from '../core/connector-contract.ts';

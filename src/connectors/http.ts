@@ -1,5 +1,5 @@
-import { type Dispatcher, request } from 'undici';
-import type { UnknownOutcome, UnknownReason } from '../core/ports.ts';
+import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
+import type { UnknownOutcome, UnknownReason } from '../core/connector-contract.ts';
 import { isAddressNotAllowed } from '../net/guarded-agent.ts';
 
 /** A provider HTTP exchange that produced an answer (any status). */
@@ -24,9 +24,9 @@ export interface HttpCall {
   readonly method: 'GET' | 'POST';
   readonly url: string;
   readonly headers: Record<string, string>;
-  readonly body?: string;
+  readonly body?: string | undefined;
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -42,8 +42,8 @@ export async function sendHttp(call: HttpCall): Promise<HttpAnswer | HttpFailure
     const res = await request(call.url, {
       method: call.method,
       headers: call.headers,
-      body: call.body,
-      dispatcher: call.dispatcher,
+      body: call.body ?? null,
+      dispatcher: call.dispatcher ?? getGlobalDispatcher(),
       headersTimeout: call.timeoutMs,
       bodyTimeout: call.timeoutMs,
       signal: AbortSignal.timeout(call.timeoutMs),

@@ -1,4 +1,4 @@
-import type { Connector, ConnectorRegistry } from '../core/ports.ts';
+import type { Connector, ConnectorRegistry } from '../core/connector-contract.ts';
 
 /** A registry over a fixed list of connectors. */
 export function createConnectorRegistry(connectors: readonly Connector[]): ConnectorRegistry {

@@ -198,6 +198,16 @@ export const ERROR_CODES = {
     status: 400,
     message: 'The connector cannot make this refund.',
   },
+  checkout_session_not_open: {
+    type: 'invalid_request_error',
+    status: 409,
+    message: 'The checkout session is no longer open.',
+  },
+  checkout_session_payment_in_progress: {
+    type: 'invalid_request_error',
+    status: 409,
+    message: 'A payment of the checkout session is in progress; try again once it is final.',
+  },
   payment_not_cancelable: {
     type: 'invalid_request_error',
     status: 409,

@@ -2,9 +2,8 @@
  * Ports for durable events: the outbox written with each state change, merchant webhook
  * endpoints and their deliveries, the job queue, and provider notifications received.
  */
-import type { Mode, Payment } from './payment/payment.ts';
-import type { IdempotencyReservation, Page } from './ports.ts';
-import type { Refund } from './refund/refund.ts';
+import type { Mode } from './payment/payment.ts';
+import type { Page } from './repositories.ts';
 
 /** Something that happened to an object, as merchants see it (`evt_...`). */
 export interface DomainEvent {
@@ -21,7 +20,12 @@ export interface DomainEvent {
 }
 
 /** Names of the job queues; each has one handler. */
-export type JobQueueName = 'deliver_webhook' | 'reconcile_payment' | 'reconcile_refund' | 'process_notification';
+export type JobQueueName =
+  | 'deliver_webhook'
+  | 'reconcile_payment'
+  | 'reconcile_refund'
+  | 'process_notification'
+  | 'checkout_session';
 
 /** A job to run at or after `runAt`. */
 export interface NewJob {
@@ -82,8 +86,8 @@ export interface EventListQuery {
   readonly accountId: string;
   readonly mode: Mode;
   readonly limit: number;
-  readonly startingAfter?: string;
-  readonly endingBefore?: string;
+  readonly startingAfter?: string | undefined;
+  readonly endingBefore?: string | undefined;
   readonly type?: string;
   readonly objectId?: string;
 }
@@ -159,7 +163,7 @@ export interface WebhookDeliveryRepo {
   /** Newest first. */
   listForEndpoint(
     endpointId: string,
-    page: { limit: number; startingAfter?: string; endingBefore?: string },
+    page: { limit: number; startingAfter?: string | undefined; endingBefore?: string | undefined },
   ): Promise<Page<WebhookDelivery>>;
   attempts(deliveryId: string): Promise<WebhookAttempt[]>;
   /**
@@ -216,44 +220,4 @@ export interface ProviderNotificationRepo {
    * before `unverifiedBefore`; answers how many went.
    */
   purgeReceivedBefore(verifiedBefore: number, unverifiedBefore: number): Promise<number>;
-}
-
-/** A guarded write of a refund together with its payment, in one transaction. */
-export interface RefundWrite {
-  /** `expectedVersion` null inserts the refund; otherwise its stored version must match. */
-  readonly refund: { readonly next: Refund; readonly expectedVersion: number | null };
-  /** The payment's stored version must match too (this is what keeps refunds within the amount). */
-  readonly payment?: { readonly next: Payment; readonly expectedVersion: number };
-  readonly outbox?: Outbox;
-  /** A new refund's idempotency key, linked to it in the same transaction. */
-  readonly reservation?: IdempotencyReservation;
-}
-
-/** Refunds. */
-export interface RefundRepo {
-  /** Writes all of it or nothing: false when either version guard failed. */
-  write(change: RefundWrite): Promise<boolean>;
-  /**
-   * Reserves a new refund against its payment: holds the payment (a row lock on PostgreSQL;
-   * SQLite has one writer at a time), hands the fresh payment to `decide`, and writes what it
-   * returns in the same transaction. `decide` throws to refuse (nothing is written). Concurrent
-   * reservations queue instead of racing, so each sees every refund reserved before it.
-   * Undefined when there is no such payment.
-   */
-  reserve(paymentId: string, decide: (payment: Payment) => RefundWrite): Promise<RefundWrite | undefined>;
-  /**
-   * Changes an existing refund while holding its payment, as {@link reserve} does: `decide` gets
-   * both as they are under the hold and returns what to write, or undefined to write nothing.
-   * Answers the refund as written (or as found), or undefined when there is no such refund, or
-   * `lost` when a write to the refund alone slipped in between (try again).
-   */
-  hold(
-    refundId: string,
-    decide: (refund: Refund, payment: Payment) => RefundWrite | undefined,
-  ): Promise<Refund | 'lost' | undefined>;
-  get(accountId: string, mode: Mode, id: string): Promise<Refund | undefined>;
-  getById(id: string): Promise<Refund | undefined>;
-  /** A payment's refunds, oldest first. */
-  listForPayment(paymentId: string): Promise<Refund[]>;
-  findByProviderId(paymentId: string, providerRefundId: string): Promise<Refund | undefined>;
 }

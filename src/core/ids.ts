@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   request: 'req',
   dashboardUser: 'usr',
   auditEntry: 'aud',
+  checkoutSession: 'cs',
 } as const;
 
 /** One of the id prefixes above. */

@@ -49,11 +49,6 @@ export function exponentOf(currency: string): number {
   return exp;
 }
 
-/** True when `amount` is a positive safe integer (a valid payment amount in minor units). */
-export function isPositiveMinor(amount: unknown): amount is number {
-  return typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0;
-}
-
 /**
  * Renders minor units as a major-unit decimal string with exactly the currency's exponent
  * digits: `formatMajor({amount: 301, currency: 'QAR'})` is `"3.01"`, KWD 5 is `"0.005"`.

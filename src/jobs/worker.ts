@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { Job, JobQueue, JobQueueName } from '../core/event-ports.ts';
-import type { Logger } from '../core/ports.ts';
+import type { Logger } from '../core/logger.ts';
 import { jobBackoffMs } from './schedule.ts';
 
 /**

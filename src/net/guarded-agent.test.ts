@@ -32,7 +32,7 @@ function lookupOnce(
   lookup: ReturnType<typeof createGuardedLookup>,
   hostname: string,
   options: { all?: boolean; family?: number } = { all: true },
-): Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number }> {
+): Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number | undefined }> {
   return new Promise((resolve) =>
     lookup(hostname, options, (err, address, family) => resolve({ err, address, family })),
   );

@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, getGlobalDispatcher } from 'undici';
 
 /** The dispatchers outbound calls go through: `liveDispatcher` for live-mode ones, when set. */
 export interface OutboundDispatchers {
@@ -7,7 +7,12 @@ export interface OutboundDispatchers {
   readonly liveDispatcher?: Dispatcher;
 }
 
-/** The dispatcher of a call made for a webhook endpoint or connector account of `mode`. */
-export function dispatcherFor(options: OutboundDispatchers, mode: 'test' | 'live'): Dispatcher | undefined {
-  return mode === 'live' ? (options.liveDispatcher ?? options.dispatcher) : options.dispatcher;
+/**
+ * The dispatcher of a call made for a webhook endpoint or connector account of `mode` (undici's
+ * global one when none is set).
+ */
+export function dispatcherFor(options: OutboundDispatchers, mode: 'test' | 'live'): Dispatcher {
+  return (
+    (mode === 'live' ? (options.liveDispatcher ?? options.dispatcher) : options.dispatcher) ?? getGlobalDispatcher()
+  );
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createManualClock } from '../core/clock.ts';
 import { BawabaError } from '../core/errors.ts';
-import type { AccountRepo, ApiKeyRecord } from '../core/ports.ts';
+import type { AccountRepo, ApiKeyRecord } from '../core/repositories.ts';
 import { createApiKeyAuthenticator } from './api-key-auth.ts';
 import { generateApiKey, hashApiKey } from './api-keys.ts';
 

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../core/clock.ts';
 import { BawabaError } from '../core/errors.ts';
-import type { AccountRepo, ApiKeyRecord, Logger, Principal } from '../core/ports.ts';
+import type { Logger } from '../core/logger.ts';
+import type { AccountRepo, ApiKeyRecord, Principal } from '../core/repositories.ts';
 import { apiKeyMode, apiKeyStatus, hashApiKey } from './api-keys.ts';
 
 /** How long a key lookup is reused: a key revoked on another node is refused within this. */

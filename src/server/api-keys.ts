@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { IdGenerator } from '../core/ids.ts';
 import type { Mode } from '../core/payment/payment.ts';
-import type { ApiKeyRecord } from '../core/ports.ts';
+import type { ApiKeyRecord } from '../core/repositories.ts';
 
 const KEY_FORMAT = /^sk_(test|live)_[0-9A-Za-z]{32}$/;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

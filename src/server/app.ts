@@ -11,6 +11,7 @@ import { registerQueryKeyRefusal } from './plugins/query-keys.ts';
 import { registerRateLimiting } from './plugins/rate-limits.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
+import { registerCheckoutSessionRoutes } from './routes/checkout-sessions.ts';
 import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerReturnRoute } from './routes/customer-return.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPaymentRoutes(api, deps);
   registerConnectorRoutes(api, deps);
   registerRefundRoutes(api, deps);
+  if (deps.checkout) registerCheckoutSessionRoutes(api, deps.checkout);
   registerReturnRoute(api, deps);
   registerEventRoutes(api, deps);
   registerWebhookEndpointRoutes(api, deps);

@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
+import type { ConnectorRegistry } from '../core/connector-contract.ts';
 import type {
   EventRepo,
   JobQueue,
@@ -19,11 +20,11 @@ import type { IdGenerator } from '../core/ids.ts';
 import type {
   AccountRepo,
   ConnectorAccountRepo,
-  ConnectorRegistry,
   IdempotencyRepo,
   PaymentRepo,
   Principal,
-} from '../core/ports.ts';
+} from '../core/repositories.ts';
+import type { CheckoutDeps } from '../core/services/checkout-sessions.ts';
 import type { NotificationDeps } from '../core/services/receive-notification.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { PublicRateLimits } from './plugins/rate-limits.ts';
@@ -45,6 +46,8 @@ export interface AppDeps {
   readonly deliveries: WebhookDeliveryRepo;
   readonly jobs: JobQueue;
   readonly notifications: ProviderNotificationRepo;
+  /** Checkout sessions (`/v1/checkout_sessions`). */
+  readonly checkout?: CheckoutDeps;
   /** Sandbox mode: serves a stand-in merchant return page at `/sandbox/return`. */
   readonly sandbox: boolean;
   /** The public URL is https: answers tell browsers to use https only (HSTS). Unset: no. */

@@ -77,6 +77,7 @@ forEachDatabase((kind) => {
         assert.deepEqual(tables, [
           'accounts',
           'api_keys',
+          'checkout_sessions',
           'connector_accounts',
           'dashboard_audit',
           'dashboard_sessions',

@@ -241,6 +241,37 @@ export interface DashboardAuditTable {
   created_at: number;
 }
 
+export interface CheckoutSessionsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  token: string;
+  csrf_token: string;
+  status: 'open' | 'complete' | 'expired';
+  amount: number;
+  currency: string;
+  /** JSON array of payment methods. */
+  payment_methods: string;
+  success_url: string;
+  cancel_url: string;
+  reference: string | null;
+  description: string | null;
+  locale: 'en' | 'ar' | null;
+  /** JSON object (name, email, phone) or null. */
+  customer: string | null;
+  /** JSON object of strings. */
+  metadata: string;
+  expires_at: number;
+  payment_id: string | null;
+  /** JSON array of payment ids, oldest first. */
+  payment_ids: string;
+  attempt_locked_until: number | null;
+  completed_at: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
 /** Every table Bawaba's storage layer owns. */
 export interface DB {
   accounts: AccountsTable;
@@ -258,4 +289,5 @@ export interface DB {
   dashboard_users: DashboardUsersTable;
   dashboard_sessions: DashboardSessionsTable;
   dashboard_audit: DashboardAuditTable;
+  checkout_sessions: CheckoutSessionsTable;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { issueApiKey } from '../../src/api-key-admin.ts';
 import { adminDeps } from '../../src/main.ts';
-import { createKey } from '../../src/sandbox.ts';
 import { createTestGateway, PAYMENT_BODY, type TestGateway } from '../support/gateway.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 
@@ -12,7 +12,7 @@ let port = '';
 before(async () => {
   gw = await createTestGateway();
   rx = await startReceiver();
-  live = await createKey(adminDeps(gw.core), gw.merchant.accountId, 'live');
+  live = (await issueApiKey(adminDeps(gw.core), gw.merchant.accountId, 'live')).secret;
   port = new URL(rx.url).port;
 });
 after(async () => {

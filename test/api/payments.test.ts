@@ -231,4 +231,33 @@ describe('GET /v1/payments', () => {
       await g.close();
     }
   });
+
+  test('the reference filter finds a merchant reference exactly, in the caller account only', async () => {
+    const g = await createTestGateway();
+    try {
+      const mine = String((await g.createPayment({ ...PAYMENT_BODY, reference: 'ORDER-42' })).id);
+      await g.createPayment({ ...PAYMENT_BODY, reference: 'ORDER-420' });
+      await g.createPayment({ ...PAYMENT_BODY, reference: 'ORDER-42' }, g.other.key);
+      const list = async (qs: string) =>
+        g.app.inject({
+          method: 'GET',
+          url: `/v1/payments?${qs}`,
+          headers: { authorization: `Bearer ${g.merchant.key}` },
+        });
+      const found = (await list('reference=ORDER-42')).json();
+      assert.deepEqual(
+        found.data.map((p: { id: string }) => p.id),
+        [mine],
+      );
+      assert.equal(found.has_more, false);
+      assert.equal((await list('reference=ORDER-42&status=captured')).json().data.length, 0);
+      assert.equal((await list('reference=NONE')).json().data.length, 0);
+      const empty = await list('reference=');
+      assert.equal(empty.statusCode, 400);
+      assert.equal(empty.json().error.param, 'reference');
+      assert.equal((await list(`reference=${'x'.repeat(101)}`)).statusCode, 400);
+    } finally {
+      await g.close();
+    }
+  });
 });

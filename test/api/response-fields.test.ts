@@ -186,6 +186,29 @@ describe('every field of every view reaches the answer', () => {
     assert.ok(revoked.revoked_at);
   });
 
+  test('checkout sessions: created, read, listed, expired', async () => {
+    const session = await call(
+      'POST',
+      '/v1/checkout_sessions',
+      {
+        amount: 1500,
+        currency: 'QAR',
+        success_url: 'https://shop.example/paid',
+        cancel_url: 'https://shop.example/cart',
+        reference: 'ORDER-RF',
+        description: 'Two abayas',
+        locale: 'ar',
+        metadata: { order_id: 'rf' },
+      },
+      201,
+    );
+    assert.match(session.id, /^cs_/);
+    await call('GET', `/v1/checkout_sessions/${session.id}`, undefined, 200);
+    await call('GET', '/v1/checkout_sessions?limit=5', undefined, 200);
+    const expired = await call('POST', `/v1/checkout_sessions/${session.id}/expire`, undefined, 200);
+    assert.equal(expired.status, 'expired');
+  });
+
   test('connectors', async () => {
     const tap = await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'tap');
     assert.ok(tap);

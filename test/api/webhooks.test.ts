@@ -261,9 +261,9 @@ describe('a slow endpoint does not hold up the others', () => {
 
 describe('live-mode endpoints', () => {
   test('must be https and must not point at loopback or private addresses', async () => {
-    const { createKey } = await import('../../src/sandbox.ts');
+    const { issueApiKey } = await import('../../src/api-key-admin.ts');
     const { adminDeps } = await import('../../src/main.ts');
-    const live = await createKey(adminDeps(gw.core), gw.merchant.accountId, 'live');
+    const live = (await issueApiKey(adminDeps(gw.core), gw.merchant.accountId, 'live')).secret;
     const make = (url: string) =>
       gw.app.inject({
         method: 'POST',

@@ -99,7 +99,12 @@ function plainValid(schema: JsonSchema, resolve: RefResolver, name: string | und
       return fc.oneof(fc.integer({ min, max: Math.min(max, min + 100_000) }), fc.integer({ min, max }));
     }
     case 'number':
-      return fc.double({ noNaN: true, noDefaultInfinity: true, min: schema.minimum, max: schema.maximum });
+      return fc.double({
+        noNaN: true,
+        noDefaultInfinity: true,
+        ...(schema.minimum === undefined ? {} : { min: schema.minimum }),
+        ...(schema.maximum === undefined ? {} : { max: schema.maximum }),
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':

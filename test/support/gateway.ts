@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { createAccountWithKey } from '../../src/api-key-admin.ts';
 import type { Config } from '../../src/config.ts';
-import type { ConnectorRegistry, Principal } from '../../src/core/ports.ts';
+import type { ConnectorRegistry } from '../../src/core/connector-contract.ts';
+import type { Principal } from '../../src/core/repositories.ts';
 import type { AkuratecoControl } from '../../src/emulators/akurateco/control.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import type { QattahControl } from '../../src/emulators/qattah/control.ts';
@@ -23,7 +25,6 @@ import {
   configureSandboxCheckout,
   configureSandboxQattah,
   configureSandboxTap,
-  createAccountWithKey,
 } from '../../src/sandbox.ts';
 import type { Database } from '../../src/storage/db.ts';
 

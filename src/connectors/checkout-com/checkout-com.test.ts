@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { ConnectorAccount, ProviderPaymentRequest } from '../../core/ports.ts';
+import type { ConnectorAccount, ProviderPaymentRequest } from '../../core/connector-contract.ts';
 import type { CheckoutComControl } from '../../emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from '../../emulators/registry.ts';
 import { createCheckoutComConnector } from './index.ts';

@@ -6,7 +6,7 @@ export interface CheckoutClientConfig {
   readonly baseUrl: string;
   readonly secretKey: string;
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 function headers(cfg: CheckoutClientConfig, extra: Record<string, string> = {}): Record<string, string> {

@@ -7,7 +7,7 @@ import type {
   RefundLookup,
   RefundOutcome,
   RetrieveOutcome,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import {
   type HttpAnswer,

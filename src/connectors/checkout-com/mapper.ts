@@ -3,7 +3,7 @@ import type {
   ProviderPaymentRequest,
   ProviderPaymentSnapshot,
   ProviderPaymentStatus,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
 import { isObject } from '../http.ts';
 
 /**

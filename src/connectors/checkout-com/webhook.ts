@@ -4,7 +4,7 @@ import type {
   InboundNotification,
   NotificationOutcome,
   ProviderPaymentStatus,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
 import { isObject, parseJson } from '../http.ts';
 
 /** Checkout.com QPay notification types (providers.md §1.9) and what they say about the payment. */

@@ -7,7 +7,7 @@ export interface QattahClientConfig {
   readonly baseUrl: string;
   readonly apiToken: string;
   readonly timeoutMs: number;
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 const MERCHANT_API = '/api/v1/merchant-integration';

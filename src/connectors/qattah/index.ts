@@ -10,7 +10,7 @@ import type {
   RefundOutcome,
   RetrieveOutcome,
   UnknownOutcome,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, type HttpFailure, malformed, parseJson, providerAnswer } from '../http.ts';
 import { getOrder, postCancel, postOrder, postRefund, type QattahClientConfig } from './client.ts';

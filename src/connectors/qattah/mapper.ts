@@ -1,5 +1,3 @@
-import { parseMajor, toMajorNumber } from '../../core/money.ts';
-import type { PaymentPartStatus } from '../../core/payment/payment.ts';
 import type {
   InboundNotification,
   NotificationOutcome,
@@ -8,7 +6,9 @@ import type {
   ProviderPaymentRequest,
   ProviderPaymentSnapshot,
   ProviderPaymentStatus,
-} from '../../core/ports.ts';
+} from '../../core/connector-contract.ts';
+import { parseMajor, toMajorNumber } from '../../core/money.ts';
+import type { PaymentPartStatus } from '../../core/payment/payment.ts';
 import { isObject } from '../http.ts';
 
 /** Qattah Pay takes and answers SAR only (providers.md §3, §5). */

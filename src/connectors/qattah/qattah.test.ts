@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import type { ConnectorAccount, ProviderPaymentRequest } from '../../core/connector-contract.ts';
 import { allocate, formatMajor, fromMajorNumber } from '../../core/money.ts';
-import type { ConnectorAccount, ProviderPaymentRequest } from '../../core/ports.ts';
 import type { QattahControl } from '../../emulators/qattah/control.ts';
 import { type RunningEmulator, startEmulator } from '../../emulators/registry.ts';
 import { runConformanceSuite } from '../conformance.ts';

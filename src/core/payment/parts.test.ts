@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { ProviderPaymentPart } from '../ports.ts';
+import type { ProviderPaymentPart } from '../connector-contract.ts';
 import { mergeParts, newlyPaid, refundAllParts } from './parts.ts';
 import type { PaymentPart, PaymentPartStatus } from './payment.ts';
 

@@ -2,7 +2,7 @@
  * The shares of a split-bill payment: how the provider's latest list of shares is merged into
  * what Bawaba already knows, so late or reordered news never un-pays a share or drops one.
  */
-import type { ProviderPaymentPart } from '../ports.ts';
+import type { ProviderPaymentPart } from '../connector-contract.ts';
 import type { PaymentPart, PaymentPartStatus } from './payment.ts';
 
 /** How far along a share is: news can only move a share forward. */

@@ -61,7 +61,7 @@ export interface Payment {
   readonly amount: number;
   readonly currency: string;
   readonly paymentMethod: PaymentMethod;
-  /** Connector id, e.g. `checkout_com`. */
+  /** Connector id, as the registry names it. */
   readonly connector: string;
   readonly connectorAccountId: string;
   /** The provider's id for this payment, once the provider answered. */

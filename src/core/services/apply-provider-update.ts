@@ -1,7 +1,7 @@
+import type { ProviderPaymentSnapshot } from '../connector-contract.ts';
 import { mergeParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
 import { type PaymentStatus, transition } from '../payment/status.ts';
-import type { ProviderPaymentSnapshot } from '../ports.ts';
 import type { PaymentDeps } from './deps.ts';
 import { type CarriedNotification, updatePayment } from './update-payment.ts';
 

@@ -1,7 +1,8 @@
+import type { Connector } from '../connector-contract.ts';
 import { BawabaError } from '../errors.ts';
 import type { Payment } from '../payment/payment.ts';
 import type { PaymentStatus } from '../payment/status.ts';
-import type { Connector, Principal } from '../ports.ts';
+import type { Principal } from '../repositories.ts';
 import { applyProviderUpdate, partsAfter, reportPaidSharesLeft } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
 import { updatePayment } from './update-payment.ts';

@@ -1,14 +1,15 @@
+/**
+ * Creating a payment: validation against the connectors' capabilities, routing, the provider's
+ * answer recorded, failover to the next connector, and resuming a creation whose answer was lost.
+ *
+ * Longer than 300 lines: failover and resumption go through the same recording of the provider's
+ * answer, which is the heart of the file; split, each half would need the other's internals.
+ */
+import type { Connector, ConnectorAccount, CreateOutcome, UnknownReason } from '../connector-contract.ts';
 import { BawabaError } from '../errors.ts';
 import { isKnownCurrency } from '../money.ts';
 import type { Customer, Payment, PaymentMethod } from '../payment/payment.ts';
-import type {
-  Connector,
-  ConnectorAccount,
-  CreateOutcome,
-  IdempotencyReservation,
-  Principal,
-  UnknownReason,
-} from '../ports.ts';
+import type { IdempotencyReservation, Principal } from '../repositories.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import { announceArrival, arrivalKey } from './arrivals.ts';
 import type { PaymentDeps } from './deps.ts';
@@ -35,6 +36,8 @@ export interface CreateHooks {
   readonly resumePaymentId?: string | null;
   /** The request's idempotency key: linked to the payment in the transaction that stores it. */
   readonly reservation?: IdempotencyReservation;
+  /** The new payment's id, when the caller claimed one before (a checkout session's attempt). */
+  readonly paymentId?: string;
 }
 
 /** The result: the payment as stored, plus the provider's refusal when there was one. */
@@ -66,7 +69,7 @@ export async function createPayment(
   const { connector, account } = first;
   const now = deps.clock.now();
   const payment: Payment = {
-    id: deps.ids.next('pay'),
+    id: hooks.paymentId ?? deps.ids.next('pay'),
     accountId: principal.accountId,
     mode: principal.mode,
     status: 'processing',

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.ts';
-import type { RefundRepo } from '../event-ports.ts';
+import type { ConnectorRegistry } from '../connector-contract.ts';
 import type { IdGenerator } from '../ids.ts';
-import type { ConnectorAccountRepo, ConnectorRegistry, Logger, PaymentRepo } from '../ports.ts';
+import type { Logger } from '../logger.ts';
+import type { ConnectorAccountRepo, PaymentRepo, RefundRepo } from '../repositories.ts';
 
 /** What the payment use cases need, wired by `main.ts`. */
 export interface PaymentDeps {

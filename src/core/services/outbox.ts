@@ -1,3 +1,4 @@
+import { SESSION_METADATA_KEY } from '../checkout/session.ts';
 import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
 import { newlyPaid } from '../payment/parts.ts';
 import type { Payment, PaymentPart } from '../payment/payment.ts';
@@ -117,6 +118,21 @@ export function checkNowJob(deps: Pick<PaymentDeps, 'ids'>, payment: Payment, ru
   };
 }
 
+/**
+ * A payment made on a checkout session was captured: the session completes (or, already paid by
+ * another payment, has this one refunded) in a job written with the capture.
+ */
+function sessionPaidJob(deps: Pick<PaymentDeps, 'ids'>, sessionId: string, payment: Payment): NewJob {
+  return {
+    id: deps.ids.next('job'),
+    queue: 'checkout_session',
+    payload: { session_id: sessionId, payment_id: payment.id, action: 'settle' },
+    runAt: payment.updatedAt,
+    maxAttempts: 1000,
+    dedupeKey: `checkout-settle:${payment.id}`,
+  };
+}
+
 /** What storing `next` over `before` writes with it: its event, and its next check. */
 export function paymentOutbox(
   deps: Pick<PaymentDeps, 'ids' | 'clock' | 'connectors'>,
@@ -129,5 +145,9 @@ export function paymentOutbox(
   const events = [...parts, ...status];
   const checkAt = nextCheckAt(deps, next, deps.clock.now());
   const jobs = checkAt === undefined ? [] : [reconcileJob(deps, next, checkAt)];
+  const session = next.metadata[SESSION_METADATA_KEY];
+  if (session !== undefined && next.status === 'captured' && before !== undefined && before.status !== 'captured') {
+    jobs.push(sessionPaidJob(deps, session, next));
+  }
   return { events, jobs };
 }

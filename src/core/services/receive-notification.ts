@@ -1,3 +1,16 @@
+/**
+ * A provider notification, from its arrival to its effect: verified, stored once with its result,
+ * de-duplicated, applied, or taken as a hint and checked with the provider.
+ *
+ * Longer than 300 lines: the paths a notification can take share its record and its storage rules;
+ * kept together so the one place a notification is stored is plain to see.
+ */
+import type {
+  ConnectorAccount,
+  InboundNotification,
+  NotificationOutcome,
+  ProviderRefundNews,
+} from '../connector-contract.ts';
 import { BawabaError } from '../errors.ts';
 import type {
   JobQueue,
@@ -7,7 +20,6 @@ import type {
 } from '../event-ports.ts';
 import type { Payment } from '../payment/payment.ts';
 import { stillWatched } from '../payment/status.ts';
-import type { ConnectorAccount, InboundNotification, NotificationOutcome, ProviderRefundNews } from '../ports.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import { arrivalKey, awaitArrival } from './arrivals.ts';
 import { coalesce } from './coalesce.ts';

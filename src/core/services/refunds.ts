@@ -1,9 +1,17 @@
+/**
+ * Refunds: reserving the amount against the payment, asking the provider, settling, and watching
+ * a pending refund until the provider decides.
+ *
+ * Longer than 300 lines: reservation and settlement hold the payment the same way and share the
+ * over-refund rule; one file keeps that rule in one place.
+ */
+import type { ProviderFailure, RefundOutcome } from '../connector-contract.ts';
 import { BawabaError } from '../errors.ts';
 import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
 import { refundAllParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
-import type { IdempotencyReservation, Principal, ProviderFailure, RefundOutcome } from '../ports.ts';
 import { canMoveRefund, type Refund, refundView } from '../refund/refund.ts';
+import type { IdempotencyReservation, Principal } from '../repositories.ts';
 import type { PaymentDeps } from './deps.ts';
 import { paymentOutbox } from './outbox.ts';
 

@@ -10,7 +10,7 @@ import type {
 } from '../../core/event-ports.ts';
 import { eventView } from '../../core/event-view.ts';
 import type { IdGenerator } from '../../core/ids.ts';
-import type { Logger } from '../../core/ports.ts';
+import type { Logger } from '../../core/logger.ts';
 import { isAddressNotAllowed } from '../../net/guarded-agent.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { signWebhook } from '../../webhooks/sign.ts';

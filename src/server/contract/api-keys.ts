@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
 import { API_KEY_STATUSES } from '../api-keys.ts';
-import { ERROR_RESPONSES, ListOf, Nullable, StringEnum } from './common.ts';
+import { ERROR_RESPONSES, IdOf, Limit, ListOf, Nullable, StringEnum } from './common.ts';
 
-const KeyId = Type.String({ pattern: '^key_[0-9a-z]{26}$' });
-const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$' });
+const KeyId = IdOf('key');
 
 export const ApiKeyObject = Type.Object({
   id: Type.String(),

@@ -29,6 +29,12 @@ export function StringEnum<const T extends readonly string[]>(values: T) {
   return Type.Unsafe<T[number]>(Type.String({ enum: [...values] }));
 }
 
+/** A list's `limit` query parameter: 1 to 100, as text (query values arrive as text). */
+export const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$' });
+
+/** An id of one kind (`pay`, `evt`, …) as a cursor or path parameter. */
+export const IdOf = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-z]{26}$` });
+
 /** A cursor-paginated list of `item`. */
 export function ListOf<T extends TSchema>(item: T) {
   return Type.Object({

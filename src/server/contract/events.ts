@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ERROR_RESPONSES, ListOf, Nullable, StringEnum } from './common.ts';
+import { ERROR_RESPONSES, IdOf, Limit, ListOf, StringEnum } from './common.ts';
 
 /** Event types merchants can subscribe to. */
 export const EVENT_TYPES = [
@@ -19,10 +19,9 @@ export const EVENT_TYPES = [
   'refund.created',
   'refund.succeeded',
   'refund.failed',
+  'checkout.session.completed',
+  'checkout.session.expired',
 ] as const;
-
-const Cursor = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-z]{26}$` });
-const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$' });
 
 export const EventObject = Type.Object({
   id: Type.String(),
@@ -37,8 +36,8 @@ export const ListEventsSchema = {
   querystring: Type.Object(
     {
       limit: Type.Optional(Limit),
-      starting_after: Type.Optional(Cursor('evt')),
-      ending_before: Type.Optional(Cursor('evt')),
+      starting_after: Type.Optional(IdOf('evt')),
+      ending_before: Type.Optional(IdOf('evt')),
       type: Type.Optional(StringEnum(EVENT_TYPES)),
       object_id: Type.Optional(Type.String({ maxLength: 64 })),
     },
@@ -50,122 +49,4 @@ export const ListEventsSchema = {
 export const GetEventSchema = {
   params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
   response: { 200: EventObject, ...ERROR_RESPONSES },
-} as const;
-
-const EnabledEvents = Type.Array(StringEnum(['*', ...EVENT_TYPES]), {
-  minItems: 1,
-  maxItems: 20,
-  uniqueItems: true,
-});
-const Url = Type.String({ format: 'uri', pattern: '^https?://[^\\s]+$', maxLength: 2048 });
-
-export const WebhookEndpointObject = Type.Object({
-  id: Type.String(),
-  object: Type.Literal('webhook_endpoint'),
-  url: Type.String(),
-  enabled_events: Type.Array(Type.String()),
-  status: StringEnum(['enabled', 'disabled']),
-  disabled_reason: Nullable(Type.String()),
-  description: Nullable(Type.String()),
-  livemode: Type.Boolean(),
-  /** Only when created or rotated. */
-  secret: Type.Optional(Type.String()),
-  previous_secret_expires_at: Nullable(Type.String()),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
-export const CreateWebhookEndpointSchema = {
-  body: Type.Object(
-    {
-      url: Url,
-      enabled_events: EnabledEvents,
-      description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    },
-    { additionalProperties: false },
-  ),
-  response: { 201: WebhookEndpointObject, ...ERROR_RESPONSES },
-} as const;
-
-const EndpointParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-
-export const UpdateWebhookEndpointSchema = {
-  params: EndpointParams,
-  body: Type.Object(
-    {
-      url: Type.Optional(Url),
-      enabled_events: Type.Optional(EnabledEvents),
-      description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-      status: Type.Optional(StringEnum(['enabled', 'disabled'])),
-    },
-    { additionalProperties: false },
-  ),
-  response: { 200: WebhookEndpointObject, ...ERROR_RESPONSES },
-} as const;
-
-export const RotateSecretSchema = {
-  params: EndpointParams,
-  body: Type.Object(
-    { expire_previous_in_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600 })) },
-    { additionalProperties: false },
-  ),
-  response: { 200: WebhookEndpointObject, ...ERROR_RESPONSES },
-} as const;
-
-export const GetWebhookEndpointSchema = {
-  params: EndpointParams,
-  response: { 200: WebhookEndpointObject, ...ERROR_RESPONSES },
-} as const;
-
-export const ListWebhookEndpointsSchema = {
-  response: { 200: ListOf(WebhookEndpointObject), ...ERROR_RESPONSES },
-} as const;
-
-export const DeleteWebhookEndpointSchema = {
-  params: EndpointParams,
-  response: {
-    200: Type.Object({ id: Type.String(), object: Type.Literal('webhook_endpoint'), deleted: Type.Boolean() }),
-    ...ERROR_RESPONSES,
-  },
-} as const;
-
-const AttemptObject = Type.Object({
-  attempted_at: Type.String(),
-  status_code: Nullable(Type.Integer()),
-  error: Nullable(Type.String()),
-  latency_ms: Type.Integer(),
-  response_excerpt: Nullable(Type.String()),
-});
-
-export const DeliveryObject = Type.Object({
-  id: Type.String(),
-  object: Type.Literal('webhook_delivery'),
-  endpoint_id: Type.String(),
-  event_id: Type.String(),
-  event_type: Nullable(Type.String()),
-  status: StringEnum(['pending', 'succeeded', 'failed']),
-  attempt_count: Type.Integer(),
-  next_attempt_at: Nullable(Type.String()),
-  last_status_code: Nullable(Type.Integer()),
-  attempts: Type.Array(AttemptObject),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
-export const ListDeliveriesSchema = {
-  params: EndpointParams,
-  querystring: Type.Object(
-    {
-      limit: Type.Optional(Limit),
-      starting_after: Type.Optional(Cursor('whd')),
-      ending_before: Type.Optional(Cursor('whd')),
-    },
-    { additionalProperties: false },
-  ),
-  response: { 200: ListOf(DeliveryObject), ...ERROR_RESPONSES },
-} as const;
-
-export const RedeliverSchema = {
-  params: Type.Object({ id: Type.String({ maxLength: 64 }), delivery_id: Type.String({ maxLength: 64 }) }),
-  response: { 202: DeliveryObject, ...ERROR_RESPONSES },
 } as const;

@@ -107,6 +107,13 @@ export const ListPaymentsQuery = Type.Object(
     status: Type.Optional(StringEnum(PAYMENT_STATUSES)),
     'created[gte]': Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     'created[lt]': Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    reference: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: "Only payments with exactly this merchant's reference.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

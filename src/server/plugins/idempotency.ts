@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.ts';
 import { BawabaError } from '../../core/errors.ts';
-import type { IdempotencyRepo, IdempotencyReservation } from '../../core/ports.ts';
+import type { IdempotencyRepo, IdempotencyReservation } from '../../core/repositories.ts';
 
 /** Answers are replayed for this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;

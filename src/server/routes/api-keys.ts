@@ -1,5 +1,5 @@
 import { BawabaError } from '../../core/errors.ts';
-import type { ApiKeyRecord } from '../../core/ports.ts';
+import type { ApiKeyRecord } from '../../core/repositories.ts';
 import type { ApiKeyAuthenticator } from '../api-key-auth.ts';
 import { parseInstant } from '../api-key-expiry.ts';
 import { apiKeyStatus, newApiKey } from '../api-keys.ts';

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
+import type { Connector, ConnectorAccount } from '../../core/connector-contract.ts';
 import { BawabaError } from '../../core/errors.ts';
 import type { Mode } from '../../core/payment/payment.ts';
-import type { Connector, ConnectorAccount } from '../../core/ports.ts';
 import { liveUrlProblem } from '../../net/address-policy.ts';
 import type { ViewOf } from '../contract/common.ts';
 import {

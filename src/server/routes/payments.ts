@@ -96,6 +96,7 @@ export function registerPaymentRoutes(app: ApiApp, deps: AppDeps): void {
       ...(q.status ? { status: q.status } : {}),
       ...(createdGte !== undefined ? { createdGte } : {}),
       ...(createdLt !== undefined ? { createdLt } : {}),
+      ...(q.reference !== undefined ? { reference: q.reference } : {}),
     });
     return { object: 'list' as const, data: page.data.map(paymentResponse), has_more: page.hasMore };
   });

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { BawabaError } from '../../core/errors.ts';
-import type { Principal } from '../../core/ports.ts';
+import type { Principal } from '../../core/repositories.ts';
 
 /** The authenticated caller of a route that needs one. */
 export function principalOf(request: FastifyRequest): Principal {

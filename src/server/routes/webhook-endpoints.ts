@@ -1,6 +1,6 @@
 import { BawabaError } from '../../core/errors.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/event-ports.ts';
-import type { Principal } from '../../core/ports.ts';
+import type { Principal } from '../../core/repositories.ts';
 import { liveUrlProblem } from '../../net/address-policy.ts';
 import { generateWebhookSecret } from '../../webhooks/sign.ts';
 import type { ViewOf } from '../contract/common.ts';
@@ -15,7 +15,7 @@ import {
   RotateSecretSchema,
   UpdateWebhookEndpointSchema,
   type WebhookEndpointObject,
-} from '../contract/events.ts';
+} from '../contract/webhook-endpoints.ts';
 import type { ApiApp, AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 

@@ -7,6 +7,7 @@ import * as capturedAt from './0005-captured-at.ts';
 import * as paymentParts from './0006-payment-parts.ts';
 import * as apiKeyLifecycle from './0007-api-key-lifecycle.ts';
 import * as dashboard from './0008-dashboard.ts';
+import * as checkoutSessions from './0009-checkout-sessions.ts';
 
 /** Every migration, in order. Listed by hand so nothing depends on scanning the filesystem. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-payment-parts': paymentParts,
   '0007-api-key-lifecycle': apiKeyLifecycle,
   '0008-dashboard': dashboard,
+  '0009-checkout-sessions': checkoutSessions,
 };
 
 /** A provider for Kysely's `Migrator` serving {@link MIGRATIONS}. */

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { forEachDatabase, withDatabase } from '../../../test/support/databases.ts';
 import { systemClock } from '../../core/clock.ts';
 import { createIdGenerator } from '../../core/ids.ts';
-import type { ApiKeyRecord } from '../../core/ports.ts';
+import type { ApiKeyRecord } from '../../core/repositories.ts';
 import { createSecretBox } from '../secret-box.ts';
 import { createRepos } from './index.ts';
 

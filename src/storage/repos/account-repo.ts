@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Account, AccountRepo, ApiKeyRecord, ApiKeyRevocationResult } from '../../core/ports.ts';
+import type { Account, AccountRepo, ApiKeyRecord, ApiKeyRevocationResult } from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
 import { lockForUpdate } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';

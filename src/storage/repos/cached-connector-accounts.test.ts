@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConnectorAccount, ConnectorAccountRepo } from '../../core/ports.ts';
+import type { ConnectorAccount } from '../../core/connector-contract.ts';
+import type { ConnectorAccountRepo } from '../../core/repositories.ts';
 import { cachedConnectorAccounts } from './cached-connector-accounts.ts';
 
 const account = (priority: number): ConnectorAccount => ({

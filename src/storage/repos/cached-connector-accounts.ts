@@ -1,4 +1,5 @@
-import type { ConnectorAccount, ConnectorAccountRepo } from '../../core/ports.ts';
+import type { ConnectorAccount } from '../../core/connector-contract.ts';
+import type { ConnectorAccountRepo } from '../../core/repositories.ts';
 
 /** How long a connector account read is reused; another node's change is seen within it. */
 export const CONNECTOR_ACCOUNT_CACHE_MS = 1_000;

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ConnectorAccount, ConnectorAccountRepo } from '../../core/ports.ts';
+import type { ConnectorAccount } from '../../core/connector-contract.ts';
+import type { ConnectorAccountRepo } from '../../core/repositories.ts';
 import { toSafeInteger } from '../safe-integer.ts';
 import type { ConnectorAccountsTable, DB } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { forEachDatabase, withDatabase } from '../../../test/support/databases.ts';
-import type { IdempotencyClaim, IdempotencyRecord, IdempotencyRepo } from '../../core/ports.ts';
+import type { IdempotencyClaim, IdempotencyRecord, IdempotencyRepo } from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
 

@@ -1,6 +1,11 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import { BawabaError } from '../../core/errors.ts';
-import type { IdempotencyClaim, IdempotencyRecord, IdempotencyRepo, IdempotencyReservation } from '../../core/ports.ts';
+import type {
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotencyRepo,
+  IdempotencyReservation,
+} from '../../core/repositories.ts';
 import { compiled, slots } from '../compiled.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, IdempotencyKeysTable } from '../schema.ts';

@@ -1,18 +1,25 @@
+import type { CheckoutSessionRepo } from '../../core/checkout/ports.ts';
 import type { DashboardQueries, DashboardRepo } from '../../core/dashboard-ports.ts';
 import type {
   EventRepo,
   JobQueue,
   ProviderNotificationRepo,
-  RefundRepo,
   WebhookDeliveryRepo,
   WebhookEndpointRepo,
 } from '../../core/event-ports.ts';
 import type { IdGenerator } from '../../core/ids.ts';
-import type { AccountRepo, ConnectorAccountRepo, IdempotencyRepo, PaymentRepo } from '../../core/ports.ts';
+import type {
+  AccountRepo,
+  ConnectorAccountRepo,
+  IdempotencyRepo,
+  PaymentRepo,
+  RefundRepo,
+} from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { createAccountRepo } from './account-repo.ts';
 import { cachedConnectorAccounts } from './cached-connector-accounts.ts';
+import { createCheckoutSessionRepo } from './checkout-session-repo.ts';
 import { createConnectorAccountRepo } from './connector-account-repo.ts';
 import { createDashboardQueries } from './dashboard-query-repo.ts';
 import { createDashboardRepo } from './dashboard-repo.ts';
@@ -40,6 +47,7 @@ export interface Repos {
   readonly refunds: RefundRepo;
   readonly dashboard: DashboardRepo;
   readonly dashboardQueries: DashboardQueries;
+  readonly checkoutSessions: CheckoutSessionRepo;
 }
 
 /**
@@ -59,7 +67,8 @@ export function createRepos(database: Database, box: SecretBox, ids: IdGenerator
     jobs: createJobQueue(database, signal),
     notifications: createProviderNotificationRepo(database.db),
     refunds: createRefundRepo(database, box, ids, signal),
-    dashboard: createDashboardRepo(database.db),
+    dashboard: createDashboardRepo(database.db, signal),
     dashboardQueries: createDashboardQueries(database, box),
+    checkoutSessions: createCheckoutSessionRepo(database, ids, signal),
   };
 }

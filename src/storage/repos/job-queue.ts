@@ -16,6 +16,7 @@ const QUEUES: Readonly<Record<JobQueueName, true>> = {
   reconcile_payment: true,
   reconcile_refund: true,
   process_notification: true,
+  checkout_session: true,
 };
 
 /**

@@ -3,8 +3,8 @@ import { type SelectQueryBuilder, sql } from 'kysely';
 /** One page of a listing by id, newest first, with cursors on the id. */
 export interface PageRequest {
   readonly limit: number;
-  readonly startingAfter?: string;
-  readonly endingBefore?: string;
+  readonly startingAfter?: string | undefined;
+  readonly endingBefore?: string | undefined;
 }
 
 /**

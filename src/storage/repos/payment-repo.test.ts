@@ -5,7 +5,7 @@ import { forEachDatabase, withDatabase } from '../../../test/support/databases.t
 import { createManualClock, systemClock } from '../../core/clock.ts';
 import { createIdGenerator } from '../../core/ids.ts';
 import type { Payment } from '../../core/payment/payment.ts';
-import type { PaymentListQuery } from '../../core/ports.ts';
+import type { PaymentListQuery } from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
 import { createSecretBox } from '../secret-box.ts';
 import { createRepos, type Repos } from './index.ts';

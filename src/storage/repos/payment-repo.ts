@@ -9,7 +9,7 @@ import {
   type PaymentPartStatus,
 } from '../../core/payment/payment.ts';
 import { isPaymentStatus, type PaymentStatus } from '../../core/payment/status.ts';
-import type { PaymentListQuery, PaymentRepo } from '../../core/ports.ts';
+import type { PaymentListQuery, PaymentRepo } from '../../core/repositories.ts';
 import { compiled, slots } from '../compiled.ts';
 import type { Database } from '../db.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';

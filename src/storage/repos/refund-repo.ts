@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { RefundRepo, RefundWrite } from '../../core/event-ports.ts';
 import type { IdGenerator } from '../../core/ids.ts';
 import { isRefundStatus, type Refund } from '../../core/refund/refund.ts';
+import type { RefundRepo, RefundWrite } from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
 import { lockForUpdate } from '../dialect.ts';
 import { toSafeInteger } from '../safe-integer.ts';

@@ -1,93 +1,13 @@
 /**
- * Ports: what the core needs from the outside world, declared here and implemented in
- * `storage/`, `connectors/` and friends; only `main.ts` wires implementations to them.
+ * The connector contract: what a connector declares it can do (its capabilities) and the calls
+ * and outcomes through which the core talks to a provider. Implemented in `connectors/`.
+ *
+ * Longer than 300 lines: the whole contract, mostly its documentation, read top to bottom by
+ * whoever writes a connector.
  */
-import type { Outbox } from './event-ports.ts';
 import type { Money } from './money.ts';
-import type { Customer, Mode, Payment, PaymentMethod, PaymentPartStatus } from './payment/payment.ts';
+import type { Customer, Mode, PaymentMethod, PaymentPartStatus } from './payment/payment.ts';
 import type { PaymentStatus } from './payment/status.ts';
-
-/** An authenticated caller: the account and mode an API key belongs to. */
-export interface Principal {
-  readonly accountId: string;
-  readonly mode: Mode;
-  readonly apiKeyId: string;
-}
-
-/** A merchant account. */
-export interface Account {
-  readonly id: string;
-  readonly name: string;
-  readonly createdAt: number;
-}
-
-/** An API key as stored: only a hash of the secret is kept. */
-export interface ApiKeyRecord {
-  readonly id: string;
-  readonly accountId: string;
-  readonly mode: Mode;
-  /** The first characters of the key, safe to show (`sk_test_4f...`). */
-  readonly displayPrefix: string;
-  /** What the key is for, as its creator described it. */
-  readonly description: string | null;
-  readonly createdAt: number;
-  /** From this instant on the key is refused; null: never. */
-  readonly expiresAt: number | null;
-  /** When the key last authenticated a request, written at most about once a minute. */
-  readonly lastUsedAt: number | null;
-  readonly revokedAt: number | null;
-}
-
-/** Which API keys a listing shows, newest first; without `accountId` or `mode`, all of them. */
-export interface ApiKeyListQuery {
-  readonly accountId?: string;
-  readonly mode?: Mode;
-  readonly limit: number;
-  readonly startingAfter?: string;
-  readonly endingBefore?: string;
-}
-
-/** A request to revoke one API key. */
-export interface ApiKeyRevocation {
-  readonly id: string;
-  readonly now: number;
-  /** Only a key of this account and mode may be revoked (the API); absent: any key (operators). */
-  readonly owner?: { readonly accountId: string; readonly mode: Mode };
-  /** Refuse to revoke the last active (not revoked, not expired) key of its account and mode. */
-  readonly keepOneActive: boolean;
-}
-
-/** What revoking an API key did. An already revoked key is answered as it is (revoking is idempotent). */
-export type ApiKeyRevocationResult =
-  | { readonly kind: 'revoked'; readonly key: ApiKeyRecord }
-  | { readonly kind: 'not_found' }
-  /** Refused: it is the last active key of its account and mode, and `keepOneActive` was set. */
-  | { readonly kind: 'last_active'; readonly key: ApiKeyRecord };
-
-/** Accounts and their API keys. */
-export interface AccountRepo {
-  createAccount(account: Account): Promise<void>;
-  getAccount(id: string): Promise<Account | undefined>;
-  listAccounts(): Promise<Account[]>;
-  /** Stores a key by the SHA-256 hex digest of its secret. */
-  createApiKey(key: ApiKeyRecord, secretHash: string): Promise<void>;
-  /**
-   * The key whose secret hashes to `secretHash`, whatever its state (revoked and expired keys
-   * included, so a caller can say why it refuses one).
-   */
-  findApiKeyByHash(secretHash: string): Promise<(ApiKeyRecord & { readonly secretHash: string }) | undefined>;
-  /** A key by id; with `owner`, only if it belongs to that account and mode. */
-  getApiKey(id: string, owner?: { readonly accountId: string; readonly mode: Mode }): Promise<ApiKeyRecord | undefined>;
-  /** One page of keys, newest first. */
-  listApiKeys(query: ApiKeyListQuery): Promise<Page<ApiKeyRecord>>;
-  /** Revokes a key in one transaction (see {@link ApiKeyRevocation}); a revoked key keeps its first `revokedAt`. */
-  revokeApiKey(revocation: ApiKeyRevocation): Promise<ApiKeyRevocationResult>;
-  /**
-   * Sets `lastUsedAt` to `at` unless it is already later than `notBefore`: a guarded UPDATE, so
-   * several nodes together write a key's use about once per interval. True when it wrote.
-   */
-  touchApiKey(id: string, at: number, notBefore: number): Promise<boolean>;
-}
 
 /** A merchant's configuration of one connector in one mode, with decrypted credentials. */
 export interface ConnectorAccount {
@@ -105,116 +25,13 @@ export interface ConnectorAccount {
   readonly updatedAt: number;
 }
 
-/** Connector accounts. */
-export interface ConnectorAccountRepo {
-  /** Creates or replaces the account's configuration of `connector` in `mode`. */
-  upsert(account: ConnectorAccount): Promise<ConnectorAccount>;
-  get(id: string): Promise<ConnectorAccount | undefined>;
-  find(accountId: string, mode: Mode, connector: string): Promise<ConnectorAccount | undefined>;
-  list(accountId: string, mode: Mode): Promise<ConnectorAccount[]>;
-  remove(accountId: string, mode: Mode, connector: string): Promise<boolean>;
-}
-
-/** Filters and cursor of a payment listing. Times are epoch milliseconds. */
-export interface PaymentListQuery {
-  readonly accountId: string;
-  readonly mode: Mode;
-  readonly limit: number;
-  readonly startingAfter?: string;
-  readonly endingBefore?: string;
-  readonly status?: PaymentStatus;
-  readonly createdGte?: number;
-  readonly createdLt?: number;
-  /** Only payments whose merchant `reference` is exactly this. */
-  readonly reference?: string;
-}
-
-/** One page of a listing, newest first. */
-export interface Page<T> {
-  readonly data: T[];
-  readonly hasMore: boolean;
-}
-
-/** Payments. */
-export interface PaymentRepo {
-  /**
-   * Stores a new payment, its outbox and its link to the idempotency key that created it in one
-   * transaction. Throws `idempotency_key_in_use` (writing nothing) when the key already names
-   * another object or is no longer held.
-   */
-  insert(payment: Payment, outbox?: Outbox, reservation?: IdempotencyReservation): Promise<void>;
-  /** A payment by id, whatever its account: for routes the customer's browser reaches. */
-  getById(id: string): Promise<Payment | undefined>;
-  /** A payment by id, only if it belongs to `accountId` in `mode`. */
-  get(accountId: string, mode: Mode, id: string): Promise<Payment | undefined>;
-  /** The payment a connector account's provider knows by `providerPaymentId`. */
-  findByProviderId(connectorAccountId: string, providerPaymentId: string): Promise<Payment | undefined>;
-  /**
-   * Writes `next` if the stored version still equals `expectedVersion` (then stored as
-   * `expectedVersion + 1`), with its outbox in the same transaction: the events (each fanned
-   * out to a delivery and a `deliver_webhook` job per subscribed, enabled endpoint of the
-   * payment's account and mode) and the jobs. Returns false, writing nothing, when someone else
-   * updated the payment first.
-   */
-  update(next: Payment, expectedVersion: number, outbox?: Outbox): Promise<boolean>;
-  list(query: PaymentListQuery): Promise<Page<Payment>>;
-}
-
-/** Stored outcome of a request made with an `Idempotency-Key`. */
-export interface IdempotencyRecord {
-  readonly accountId: string;
-  readonly mode: Mode;
-  readonly key: string;
-  readonly requestHash: string;
-  readonly state: 'in_progress' | 'done';
-  /** The id of the object the request created, once known (resumes a crashed request). */
-  readonly resourceId: string | null;
-  readonly responseStatus: number | null;
-  readonly responseBody: string | null;
-  readonly lockedUntil: number;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-}
-
-/** What happened when a request claimed an idempotency key. */
-export type IdempotencyClaim =
-  | { readonly kind: 'claimed'; readonly record: IdempotencyRecord }
-  | { readonly kind: 'existing'; readonly record: IdempotencyRecord };
-
-/**
- * The idempotency key a request holds while it creates an object: the object's row and the
- * key's link to it are written in one transaction, so no crash can leave one without the other.
- */
-export interface IdempotencyReservation {
-  readonly accountId: string;
-  readonly mode: Mode;
-  readonly key: string;
-}
-
-/** Idempotency keys. */
-export interface IdempotencyRepo {
-  /**
-   * Atomically inserts an `in_progress` record, or, if the key exists, takes it over when it is
-   * expired or its lock lapsed (`claimed`, keeping `resourceId`), or returns it (`existing`).
-   */
-  claim(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim>;
-  /** Records the id of the object the request is creating. */
-  attachResource(accountId: string, mode: Mode, key: string, resourceId: string): Promise<void>;
-  /** Stores the response and marks the record done. */
-  complete(accountId: string, mode: Mode, key: string, status: number, body: string): Promise<void>;
-  /** Lets the key be taken again at once (after a crash-like failure). */
-  release(accountId: string, mode: Mode, key: string): Promise<void>;
-  /** Deletes records that expired before `now`; returns how many. */
-  purgeExpired(now: number): Promise<number>;
-}
-
 /** What a connector can do, declared as data so requests it cannot honour fail before any call. */
 export interface ConnectorCapabilities {
   /** Payment methods and, for each, the currencies the provider takes. */
   readonly methods: Readonly<Partial<Record<PaymentMethod, readonly string[]>>>;
   /** Largest amount the provider accepts, in minor units. */
   readonly maxAmountMinor: number;
-  /** Minor-unit amounts must be a multiple of this for the currency (Checkout.com: 10 for 3-decimal currencies). */
+  /** Minor-unit amounts must be a multiple of this for the currency (e.g. 10 for 3-decimal currencies, where a provider rounds them). */
   readonly amountStep?: Readonly<Record<string, number>>;
   /** How long the customer has to pay, in milliseconds, as the provider enforces it. */
   readonly paymentWindowMs: number;
@@ -227,7 +44,7 @@ export interface ConnectorCapabilities {
     /**
      * A refund call may be sent again when its answer was lost, even without idempotency keys:
      * the provider refunds a payment once at most, and the connector turns its refusal of a
-     * second refund into the first one's outcome (Qattah: full refunds of a paid order only).
+     * second refund into the first one's outcome (full refunds of a paid order only, say).
      */
     readonly retrySafe?: boolean;
   } | null;
@@ -400,7 +217,7 @@ export interface ProviderRefundRequest {
 /** Outcome of asking the provider for a refund. */
 export type RefundOutcome =
   | { readonly kind: 'accepted'; readonly providerRefundId: string }
-  /** The provider refunded at once: nothing is left to wait for (Qattah). */
+  /** The provider refunded at once: nothing is left to wait for. */
   | { readonly kind: 'succeeded'; readonly providerRefundId: string }
   | { readonly kind: 'rejected'; readonly failure: ProviderFailure }
   | UnknownOutcome;
@@ -419,7 +236,7 @@ export type RefundLookup =
 /** What a notification says about a refund. */
 export interface ProviderRefundNews {
   readonly providerPaymentId: string;
-  /** Null where the provider names no refund (Akurateco): the news is about the oldest pending one. */
+  /** Null where the provider names no refund: the news is about the oldest pending one. */
   readonly providerRefundId: string | null;
   readonly status: 'pending' | 'succeeded' | 'failed';
   readonly failureMessage: string | null;
@@ -444,7 +261,7 @@ export interface InboundNotification {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The raw body, exactly as received: signatures are over these bytes. */
   readonly rawBody: string;
-  /** `POST` when absent; Qattah calls back with a bare `GET`. */
+  /** `POST` when absent; some providers call back with a bare `GET`. */
   readonly method?: 'GET' | 'POST';
   /** The query string's parameters (a GET callback carries everything there). */
   readonly query?: Readonly<Record<string, string | undefined>>;
@@ -455,7 +272,7 @@ export type NotificationOutcome =
   /** Not provably from the provider: answered 401, never applied. */
   | { readonly kind: 'unverified'; readonly reason: string }
   /**
-   * Unsigned news that only names a payment (Qattah's success callback): anyone could have
+   * Unsigned news that only names a payment (a bare success callback): anyone could have
    * sent it, so Bawaba asks the provider about that payment before changing anything.
    */
   | {
@@ -464,7 +281,7 @@ export type NotificationOutcome =
       readonly providerPaymentId: string;
       /**
        * The provider's signature proves which payment the news is about, but not its outcome
-       * (Akurateco's callback hash leaves `type` and `status` out): still only a hint.
+       * (a callback hash that leaves `type` and `status` out): still only a hint.
        */
       readonly authenticated?: boolean;
     }
@@ -484,7 +301,7 @@ export type NotificationOutcome =
  * failure the provider did not state.
  */
 export interface Connector {
-  /** Connector id, e.g. `checkout_com`. */
+  /** Connector id, as the registry names it. */
   readonly id: string;
   readonly capabilities: ConnectorCapabilities;
   readonly configuration: ConnectorConfigSpec;
@@ -515,12 +332,4 @@ export interface Connector {
 export interface ConnectorRegistry {
   get(id: string): Connector | undefined;
   ids(): readonly string[];
-}
-
-/** The logging the core needs (a subset of pino's API). */
-export interface Logger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
 }
