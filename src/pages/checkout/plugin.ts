@@ -11,6 +11,7 @@ import {
   settleSessionPayment,
 } from '../../core/services/checkout-sessions.ts';
 import { dashboardCsp } from '../kit/csp.ts';
+import { preparePageScope, sameToken } from '../kit/page-plugin.ts';
 import { windowLimiter } from './limits.ts';
 import {
   choicePage,
@@ -23,7 +24,7 @@ import {
   successPage,
   t,
 } from './render.ts';
-import { acceptLanguage, languageOf, parseForm, sameToken, successUrlOf, type TokenRoute } from './request.ts';
+import { acceptLanguage, languageOf, successUrlOf, type TokenRoute } from './request.ts';
 import { CHECKOUT_STYLESHEET, CHECKOUT_STYLESHEET_PATH } from './style.ts';
 
 /** What the checkout pages need, wired by `main.ts`. */
@@ -98,23 +99,7 @@ export async function registerCheckoutPages(app: FastifyInstance, deps: Checkout
 
   await app.register(
     async (child) => {
-      child.addHook('onRoute', (route) => {
-        route.config = { ...route.config, public: true };
-        route.schema = { ...route.schema, hide: true };
-      });
-      child.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string', bodyLimit: 4 * 1024 },
-        (_request, body, done) => done(null, parseForm(body as string)),
-      );
-      child.addHook('onSend', async (request, reply, payload) => {
-        if (request.routeOptions.url !== CHECKOUT_STYLESHEET_PATH) {
-          reply.header('content-security-policy', csp);
-          reply.header('referrer-policy', 'same-origin');
-          reply.header('cache-control', 'no-store');
-        }
-        return payload;
-      });
+      preparePageScope(child, { csp, stylesheetPath: CHECKOUT_STYLESHEET_PATH, formLimit: 4 * 1024 });
       child.setErrorHandler((err, request, reply) => {
         const lang = acceptLanguage(request.headers['accept-language']) ?? 'en';
         const s = t(lang);

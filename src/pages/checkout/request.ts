@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CheckoutSession } from '../../core/checkout/session.ts';
 import type { Lang } from '../kit/i18n.ts';
@@ -58,19 +57,6 @@ export function languageOf(request: FastifyRequest<TokenRoute>, reply: FastifyRe
   const remembered = cookieValue(request.headers.cookie, LANG_COOKIE);
   if (isLang(remembered)) return remembered;
   return session?.locale ?? acceptLanguage(request.headers['accept-language']) ?? 'en';
-}
-
-export function sameToken(a: unknown, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function parseForm(text: string): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(text)) if (!(name in out)) out[name] = value;
-  return out;
 }
 
 /** The merchant's `success_url` with the session and its payment added (their own query kept). */

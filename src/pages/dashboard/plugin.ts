@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isBawabaError } from '../../core/errors.ts';
 import { dashboardCsp } from '../kit/csp.ts';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../kit/format.ts';
 import { html } from '../kit/html.ts';
 import { fill, langOf, strings } from '../kit/i18n.ts';
+import { preparePageScope, sameToken } from '../kit/page-plugin.ts';
 import { STYLESHEET, STYLESHEET_PATH } from '../kit/style.ts';
 import { parseCookies } from './auth/cookies.ts';
 import { resumeSession, SESSION_COOKIE } from './auth/sessions.ts';
@@ -63,26 +63,6 @@ export function sameOrigin(request: FastifyRequest): boolean {
   return origin === `${request.protocol}://${request.host}`;
 }
 
-function sameToken(a: unknown, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/**
- * A form body: its fields by name (the first of each; a `name[]` field's values joined by
- * commas, for checkboxes), nothing inherited.
- */
-function parseForm(text: string): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(text)) {
-    if (name.endsWith('[]')) out[name] = name in out ? `${out[name]},${value}` : value;
-    else if (!(name in out)) out[name] = value;
-  }
-  return out;
-}
-
 /**
  * The operator dashboard at `/dashboard` (and `/` sends browsers there): server-rendered pages
  * over the same repositories and services as the API, sessions in the database, CSRF tokens on
@@ -96,26 +76,8 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   );
   await app.register(
     async (child) => {
-      // No API key on any dashboard route: its own sessions guard it (below). Pages are not
-      // part of the API, so they stay out of its OpenAPI document.
-      child.addHook('onRoute', (route) => {
-        route.config = { ...route.config, public: true };
-        route.schema = { ...route.schema, hide: true };
-      });
-      child.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string', bodyLimit: 32 * 1024 },
-        (_request, body, done) => done(null, parseForm(body as string)),
-      );
-      child.addHook('onSend', async (request, reply, payload) => {
-        if (request.routeOptions.url !== STYLESHEET_PATH) {
-          reply.header('content-security-policy', csp);
-          // Same-site requests name their origin (for the Origin check); other sites learn nothing.
-          reply.header('referrer-policy', 'same-origin');
-          reply.header('cache-control', 'no-store');
-        }
-        return payload;
-      });
+      // No API key on any dashboard route: its own sessions guard it (below).
+      preparePageScope(child, { csp, stylesheetPath: STYLESHEET_PATH, formLimit: 32 * 1024 });
       child.setErrorHandler((err, request, reply) => renderError(deps, request, reply, err));
       child.setNotFoundHandler((request, reply) => renderError(deps, request, reply, new PageError('not_found')));
       child.addHook('preHandler', async (request, reply) => {
