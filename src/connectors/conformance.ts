@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { waitForValue as until } from '../../test/support/wait.ts';
 import type { PaymentStatus } from '../core/payment/status.ts';
 import { describeUnknownAnswers } from './conformance-faults.ts';
 import type {
@@ -103,16 +104,6 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
     received,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
-}
-
-async function until<T>(get: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Registers the conformance tests of one connector. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { type Gateway, startGateway } from '../../src/main.ts';
+import { waitFor as waitUntil } from '../support/wait.ts';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const BIN = join(root, 'bin/bawaba.mjs');
@@ -85,11 +86,6 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = process
   return runNode([BIN, ...args], env);
 }
 
-/** Polls `check` until it holds, for at most `ms`. */
-export async function waitFor(check: () => Promise<boolean> | boolean, ms = 10_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls `check` until it holds (10 s unless told). */
+export const waitFor = (check: () => Promise<boolean> | boolean, ms = 10_000, what = 'condition') =>
+  waitUntil(check, ms, what);

@@ -13,18 +13,13 @@ import { createDashboardUser } from '../../src/dashboard-users.ts';
 import { adminDeps } from '../../src/main.ts';
 import { type BrowserSandbox, browserSkip, startBrowserSandbox } from '../support/browser.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
+import { waitFor } from '../support/wait.ts';
 
 const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? '/tmp/bawaba-dashboard';
 const TIMEOUT_MS = 20_000;
 const VIEWER_PASSWORD = 'a viewer looks but never acts';
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + TIMEOUT_MS;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (check: () => Promise<boolean>, what: string) => waitFor(check, TIMEOUT_MS, what);
 
 async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

@@ -9,17 +9,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type BrowserSandbox, browserSkip, startBrowserSandbox } from '../support/browser.ts';
+import { waitFor } from '../support/wait.ts';
 
 const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? '/tmp/bawaba-dashboard';
 const TIMEOUT_MS = 15_000;
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + TIMEOUT_MS;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (check: () => Promise<boolean>, what: string) => waitFor(check, TIMEOUT_MS, what);
 
 describe('operator dashboard in a browser', { skip: browserSkip() }, () => {
   let sandbox: BrowserSandbox;

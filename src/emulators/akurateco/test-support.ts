@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
+import { waitFor as waitUntil } from '../../../test/support/wait.ts';
 import { createEmulatorClock } from '../kit/clock.ts';
 import { type AkuratecoEmulator, type AkuratecoEmulatorOptions, createAkuratecoEmulator } from './server.ts';
 
@@ -137,13 +138,8 @@ export async function startReceiver() {
 }
 
 /** Polls until `predicate` holds; the only waiting the tests do. */
-export async function waitFor(predicate: () => boolean, what = 'condition', timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export const waitFor = (predicate: () => boolean, what = 'condition', timeoutMs = 5_000) =>
+  waitUntil(predicate, timeoutMs, what);
 
 /** Lets in-flight deliveries finish, so "nothing more was sent" can be asserted. */
 export const settle = (ms = 50): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

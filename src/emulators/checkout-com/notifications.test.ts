@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { waitFor } from '../../../test/support/wait.ts';
 import { createEmulatorClock } from '../kit/clock.ts';
 import { type RunningEmulator, startEmulator } from '../registry.ts';
 import type { CheckoutComControl } from './control.ts';
@@ -64,15 +65,6 @@ async function startReceiver() {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Polls until `predicate` holds; the only waiting the tests do. */
-async function waitFor(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const sign = (raw: Buffer, key: string): string => createHmac('sha256', key).update(raw).digest('hex');

@@ -4,10 +4,13 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
+import { waitFor as waitUntil } from '../../../test/support/wait.ts';
 import { createEmulatorClock } from '../kit/clock.ts';
 import { type RunningEmulator, startEmulator } from '../registry.ts';
 import type { CheckoutComControl } from './control.ts';
 import { type CheckoutComEmulator, createCheckoutComEmulator } from './server.ts';
+
+const waitFor = (predicate: () => boolean, what: string) => waitUntil(predicate, 5_000, what);
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
 type Json = Record<string, any>;
@@ -600,14 +603,6 @@ async function startReceiver() {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5_000;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('over real sockets: signed refund webhooks and faults', () => {

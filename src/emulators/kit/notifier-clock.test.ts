@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
+import { waitFor } from '../../../test/support/wait.ts';
 import { createEmulatorClock } from './clock.ts';
 import { createGenericNotifier } from './notifier.ts';
 
@@ -19,14 +20,6 @@ async function failingServer(): Promise<{ url: string; hits: () => number }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, hits: () => hits };
 }
 
-async function until(predicate: () => boolean): Promise<void> {
-  const deadline = performance.now() + 5_000;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 test('retryOnClock: retries wait for the emulator clock and sweepRetries(), never real time', async () => {
   const rx = await failingServer();
   const clock = createEmulatorClock(() => 1_000_000);
@@ -39,19 +32,19 @@ test('retryOnClock: retries wait for the emulator clock and sweepRetries(), neve
     body: Buffer.from('x'),
     targets: [{ url: rx.url, headers: {} }],
   });
-  await until(() => notifier.records()[0]?.status === 'retry_scheduled');
+  await waitFor(() => notifier.records()[0]?.status === 'retry_scheduled');
   assert.equal(notifier.records()[0]?.next_attempt_at, new Date(1_000_100).toISOString());
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(notifier.sweepRetries(), 0);
   assert.equal(rx.hits(), 1);
   clock.advance(100);
   assert.equal(notifier.sweepRetries(), 1);
-  await until(() => rx.hits() === 2);
-  await until(() => notifier.records()[0]?.status === 'retry_scheduled');
+  await waitFor(() => rx.hits() === 2);
+  await waitFor(() => notifier.records()[0]?.status === 'retry_scheduled');
   // Due times count from the first try: 1_000_000 + 100 + 100.
   assert.equal(notifier.records()[0]?.next_attempt_at, new Date(1_000_200).toISOString());
   clock.advance(100);
   notifier.sweepRetries();
-  await until(() => notifier.records()[0]?.status === 'failed');
+  await waitFor(() => notifier.records()[0]?.status === 'failed');
   assert.equal(rx.hits(), 3);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
+import { waitFor } from '../../../test/support/wait.ts';
 import { createEmulatorClock } from './clock.ts';
 import { createGenericNotifier, type GenericNotifierOptions, type OutgoingNotification } from './notifier.ts';
 
@@ -38,14 +39,6 @@ async function holdingServer() {
   };
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5_000;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** A short while in which nothing more must arrive. */
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 100));
 
@@ -66,7 +59,7 @@ test('different subjects go out side by side; one subject waits for the answer t
   n.send(note(rx.url, 'a2', 'pay_a'));
   n.send(note(rx.url, 'b1', 'pay_b'));
   n.send(note(rx.url, 'c1', 'pay_c'));
-  await until(() => rx.open().length === 3, 'three subjects in flight');
+  await waitFor(() => rx.open().length === 3, 5_000, 'three subjects in flight');
   await quiet();
   assert.deepEqual(rx.open().sort(), ['a1', 'b1', 'c1']);
   rx.answer('b1');
@@ -74,16 +67,16 @@ test('different subjects go out side by side; one subject waits for the answer t
   await quiet();
   assert.deepEqual(rx.open().sort(), ['a1'], 'a2 still waits for a1');
   rx.answer('a1');
-  await until(() => rx.open().includes('a2'), 'a2 after a1');
+  await waitFor(() => rx.open().includes('a2'), 5_000, 'a2 after a1');
   rx.answer('a2');
-  await until(() => n.records().every((r) => r.delivered), 'all delivered');
+  await waitFor(() => n.records().every((r) => r.delivered), 5_000, 'all delivered');
 });
 
 test('at most maxInFlightPerUrl copies in flight to one URL; the rest wait in release order', async () => {
   const rx = await holdingServer();
   const n = notifier({ maxInFlightPerUrl: 2 });
   for (const id of ['p1', 'p2', 'p3', 'p4', 'p5']) n.send(note(rx.url, id, `pay_${id}`));
-  await until(() => rx.open().length === 2, 'two in flight');
+  await waitFor(() => rx.open().length === 2, 5_000, 'two in flight');
   await quiet();
   assert.deepEqual(rx.open(), ['p1', 'p2']);
   assert.deepEqual(
@@ -91,15 +84,15 @@ test('at most maxInFlightPerUrl copies in flight to one URL; the rest wait in re
     ['queued', 'queued', 'queued', 'queued', 'queued'],
   );
   rx.answer('p2');
-  await until(() => rx.open().includes('p3'), 'p3 takes the free slot');
+  await waitFor(() => rx.open().includes('p3'), 5_000, 'p3 takes the free slot');
   rx.answer('p1');
-  await until(() => rx.open().includes('p4'), 'then p4');
+  await waitFor(() => rx.open().includes('p4'), 5_000, 'then p4');
   assert.deepEqual(rx.open(), ['p3', 'p4']);
   rx.answer('p3');
   rx.answer('p4');
-  await until(() => rx.open().includes('p5'), 'then p5');
+  await waitFor(() => rx.open().includes('p5'), 5_000, 'then p5');
   rx.answer('p5');
-  await until(() => n.records().every((r) => r.delivered), 'all delivered');
+  await waitFor(() => n.records().every((r) => r.delivered), 5_000, 'all delivered');
   assert.deepEqual(rx.arrived, ['p1', 'p2', 'p3', 'p4', 'p5']);
   assert.throws(() => createGenericNotifier({ clock: createEmulatorClock(), maxInFlightPerUrl: 0 }), RangeError);
 });
@@ -110,19 +103,19 @@ test('a sequence key keeps a refund behind its payment; a retry goes to the back
   n.send(note(rx.url, 'captured', 'pay_a'));
   n.send(note(rx.url, 'refund', 're_1', { sequenceKey: 'pay_a' }));
   n.send(note(rx.url, 'other', 're_2'));
-  await until(() => rx.open().length === 2, 'the payment and the other refund');
+  await waitFor(() => rx.open().length === 2, 5_000, 'the payment and the other refund');
   await quiet();
   assert.deepEqual(rx.open().sort(), ['captured', 'other']);
   rx.answer('captured', 500);
-  await until(() => rx.open().includes('refund'), 'the refund after the failed attempt');
-  await until(() => n.records()[0]?.status === 'queued', 'the retry, due after 10 ms');
+  await waitFor(() => rx.open().includes('refund'), 5_000, 'the refund after the failed attempt');
+  await waitFor(() => n.records()[0]?.status === 'queued', 5_000, 'the retry, due after 10 ms');
   await quiet();
   assert.deepEqual(rx.open().sort(), ['other', 'refund'], 'the retry waits behind the refund');
   rx.answer('other');
   rx.answer('refund');
-  await until(() => rx.open().includes('captured'), 'the retry');
+  await waitFor(() => rx.open().includes('captured'), 5_000, 'the retry');
   rx.answer('captured');
-  await until(() => n.records().every((r) => r.delivered), 'all delivered');
+  await waitFor(() => n.records().every((r) => r.delivered), 5_000, 'all delivered');
 });
 
 test('a reorder group of different subjects goes out newest first, one after the other', async () => {
@@ -132,16 +125,16 @@ test('a reorder group of different subjects goes out newest first, one after the
   n.send(note(rx.url, 'x', 'pay_x'));
   n.send(note(rx.url, 'y', 'pay_y'));
   n.send(note(rx.url, 'z', 'pay_z'));
-  await until(() => rx.open().length === 1, 'the first of the group');
+  await waitFor(() => rx.open().length === 1, 5_000, 'the first of the group');
   await quiet();
   assert.deepEqual(rx.open(), ['z']);
   rx.answer('z');
-  await until(() => rx.open().includes('y'), 'y');
+  await waitFor(() => rx.open().includes('y'), 5_000, 'y');
   n.send(note(rx.url, 'w', 'pay_w'));
-  await until(() => rx.open().includes('w'), 'a later notification of another subject does not wait');
+  await waitFor(() => rx.open().includes('w'), 5_000, 'a later notification of another subject does not wait');
   rx.answer('y');
   rx.answer('w');
-  await until(() => rx.open().includes('x'), 'x');
+  await waitFor(() => rx.open().includes('x'), 5_000, 'x');
   rx.answer('x');
   assert.deepEqual(rx.arrived, ['z', 'y', 'w', 'x']);
 });
@@ -151,11 +144,11 @@ test('reset() and close() drop what is queued and abort what is in flight', asyn
   const n = notifier({ maxInFlightPerUrl: 1 });
   n.send(note(rx.url, 'first', 'pay_1'));
   n.send(note(rx.url, 'second', 'pay_2'));
-  await until(() => rx.open().length === 1, 'the first in flight');
+  await waitFor(() => rx.open().length === 1, 5_000, 'the first in flight');
   n.reset();
   assert.deepEqual(n.records(), []);
   n.send(note(rx.url, 'after-reset', 'pay_3'));
-  await until(() => rx.arrived.includes('after-reset'), 'a new notification after reset');
+  await waitFor(() => rx.arrived.includes('after-reset'), 5_000, 'a new notification after reset');
   await quiet();
   assert.ok(!rx.arrived.includes('second'), 'what was queued before the reset is never sent');
   n.send(note(rx.url, 'queued-at-close', 'pay_4'));

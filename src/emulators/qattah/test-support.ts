@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
+import { waitFor as waitUntil } from '../../../test/support/wait.ts';
 import { createEmulatorClock } from '../kit/clock.ts';
 import { createQattahEmulator, type QattahEmulator, type QattahEmulatorOptions } from './server.ts';
 
@@ -90,12 +91,7 @@ export async function startReceiver(answers: number[] = []) {
 }
 
 /** Polls until `predicate` holds; the only waiting the tests do. */
-export async function waitFor(predicate: () => boolean, what = 'condition', timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export const waitFor = (predicate: () => boolean, what = 'condition', timeoutMs = 5_000) =>
+  waitUntil(predicate, timeoutMs, what);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
+import { waitFor as waitUntil } from '../../../test/support/wait.ts';
 import { createEmulatorClock } from '../kit/clock.ts';
 import { createTapEmulator, type TapEmulator, type TapEmulatorOptions } from './server.ts';
 
@@ -120,10 +121,5 @@ export async function startReceiver() {
 }
 
 /** Polls until `predicate` holds; the only waiting the tests do. */
-export async function waitFor(predicate: () => boolean, what = 'condition', timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export const waitFor = (predicate: () => boolean, what = 'condition', timeoutMs = 5_000) =>
+  waitUntil(predicate, timeoutMs, what);
