@@ -36,6 +36,29 @@ export async function send(
   return { status: res.statusCode, text: await res.body.text() };
 }
 
+/** One JSON call outside the measured load (set-up, checks): fetch, a 30 s limit, the body parsed when it is JSON. */
+export async function fetchJson(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+  const res = await fetch(url, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Not JSON: the caller reports `text`.
+  }
+  return { status: res.status, json, text };
+}
+
 /** What went wrong in a run: each kind of problem, how many times, one example. */
 export class Problems {
   readonly byKind = new Map<string, { count: number; example: string }>();

@@ -12,6 +12,11 @@ export function notAllowed(request: FastifyRequest, reply: FastifyReply, code: s
   return reply.code(403).send({ request_id: request.id, error_type: 'action_not_allowed', error_codes: [code] });
 }
 
+/** Sends JSON text as Fastify sends an object (same bytes, same content type). */
+export function sendJson(reply: FastifyReply, statusCode: number, json: string): FastifyReply {
+  return reply.code(statusCode).type('application/json; charset=utf-8').send(json);
+}
+
 export function idempotencyKey(request: FastifyRequest): string | undefined {
   const value = request.headers['cko-idempotency-key'];
   const key = Array.isArray(value) ? value[0] : value;

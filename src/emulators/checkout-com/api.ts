@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { idempotencyKey, invalid, MALFORMED_BODY } from './api-common.ts';
+import { idempotencyKey, invalid, MALFORMED_BODY, sendJson } from './api-common.ts';
 import type { Entity } from './entities.ts';
 import { qpaySource } from './payment-source.ts';
 import { refundRoutes } from './refund-api.ts';
@@ -120,16 +120,17 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
     // Idempotency keys belong to the account that sent them.
     const key = presented === undefined ? undefined : `${entity.id} ${presented}`;
     const cached = key === undefined ? undefined : state.cachedAnswer(key);
-    if (cached) return reply.code(cached.statusCode).send(cached.body);
+    if (cached) return sendJson(reply, cached.statusCode, cached.json);
     if (request.body === MALFORMED_BODY || request.body === undefined) {
       return invalid(request, reply, ['request_body_malformed']);
     }
     const result = validateCreatePayment(request.body, state.settings());
     if (!result.ok) return invalid(request, reply, result.codes);
     const payment = state.createPayment(result.value, entity.id);
-    const body = createdBody(options.baseUrl(request), payment);
-    if (key !== undefined) state.cacheAnswer(key, 202, body);
-    return reply.code(202).send(body);
+    // Kept as the text sent: an idempotent replay sends the same bytes.
+    const json = JSON.stringify(createdBody(options.baseUrl(request), payment));
+    if (key !== undefined) state.cacheAnswer(key, 202, json);
+    return sendJson(reply, 202, json);
   });
 
   app.get<{ Params: { id: string } }>('/payments/:id', async (request, reply) => {

@@ -1,3 +1,10 @@
+/**
+ * The Checkout.com emulator's control API (`/__control/`): the clock, scripted faults, payment
+ * outcomes, refunds' decisions, webhooks and merchants, as the tests and `bawaba emulate` drive them.
+ *
+ * Longer than 300 lines: one route table over one state, each route a few lines; split by topic it
+ * would scatter the checks every route shares.
+ */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { type FaultQueue, type FaultSpec, parseFaultSpec, type QueuedFault } from '../kit/faults.ts';

@@ -1,3 +1,4 @@
+import { utf8Body } from '../kit/bytes.ts';
 import type { EmulatorClock } from '../kit/clock.ts';
 import {
   createGenericNotifier,
@@ -78,7 +79,7 @@ export function createNotifier(options: NotifierOptions) {
   return {
     /** The `onEvent` listener: builds and signs the webhook body now, sends it later. */
     handle(event: NotificationEvent, payment: Payment): void {
-      const body = Buffer.from(JSON.stringify(webhookEnvelope(options.baseUrl(), event, payment)), 'utf8');
+      const body = utf8Body(JSON.stringify(webhookEnvelope(options.baseUrl(), event, payment)));
       entityOf.set(event.id, payment.entityId);
       notifier.send({
         id: event.id,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { idempotencyKey, invalid, MALFORMED_BODY, notAllowed } from './api-common.ts';
+import { idempotencyKey, invalid, MALFORMED_BODY, notAllowed, sendJson } from './api-common.ts';
 import type { Entity } from './entities.ts';
 import type { CheckoutComState, Payment } from './state.ts';
 import { validateRefund } from './validate.ts';
@@ -35,7 +35,7 @@ export async function refundRoutes(app: FastifyInstance, options: RefundApiOptio
     const scope = `${options.owner(request).id} /payments/${request.params.id}/refunds`;
     const key = presented === undefined ? undefined : `${scope} ${presented}`;
     const cached = key === undefined ? undefined : state.cachedAnswer(key);
-    if (cached) return reply.code(cached.statusCode).send(cached.body);
+    if (cached) return sendJson(reply, cached.statusCode, cached.json);
     const found = payment(request);
     if (!found) return reply.code(404).send();
     if (request.body === MALFORMED_BODY) return invalid(request, reply, ['request_body_malformed']);
@@ -54,8 +54,9 @@ export async function refundRoutes(app: FastifyInstance, options: RefundApiOptio
       ...(refund.reference !== undefined && { reference: refund.reference }),
       _links: { payment: { href: `${options.baseUrl(request)}/payments/${found.id}` } },
     };
-    if (key !== undefined) state.cacheAnswer(key, 202, body);
-    return reply.code(202).send(body);
+    const json = JSON.stringify(body);
+    if (key !== undefined) state.cacheAnswer(key, 202, json);
+    return sendJson(reply, 202, json);
   });
 
   for (const [path, code] of NOT_FOR_QPAY) {

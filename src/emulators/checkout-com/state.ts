@@ -1,3 +1,10 @@
+/**
+ * The Checkout.com emulator's state: payments, their actions and sessions, idempotent answers,
+ * expiry on the emulator's clock and the notifications each change sends.
+ *
+ * Longer than 300 lines: every move of a payment and the notification it causes sit together, so
+ * the order the real provider follows is readable in one place.
+ */
 import type { EmulatorClock } from '../kit/clock.ts';
 import { DueQueue } from '../kit/due-queue.ts';
 import { DIGITS, LOWER_ALNUM, prefixedId } from '../kit/ids.ts';
@@ -114,7 +121,8 @@ export type Settings = {
   refundApprovalDelayMs: number | null;
 };
 
-export type CachedAnswer = { statusCode: number; body: unknown; storedAt: number };
+/** A first answer kept for its idempotency key: its status and exact JSON text. */
+export type CachedAnswer = { statusCode: number; json: string; storedAt: number };
 
 export type Completion =
   | { ok: true; payment: Payment; session: Session; redirectUrl: string | null }
@@ -261,20 +269,24 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
 
   function createPayment(input: CreatePaymentInput, entityId: string): Payment {
     const now = clock.now();
-    const payment: Payment = {
-      ...input,
-      id: base32Id('pay_'),
-      entityId,
-      pun: prefixedId('', 20, LOWER_ALNUM),
-      customerId: input.customerId ?? base32Id('cus_'),
-      status: 'Pending',
-      requestedAt: now,
-      expiresAt: now + settings.paymentWindowMs,
-      actions: [],
-      events: [],
-      sessions: [],
-      refunds: [],
-    };
+    // The payment's own fields first and the request's copied onto them: a spread followed by
+    // this many fields costs tens of microseconds per object in V8, this a few.
+    const payment: Payment = Object.assign(
+      {
+        id: base32Id('pay_'),
+        entityId,
+        pun: prefixedId('', 20, LOWER_ALNUM),
+        customerId: input.customerId ?? base32Id('cus_'),
+        status: 'Pending' as PaymentStatus,
+        requestedAt: now,
+        expiresAt: now + settings.paymentWindowMs,
+        actions: [],
+        events: [],
+        sessions: [],
+        refunds: [],
+      },
+      input,
+    );
     payments.set(payment.id, payment);
     byPun.set(payment.pun, payment.id);
     order.set(payment, nextOrder++);
@@ -380,9 +392,9 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     return hit;
   }
 
-  function cacheAnswer(key: string, statusCode: number, body: unknown): void {
+  function cacheAnswer(key: string, statusCode: number, json: string): void {
     if (statusCode < 200 || statusCode > 299) return;
-    idempotency.set(key, { statusCode, body, storedAt: clock.now() });
+    idempotency.set(key, { statusCode, json, storedAt: clock.now() });
   }
 
   return {

@@ -36,29 +36,52 @@ function errorText(err: unknown): string {
  * One delivery attempt of a notification body to one URL. Only the status counts; the answer's
  * body is read and dropped so the connection can be reused. Settles once, with the answer, an
  * error, a timeout (`timeout after N ms`, enforced by the {@link AttemptDeadlines} it is given to)
- * or an abort; never rejects.
+ * or an abort, and then calls `onDone` (in a microtask); never throws. Once settled it lets go of
+ * the request and leaves the deadlines' list, so it and what the HTTP client kept for it are
+ * garbage at once, not kept until its timeout would have come.
  */
 export class PostAttempt implements Dispatcher.DispatchHandler {
-  readonly done: Promise<PostResult>;
   /** `performance.now()` after which it is aborted as timed out. */
   deadline = 0;
   settled = false;
-  private resolve!: (result: PostResult) => void;
+  /** Its neighbours in the {@link AttemptDeadlines} list while it is unsettled. */
+  prev: PostAttempt | null = null;
+  next: PostAttempt | null = null;
+  deadlines: AttemptDeadlines | null = null;
+  private onDone: ((result: PostResult) => void) | null;
+  private waiters: ((result: PostResult) => void)[] | null = null;
+  private result: PostResult | null = null;
   private controller: Controller | null = null;
   private abortReason: Error | null = null;
   private statusCode = 0;
 
-  constructor(url: string, headers: Record<string, string>, body: Buffer, options: PostOptions) {
-    this.done = new Promise((resolve) => {
-      this.resolve = resolve;
-    });
+  constructor(
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    options: PostOptions,
+    onDone: (result: PostResult) => void,
+  ) {
+    this.onDone = onDone;
     const method = options.method ?? 'POST';
     const { origin, path } = parseTarget(url);
     try {
-      options.dispatcher.dispatch({ origin, path, method, headers, ...(method === 'POST' && { body }) }, this);
+      options.dispatcher.dispatch(
+        method === 'POST' ? { origin, path, method, headers, body } : { origin, path, method, headers },
+        this,
+      );
     } catch (err) {
       this.finish({ statusCode: null, error: errorText(err) });
     }
+  }
+
+  /** Resolves with the attempt's result once it settled. */
+  get done(): Promise<PostResult> {
+    if (this.result) return Promise.resolve(this.result);
+    return new Promise((resolve) => {
+      this.waiters ??= [];
+      this.waiters.push(resolve);
+    });
   }
 
   /** Ends the attempt now with `reason` as its error, and cancels the request where it is. */
@@ -70,9 +93,9 @@ export class PostAttempt implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Controller): void {
-    this.controller = controller;
     // Aborted while still queued in the dispatcher: cancel as soon as it starts.
     if (this.abortReason) controller.abort(this.abortReason);
+    else if (!this.settled) this.controller = controller;
   }
 
   onResponseStart(_controller: Controller, statusCode: number): void {
@@ -92,17 +115,33 @@ export class PostAttempt implements Dispatcher.DispatchHandler {
   private finish(result: PostResult): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolve(result);
+    this.result = result;
+    this.deadlines?.remove(this);
+    this.controller = null;
+    // Told once the HTTP client is done with the answer (as a promise's reaction would be), so
+    // what the listener sends next finds the connection free, never from inside the client.
+    queueMicrotask(this.report);
   }
+
+  private readonly report = (): void => {
+    const result = this.result as PostResult;
+    const onDone = this.onDone;
+    this.onDone = null;
+    onDone?.(result);
+    const waiters = this.waiters;
+    this.waiters = null;
+    if (waiters) for (const resolve of waiters) resolve(result);
+  };
 }
 
 /**
  * Times attempts out with one timer for all of them: every attempt gets the same limit, so they
- * fall due in the order they started, and only the oldest unsettled one needs a timer.
+ * fall due in the order they started. The unsettled ones are a list in that order (an attempt
+ * leaves it when it settles), and only the oldest needs a timer.
  */
 export class AttemptDeadlines {
-  private queue: PostAttempt[] = [];
-  private head = 0;
+  private head: PostAttempt | null = null;
+  private tail: PostAttempt | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly timeoutMs: number;
 
@@ -111,28 +150,48 @@ export class AttemptDeadlines {
   }
 
   add(attempt: PostAttempt): void {
+    // One that settled while it was being made (a dispatch that threw) has nothing to time out.
+    if (attempt.settled) return;
     attempt.deadline = performance.now() + this.timeoutMs;
-    this.queue.push(attempt);
+    attempt.deadlines = this;
+    attempt.prev = this.tail;
+    attempt.next = null;
+    if (this.tail) this.tail.next = attempt;
+    else this.head = attempt;
+    this.tail = attempt;
     if (this.timer === null) this.arm();
+  }
+
+  /** Takes a settled attempt off the list. */
+  remove(attempt: PostAttempt): void {
+    if (attempt.deadlines !== this) return;
+    const { prev, next } = attempt;
+    if (prev) prev.next = next;
+    else this.head = next;
+    if (next) next.prev = prev;
+    else this.tail = prev;
+    attempt.prev = null;
+    attempt.next = null;
+    attempt.deadlines = null;
   }
 
   clear(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    this.queue = [];
-    this.head = 0;
+    for (let a = this.head; a !== null; ) {
+      const next = a.next;
+      a.prev = null;
+      a.next = null;
+      a.deadlines = null;
+      a = next;
+    }
+    this.head = null;
+    this.tail = null;
   }
 
   private arm(): void {
-    while (this.head < this.queue.length && (this.queue[this.head] as PostAttempt).settled) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    const next = this.queue[this.head];
+    const next = this.head;
     if (!next) {
-      this.queue = [];
-      this.head = 0;
       this.timer = null;
       return;
     }
@@ -142,12 +201,8 @@ export class AttemptDeadlines {
 
   private expire(): void {
     const now = performance.now();
-    while (this.head < this.queue.length) {
-      const attempt = this.queue[this.head] as PostAttempt;
-      if (!attempt.settled && attempt.deadline > now) break;
-      attempt.abort(`timeout after ${this.timeoutMs} ms`);
-      this.head++;
-    }
+    // Aborting settles an attempt, which takes it off the list.
+    while (this.head !== null && this.head.deadline <= now) this.head.abort(`timeout after ${this.timeoutMs} ms`);
     this.arm();
   }
 }

@@ -1,3 +1,11 @@
+/**
+ * The emulators' notification sender: per-payment lanes that keep one payment's notifications in
+ * order, retries on the provider's schedule (real time or the emulator's clock), scripted faults,
+ * and the record of every attempt the control API shows.
+ *
+ * Longer than 300 lines: lanes, retries and faults act on the same delivery record; split, each
+ * part would reach into the others' state.
+ */
 import { Agent } from 'undici';
 import type { EmulatorClock } from './clock.ts';
 import { AttemptDeadlines, PostAttempt } from './http-post.ts';
@@ -64,8 +72,8 @@ export type GenericNotifierOptions = {
    * payment's) always go one at a time, the next after the receiver answered the last.
    */
   maxInFlightPerUrl?: number;
-  /** Called when a copy ends delivered or failed (after its last retry). */
-  onSettled?(record: DeliveryRecord): void;
+  /** Called when a copy about `subjectId` ends delivered or failed (after its last retry). */
+  onSettled?(subjectId: string, delivered: boolean): void;
   /**
    * Retries wait on the emulator clock instead of real timers: retry n is due at the first
    * attempt's clock time plus the first n delays, and goes out when `sweepRetries()` runs after
@@ -85,7 +93,13 @@ type Copy = {
   fault: NotificationFaultMode | null;
   status: DeliveryStatus;
   delivered: boolean;
-  attempts: Attempt[];
+  /** Attempts made so far. The first is kept in the copy itself (most copies need no other). */
+  tries: number;
+  firstStatusCode: number | null;
+  firstError: string | null;
+  firstDurationMs: number;
+  /** The attempts after the first. */
+  retries: Attempt[] | null;
   nextAttemptAt: number | null;
   /** `reset()` ends every copy of an earlier generation. */
   generation: number;
@@ -120,6 +134,24 @@ export type GenericNotifier = ReturnType<typeof createGenericNotifier>;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+const attemptView = (a: Attempt): DeliveryAttempt => ({
+  at: iso(a.atMs),
+  status_code: a.statusCode,
+  error: a.error,
+  duration_ms: a.durationMs,
+});
+
+function attemptsOf(c: Copy): DeliveryAttempt[] {
+  if (c.tries === 0) return [];
+  const first = {
+    at: iso(c.firstAt ?? 0),
+    status_code: c.firstStatusCode,
+    error: c.firstError,
+    duration_ms: c.firstDurationMs,
+  };
+  return c.retries === null ? [first] : [first, ...c.retries.map(attemptView)];
+}
+
 function recordOf(c: Copy): DeliveryRecord {
   return {
     id: c.id,
@@ -131,12 +163,7 @@ function recordOf(c: Copy): DeliveryRecord {
     fault: c.fault,
     status: c.status,
     delivered: c.delivered,
-    attempts: c.attempts.map((a) => ({
-      at: iso(a.atMs),
-      status_code: a.statusCode,
-      error: a.error,
-      duration_ms: a.durationMs,
-    })),
+    attempts: attemptsOf(c),
     next_attempt_at: c.nextAttemptAt === null ? null : iso(c.nextAttemptAt),
   };
 }
@@ -157,6 +184,8 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
     throw new RangeError('maxInFlightPerUrl must be a positive integer');
   }
   const dispatcher = new Agent({ connect: { timeout: timeoutMs } });
+  const postOptionsOf = { POST: { dispatcher }, GET: { dispatcher, method: 'GET' as const } };
+  const postOptions = (note: OutgoingNotification) => postOptionsOf[note.method ?? 'POST'];
   const deadlines = new AttemptDeadlines(timeoutMs);
   const faults = createNotificationFaultQueue();
   const sent = new Map<string, OutgoingNotification>();
@@ -174,7 +203,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
   function settled(c: Copy): void {
     if (!options.onSettled) return;
     try {
-      options.onSettled(recordOf(c));
+      options.onSettled(c.note.subjectId, c.delivered);
     } catch {
       // A faulty listener must not stop deliveries.
     }
@@ -193,7 +222,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
 
   function scheduleOnClock(c: Copy): void {
     let dueAt = c.firstAt ?? clock.now();
-    for (let i = 0; i < c.attempts.length && i < retryDelays.length; i++) dueAt += retryDelays[i] as number;
+    for (let i = 0; i < c.tries && i < retryDelays.length; i++) dueAt += retryDelays[i] as number;
     c.status = 'retry_scheduled';
     c.nextAttemptAt = dueAt;
     if (dueAt <= clock.now()) enqueue(c);
@@ -202,7 +231,16 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
 
   /** What the receiver's answer (or its absence) means for the copy: delivered, retried or failed. */
   function recordAttempt(c: Copy, atMs: number, startedAt: number, statusCode: number | null, error: string | null) {
-    c.attempts.push({ atMs, statusCode, error, durationMs: Math.round(performance.now() - startedAt) });
+    const durationMs = Math.round(performance.now() - startedAt);
+    if (c.tries === 0) {
+      c.firstStatusCode = statusCode;
+      c.firstError = error;
+      c.firstDurationMs = durationMs;
+    } else {
+      c.retries ??= [];
+      c.retries.push({ atMs, statusCode, error, durationMs });
+    }
+    c.tries++;
     if (statusCode !== null && statusCode >= 200 && statusCode <= 299) {
       c.status = 'delivered';
       c.delivered = true;
@@ -210,7 +248,7 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       settled(c);
       return;
     }
-    const delay = retryDelays[c.attempts.length - 1];
+    const delay = retryDelays[c.tries - 1];
     if (delay === undefined) {
       c.status = 'failed';
       c.nextAttemptAt = null;
@@ -275,18 +313,14 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
     c.firstAt ??= atMs;
     const startedAt = performance.now();
     const { target, note } = c;
-    const attempt = new PostAttempt(target.url, target.headers, note.body, {
-      dispatcher,
-      ...(note.method !== undefined && { method: note.method }),
-    });
-    deadlines.add(attempt);
-    inFlight.add(attempt);
-    void attempt.done.then((result) => {
+    const attempt: PostAttempt = new PostAttempt(target.url, target.headers, note.body, postOptions(note), (result) => {
       inFlight.delete(attempt);
       finish(lane, c);
       if (closed || c.generation !== generation) return;
       recordAttempt(c, atMs, startedAt, result.statusCode, result.error);
     });
+    deadlines.add(attempt);
+    if (!attempt.settled) inFlight.add(attempt);
   }
 
   /** The copy was answered (or gave up): the next in its lines may go. */
@@ -335,7 +369,11 @@ export function createGenericNotifier(options: GenericNotifierOptions) {
       fault,
       status: 'queued',
       delivered: false,
-      attempts: [],
+      tries: 0,
+      firstStatusCode: null,
+      firstError: null,
+      firstDurationMs: 0,
+      retries: null,
       nextAttemptAt: null,
       generation,
       firstAt: undefined,

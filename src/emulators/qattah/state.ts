@@ -118,7 +118,16 @@ export function createQattahState(clock: EmulatorClock) {
   function create(input: NewOrder): Order {
     const now = clock.now();
     const order: Order = {
-      ...input,
+      merchantId: input.merchantId,
+      amountMinor: input.amountMinor,
+      callbackUrl: input.callbackUrl,
+      successUrl: input.successUrl,
+      failureUrl: input.failureUrl,
+      lang: input.lang,
+      theme: input.theme,
+      description: input.description,
+      emailAddress: input.emailAddress,
+      mobileNumber: input.mobileNumber,
       id: qattahId('ord_'),
       reference: input.reference ?? randomUUID(),
       createdAt: now,
