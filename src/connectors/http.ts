@@ -32,6 +32,25 @@ export interface HttpCall {
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
+ * One JSON call authenticated by a bearer token: `Accept: application/json`, and a JSON body
+ * with its content type when there is one.
+ */
+export function sendBearerJson(
+  call: Omit<HttpCall, 'headers' | 'body'> & { readonly token: string; readonly body?: unknown },
+): Promise<HttpAnswer | HttpFailure> {
+  const { token, body, ...rest } = call;
+  return sendHttp({
+    ...rest,
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+/**
  * Sends one request and classifies everything that is not an answer. Never throws: a provider
  * fault must surface as data so no caller can mistake it for a definitive failure.
  */

@@ -3,7 +3,7 @@
  * endpoints and their deliveries, the job queue, and provider notifications received.
  */
 import type { Mode } from './payment/payment.ts';
-import type { Page } from './repositories.ts';
+import type { AccountPageQuery, Page } from './repositories.ts';
 
 /** Something that happened to an object, as merchants see it (`evt_...`). */
 export interface DomainEvent {
@@ -82,12 +82,7 @@ export interface JobQueue {
 }
 
 /** Event listing filters. */
-export interface EventListQuery {
-  readonly accountId: string;
-  readonly mode: Mode;
-  readonly limit: number;
-  readonly startingAfter?: string | undefined;
-  readonly endingBefore?: string | undefined;
+export interface EventListQuery extends AccountPageQuery {
   readonly type?: string;
   readonly objectId?: string;
 }

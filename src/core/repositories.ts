@@ -102,13 +102,17 @@ export interface ConnectorAccountRepo {
   remove(accountId: string, mode: Mode, connector: string): Promise<boolean>;
 }
 
-/** Filters and cursor of a payment listing. Times are epoch milliseconds. */
-export interface PaymentListQuery {
+/** One page of an account's objects in one mode, newest first, by cursor. */
+export interface AccountPageQuery {
   readonly accountId: string;
   readonly mode: Mode;
   readonly limit: number;
   readonly startingAfter?: string | undefined;
   readonly endingBefore?: string | undefined;
+}
+
+/** Filters and cursor of a payment listing. Times are epoch milliseconds. */
+export interface PaymentListQuery extends AccountPageQuery {
   readonly status?: PaymentStatus;
   readonly createdGte?: number;
   readonly createdLt?: number;

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { type HttpAnswer, type HttpFailure, sendHttp } from '../http.ts';
+import { type HttpAnswer, type HttpFailure, sendBearerJson } from '../http.ts';
 
 /** Where and how to reach Qattah Pay for one connector account. */
 export interface QattahClientConfig {
@@ -23,15 +23,11 @@ function call(
   path: string,
   body?: unknown,
 ): Promise<HttpAnswer | HttpFailure> {
-  return sendHttp({
+  return sendBearerJson({
     method,
     url: `${hostRoot(cfg.baseUrl)}${path}`,
-    headers: {
-      authorization: `Bearer ${cfg.apiToken}`,
-      accept: 'application/json',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    token: cfg.apiToken,
+    body,
     timeoutMs: cfg.timeoutMs,
     dispatcher: cfg.dispatcher,
   });

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { type HttpAnswer, type HttpFailure, sendHttp } from '../http.ts';
+import { type HttpAnswer, type HttpFailure, sendBearerJson } from '../http.ts';
 
 /** Where and how to reach Tap for one connector account. */
 export interface TapClientConfig {
@@ -15,15 +15,11 @@ function call(
   path: string,
   body?: unknown,
 ): Promise<HttpAnswer | HttpFailure> {
-  return sendHttp({
+  return sendBearerJson({
     method,
     url: `${cfg.baseUrl.replace(/\/+$/, '')}${path}`,
-    headers: {
-      authorization: `Bearer ${cfg.secretKey}`,
-      accept: 'application/json',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    token: cfg.secretKey,
+    body,
     timeoutMs: cfg.timeoutMs,
     dispatcher: cfg.dispatcher,
   });

@@ -2,17 +2,11 @@
 import type { Outbox } from '../event-ports.ts';
 import type { Mode } from '../payment/payment.ts';
 import type { PaymentStatus } from '../payment/status.ts';
-import type { IdempotencyReservation, Page } from '../repositories.ts';
+import type { AccountPageQuery, IdempotencyReservation, Page } from '../repositories.ts';
 import type { CheckoutSession } from './session.ts';
 
 /** Filters and cursor of a session listing, newest first. */
-export interface CheckoutSessionListQuery {
-  readonly accountId: string;
-  readonly mode: Mode;
-  readonly limit: number;
-  readonly startingAfter?: string | undefined;
-  readonly endingBefore?: string | undefined;
-}
+export type CheckoutSessionListQuery = AccountPageQuery;
 
 /** What a decision taken while holding a session writes: the session (if changed) and its outbox. */
 export interface SessionWrite<T> {
