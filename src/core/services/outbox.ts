@@ -103,6 +103,26 @@ export function reconcileJob(deps: Pick<PaymentDeps, 'ids'>, payment: Payment, r
 }
 
 /**
+ * The job of a webhook delivery sent again outside any state change (a redelivery by hand, a
+ * test event): due at `runAt`, in its endpoint's group so one endpoint's deliveries go in order.
+ */
+export function manualDeliveryJob(
+  deps: Pick<PaymentDeps, 'ids'>,
+  deliveryId: string,
+  endpointId: string,
+  runAt: number,
+): NewJob {
+  return {
+    id: deps.ids.next('job'),
+    queue: 'deliver_webhook',
+    payload: { delivery_id: deliveryId },
+    runAt,
+    maxAttempts: 20,
+    groupKey: endpointId,
+  };
+}
+
+/**
  * A one-off check of a payment with its provider as soon as a worker can (news hinted at it but
  * the provider could not be asked then), beside the job that watches it on its schedule. One at
  * a time per payment; a few tries with back-off when the provider still does not answer.

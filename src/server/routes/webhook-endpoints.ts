@@ -1,6 +1,7 @@
 import { BawabaError } from '../../core/errors.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../../core/event-ports.ts';
 import type { Principal } from '../../core/repositories.ts';
+import { manualDeliveryJob } from '../../core/services/outbox.ts';
 import { liveUrlProblem } from '../../net/address-policy.ts';
 import { generateWebhookSecret } from '../../webhooks/sign.ts';
 import type { ViewOf } from '../contract/common.ts';
@@ -213,18 +214,7 @@ export function registerWebhookEndpointRoutes(app: ApiApp, deps: AppDeps): void 
         throw new BawabaError('resource_not_found', `No such delivery: ${deliveryId}.`, 'delivery_id');
       }
       const now = deps.clock.now();
-      await deps.deliveries.redeliver(
-        delivery.id,
-        {
-          id: deps.ids.next('job'),
-          queue: 'deliver_webhook',
-          payload: { delivery_id: delivery.id },
-          runAt: now,
-          maxAttempts: 20,
-          groupKey: endpoint.id,
-        },
-        now,
-      );
+      await deps.deliveries.redeliver(delivery.id, manualDeliveryJob(deps, delivery.id, endpoint.id, now), now);
       const fresh = await deps.deliveries.get(delivery.id);
       return reply.code(202).send(await deliveryView(deps, fresh ?? delivery));
     },

@@ -4,6 +4,7 @@ import { formatMajor, parseMajor } from '../../../core/money.ts';
 import type { Payment } from '../../../core/payment/payment.ts';
 import type { Principal } from '../../../core/repositories.ts';
 import { cancelPayment, withinVoidWindow } from '../../../core/services/cancel-payment.ts';
+import { manualDeliveryJob } from '../../../core/services/outbox.ts';
 import { reconcilePayment } from '../../../core/services/reconcile-payment.ts';
 import { createRefund } from '../../../core/services/refunds.ts';
 import { formatMoney } from '../../kit/format.ts';
@@ -249,18 +250,7 @@ export function registerActionRoutes(app: FastifyInstance, deps: DashboardDeps):
     if (!endpoint) throw new PageError('not_found');
     const result = await once(deps, viewer, `redeliver ${delivery.id}`, request.body as Form, async () => {
       const now = deps.clock.now();
-      await deps.deliveries.redeliver(
-        delivery.id,
-        {
-          id: deps.ids.next('job'),
-          queue: 'deliver_webhook',
-          payload: { delivery_id: delivery.id },
-          runAt: now,
-          maxAttempts: 20,
-          groupKey: endpoint.id,
-        },
-        now,
-      );
+      await deps.deliveries.redeliver(delivery.id, manualDeliveryJob(deps, delivery.id, endpoint.id, now), now);
       await audit(deps, viewer, 'delivery.redeliver', delivery.id, {
         endpoint: endpoint.url,
         event: event?.type ?? '',

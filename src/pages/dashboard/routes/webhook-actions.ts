@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebhookEndpoint } from '../../../core/event-ports.ts';
+import { manualDeliveryJob } from '../../../core/services/outbox.ts';
 import { html } from '../../kit/html.ts';
 import { fill, strings } from '../../kit/i18n.ts';
 import { audit } from '../audit.ts';
@@ -112,14 +113,7 @@ export function registerWebhookActionRoutes(app: FastifyInstance, deps: Dashboar
         },
         e.id,
         deliveryId,
-        {
-          id: deps.ids.next('job'),
-          queue: 'deliver_webhook',
-          payload: { delivery_id: deliveryId },
-          runAt: now,
-          maxAttempts: 8,
-          groupKey: e.id,
-        },
+        manualDeliveryJob(deps, deliveryId, e.id, now),
       );
       await audit(deps, viewer, 'webhook_endpoint.test', e.id, { url: e.url, event: eventId });
       return kept(redirectTo(`/dashboard/webhooks/${e.id}?done=test`));
