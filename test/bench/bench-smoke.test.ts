@@ -47,6 +47,14 @@ test('bench smoke: every party in its own process, every request 2xx, every coun
   assert.equal(code, 0, output);
   assert.match(output, /\| figure +\| measured +\| goal/);
   assert.match(output, /full lifecycles\/s at c=16/);
+  // Each provider's lifecycle printed with the gateway's and its emulator's CPU side by side,
+  // both real numbers (a phase that did not run prints "n/a" instead).
+  for (const title of [/Checkout\.com QPay/, /Tap QPay charge/, /Qattah split bill/, /Akurateco card/]) {
+    const line = output.split('\n').find((l) => title.test(l));
+    assert.ok(line, `no row for ${title}`);
+    assert.match(line, /\| +\d+\.\d\d \/ \d+\.\d\d ms/, line);
+  }
+  assert.match(output, /per share \d+\.\d\d \/ \d+\.\d\d ms/);
   assert.match(output, /bench passed/);
   assert.doesNotMatch(output, /FAIL /);
 });

@@ -70,9 +70,15 @@ export function isHttpUrl(value: unknown): value is string {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** A string (or non-negative integer) of `min` to `max` decimal digits, as a string. */
 function digits(value: unknown, min: number, max: number): string | undefined {
   const s = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
-  return typeof s === 'string' && new RegExp(`^\\d{${min},${max}}$`).test(s) ? s : undefined;
+  if (typeof s !== 'string' || s.length < min || s.length > max) return undefined;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+  }
+  return s;
 }
 
 function amountErrors(amount: unknown, currency: unknown): TapError[] {
