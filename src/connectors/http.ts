@@ -33,16 +33,21 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * One JSON call authenticated by a bearer token: `Accept: application/json`, and a JSON body
- * with its content type when there is one.
+ * with its content type when there is one. `bare` sends the token without `Bearer ` (a
+ * provider whose documents show it so).
  */
 export function sendBearerJson(
-  call: Omit<HttpCall, 'headers' | 'body'> & { readonly token: string; readonly body?: unknown },
+  call: Omit<HttpCall, 'headers' | 'body'> & {
+    readonly token: string;
+    readonly body?: unknown;
+    readonly bare?: boolean;
+  },
 ): Promise<HttpAnswer | HttpFailure> {
-  const { token, body, ...rest } = call;
+  const { token, body, bare, ...rest } = call;
   return sendHttp({
     ...rest,
     headers: {
-      authorization: `Bearer ${token}`,
+      authorization: bare ? token : `Bearer ${token}`,
       accept: 'application/json',
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     },

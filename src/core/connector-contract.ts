@@ -101,6 +101,11 @@ export interface ConnectorConfigSpec {
   readonly credentials: { readonly required: readonly string[]; readonly optional: readonly string[] };
   /** Non-secret setting names (`base_url` points the connector at a provider host). */
   readonly settings: readonly string[];
+  /**
+   * Checks a setting's value before it is stored: what is wrong with it (a phrase that follows
+   * `settings.<name>`), or undefined when it is good. Absent: any value is taken.
+   */
+  readonly checkSetting?: (name: string, value: string) => string | undefined;
 }
 
 /** A payment as a connector sends it to its provider. */

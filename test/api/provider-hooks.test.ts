@@ -200,6 +200,11 @@ describe('provider notifications', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ([history, deliveries, concurrent]) => {
         const p = await gw.createPayment();
+        // A payment_canceled is only a hint (a cancel or a failure): the provider's GET decides,
+        // so the emulator's payment is canceled too.
+        if (history.at(-1) === 'payment_canceled') {
+          assert.ok(gw.emulator.control.completePayment(String(p.provider_payment_id), 'cancel').ok);
+        }
         const ids = new Map(history.map((t) => [t, `evt_prop${String(++evt).padStart(22, '0')}`]));
         const send = async (type: string) => {
           const { ca, body, signature } = await signed(type, String(p.provider_payment_id), ids.get(type));

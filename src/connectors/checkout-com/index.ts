@@ -2,6 +2,7 @@ import type {
   Connector,
   ConnectorAccount,
   CreateOutcome,
+  ProviderFailure,
   ProviderPaymentRequest,
   ProviderRefundRequest,
   RefundLookup,
@@ -19,9 +20,11 @@ import {
   unexpected,
 } from '../http.ts';
 import { type CheckoutClientConfig, getActions, getPayment, postPayment, postRefund } from './client.ts';
+import { CHECKOUT_BASE_URLS, checkoutBaseUrl, prefixProblem } from './hosts.ts';
 import {
   buildCreateBody,
   buildRefundBody,
+  cancellationOutcome,
   MAX_AMOUNT_MINOR,
   parseErrorBody,
   parsePayment,
@@ -32,28 +35,29 @@ import { parseCheckoutNotification } from './webhook.ts';
 
 /** Options of the Checkout.com connector. */
 export interface CheckoutComConnectorOptions extends OutboundDispatchers {
-  /** Used when a connector account has no `base_url` setting. */
+  /** Used when a connector account has neither a `base_url` nor a `prefix` setting. */
   readonly defaultBaseUrls: { readonly test: string; readonly live: string };
   readonly timeoutMs: number;
 }
 
-/** Checkout.com's hosts (providers.md §1.2). */
-export const CHECKOUT_BASE_URLS = {
-  test: 'https://api.sandbox.checkout.com',
-  live: 'https://api.checkout.com',
-} as const;
+export { CHECKOUT_BASE_URLS };
 
 /** A session id is valid only in this shape (providers.md §1.5). */
 const SESSION_ID = /^sid_[a-z0-9]{10,64}$/;
 
 /** The Checkout.com QPay connector ("API only" flow, providers.md §1). */
 export function createCheckoutComConnector(options: CheckoutComConnectorOptions): Connector {
-  const config = (account: ConnectorAccount): CheckoutClientConfig => ({
-    baseUrl: account.settings.base_url ?? options.defaultBaseUrls[account.mode],
-    secretKey: account.credentials.secret_key ?? '',
-    timeoutMs: options.timeoutMs,
-    dispatcher: dispatcherFor(options, account.mode),
-  });
+  /** The account's client, or why its settings name no host to call (nothing is sent then). */
+  const config = (account: ConnectorAccount): CheckoutClientConfig | { failure: ProviderFailure } => {
+    const base = checkoutBaseUrl(account.settings, account.mode, options.defaultBaseUrls);
+    if ('failure' in base) return base;
+    return {
+      baseUrl: base.url,
+      secretKey: account.credentials.secret_key ?? '',
+      timeoutMs: options.timeoutMs,
+      dispatcher: dispatcherFor(options, account.mode),
+    };
+  };
 
   return {
     id: 'checkout_com',
@@ -74,25 +78,36 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
     },
     configuration: {
       credentials: { required: ['secret_key'], optional: ['webhook_signature_key', 'webhook_authorization'] },
-      settings: ['base_url', 'processing_channel_id'],
+      settings: ['base_url', 'prefix', 'processing_channel_id'],
+      checkSetting: (name, value) => (name === 'prefix' ? prefixProblem(value) : undefined),
     },
 
     async createPayment(account: ConnectorAccount, req: ProviderPaymentRequest): Promise<CreateOutcome> {
+      const cfg = config(account);
+      if ('failure' in cfg) return { kind: 'rejected', failure: cfg.failure };
       const body = buildCreateBody(req, account.settings);
-      const res = await postPayment(config(account), body, req.idempotencyKey);
+      const res = await postPayment(cfg, body, req.idempotencyKey);
       return readCreate(res);
     },
 
     async retrievePayment(account: ConnectorAccount, reference: string): Promise<RetrieveOutcome> {
-      const res = await getPayment(config(account), reference);
-      return readRetrieve(res);
+      const cfg = config(account);
+      if ('failure' in cfg) return { kind: 'rejected', failure: cfg.failure };
+      const found = readRetrieve(await getPayment(cfg, reference));
+      if (found.kind !== 'found' || found.snapshot.providerStatus !== 'Canceled') return found;
+      // QPay's `Canceled` is a customer's cancel or a failed payment (CKO-2): its actions tell.
+      const listed = found.actions ?? (await listActions(cfg, found.snapshot.providerPaymentId));
+      if ('kind' in listed) return listed;
+      return { kind: 'found', snapshot: cancellationOutcome(found.snapshot, listed.actions) };
     },
 
     parseNotification: parseCheckoutNotification,
 
     async refundPayment(account: ConnectorAccount, req: ProviderRefundRequest): Promise<RefundOutcome> {
+      const cfg = config(account);
+      if ('failure' in cfg) return { kind: 'rejected', failure: cfg.failure };
       const body = buildRefundBody(req.refundId, req.money.amount);
-      const res = providerAnswer(await postRefund(config(account), req.providerPaymentId, body, req.idempotencyKey));
+      const res = providerAnswer(await postRefund(cfg, req.providerPaymentId, body, req.idempotencyKey));
       if (res.kind === 'unknown') return res;
       if (res.status === 202 || res.status === 201 || res.status === 200) {
         const parsed = parseJson(res.text);
@@ -107,7 +122,9 @@ export function createCheckoutComConnector(options: CheckoutComConnectorOptions)
       providerPaymentId: string,
       providerRefundId: string,
     ): Promise<RefundLookup> {
-      const res = providerAnswer(await getActions(config(account), providerPaymentId));
+      const cfg = config(account);
+      if ('failure' in cfg) return { kind: 'rejected', failure: cfg.failure };
+      const res = providerAnswer(await getActions(cfg, providerPaymentId));
       if (res.kind === 'unknown') return res;
       if (res.status === 404) return { kind: 'not_found' };
       if (res.status >= 400) return rejected(res);
@@ -137,13 +154,36 @@ function readCreate(sent: HttpAnswer | HttpFailure): CreateOutcome {
   return res.status >= 400 ? rejected(res) : unexpected(res);
 }
 
-function readRetrieve(sent: HttpAnswer | HttpFailure): RetrieveOutcome {
+/** A lookup's outcome; a found payment keeps the `actions` its answer carried (a `sid_` lookup's). */
+function readRetrieve(
+  sent: HttpAnswer | HttpFailure,
+):
+  | Exclude<RetrieveOutcome, { kind: 'found' }>
+  | (RetrieveOutcome & { kind: 'found'; actions?: { actions: unknown[] } }) {
   const res = providerAnswer(sent);
   if (res.kind === 'unknown') return res;
   if (res.status === 200) {
-    const snapshot = parsePayment(parseJson(res.text));
-    return snapshot ? { kind: 'found', snapshot } : malformed(res.text);
+    const body = parseJson(res.text);
+    const snapshot = parsePayment(body);
+    if (!snapshot) return malformed(res.text);
+    const actions = isObject(body) && Array.isArray(body.actions) ? { actions: body.actions } : undefined;
+    return actions ? { kind: 'found', snapshot, actions } : { kind: 'found', snapshot };
   }
   if (res.status === 404) return { kind: 'not_found' };
   return res.status >= 400 ? rejected(res) : unexpected(res);
+}
+
+/** `GET /payments/{id}/actions`: the action list, or why it could not be read (an unknown outcome). */
+async function listActions(
+  cfg: CheckoutClientConfig,
+  paymentId: string,
+): Promise<{ actions: unknown[] } | Exclude<RetrieveOutcome, { kind: 'found' }>> {
+  const res = providerAnswer(await getActions(cfg, paymentId));
+  if (res.kind === 'unknown') return res;
+  if (res.status === 200) {
+    const body = parseJson(res.text);
+    return Array.isArray(body) ? { actions: body } : malformed(res.text);
+  }
+  // The payment was just found: anything but a refused key leaves its outcome unknown for now.
+  return res.status === 401 ? rejected(res) : unexpected(res);
 }

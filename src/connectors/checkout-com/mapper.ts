@@ -19,8 +19,11 @@ export const CHECKOUT_STATUS_MAP: Readonly<Record<string, ProviderPaymentStatus>
   'Partially Captured': 'captured',
   Paid: 'captured',
   Declined: 'failed',
+  // A failed QPay payment may also read `Canceled`: see {@link cancellationOutcome}.
   Canceled: 'canceled',
-  Voided: 'canceled',
+  // QPay payments cannot be voided by the merchant (§1.7): Checkout voids the ones nobody
+  // completed ("we will automatically void it and send a payment_expired webhook", CKO-1).
+  Voided: 'expired',
   Expired: 'expired',
   Refunded: 'refunded',
   'Partially Refunded': 'partially_refunded',
@@ -172,4 +175,21 @@ export function refundStatusFromActions(
     return { status: 'failed', failureMessage: summary };
   }
   return { status: 'pending', failureMessage: null };
+}
+
+/** The failure text QPay gives when its own action records none. */
+const CANCEL_FAILURE = 'QPay reported the payment as canceled after it failed.';
+
+/**
+ * A `Canceled` QPay payment is either the customer's cancel or a failure Checkout.com reports
+ * the same way ("when the customer has canceled the payment or the payment has failed", CKO-2).
+ * Its actions tell them apart: a declined action (`approved: false`) means the payment failed
+ * (`failed`, with the action's `response_summary`); none means the customer canceled. Garbage
+ * in the list is not a declined action.
+ */
+export function cancellationOutcome(snapshot: ProviderPaymentSnapshot, actions: unknown[]): ProviderPaymentSnapshot {
+  const declined = actions.find((a) => isObject(a) && a.approved === false);
+  if (!isObject(declined)) return snapshot;
+  const summary = typeof declined.response_summary === 'string' ? declined.response_summary : null;
+  return { ...snapshot, status: 'failed', failureMessage: summary ?? snapshot.failureMessage ?? CANCEL_FAILURE };
 }

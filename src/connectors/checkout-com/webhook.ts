@@ -15,14 +15,23 @@ export const CHECKOUT_EVENT_STATUS: Readonly<Record<string, ProviderPaymentStatu
   payment_approved: 'processing',
   payment_capture_declined: 'failed',
   payment_declined: 'failed',
+  // Not read from the event: a customer's cancel or a failure (see CANCELED_OR_FAILED).
   payment_canceled: 'canceled',
-  payment_voided: 'canceled',
+  // QPay is never voided by the merchant: a void is Checkout's expiry of an unpaid payment.
+  payment_voided: 'expired',
   payment_expired: 'expired',
   // Refund outcomes concern refund objects, not the payment's own status.
   payment_refund_pending: null,
   payment_refunded: null,
   payment_refund_declined: null,
 };
+
+/**
+ * Checkout.com sends `payment_canceled` for QPay "when the customer has canceled the payment or
+ * the payment has failed" (CKO-2): the event, signed as it is, cannot say which. It is taken as
+ * an authenticated hint, and the gateway reads the outcome from the payment's GET and actions.
+ */
+export const CANCELED_OR_FAILED = 'payment_canceled';
 
 /** Refund notifications (providers.md §1.7, §1.9): about the refund whose `action_id` they carry. */
 export const REFUND_EVENT_STATUS: Readonly<Record<string, 'pending' | 'succeeded' | 'failed'>> = {
@@ -74,6 +83,9 @@ export function parseCheckoutNotification(account: ConnectorAccount, n: InboundN
         failureMessage: typeof data.response_summary === 'string' ? data.response_summary : null,
       },
     };
+  }
+  if (body.type === CANCELED_OR_FAILED && typeof data.id === 'string' && data.id.startsWith('pay_')) {
+    return { kind: 'hint', eventType: body.type, providerPaymentId: data.id, authenticated: true };
   }
   const status = CHECKOUT_EVENT_STATUS[body.type];
   if (!status || typeof data.id !== 'string' || !data.id.startsWith('pay_')) {

@@ -1,11 +1,19 @@
 import type { Dispatcher } from 'undici';
 import { type HttpAnswer, type HttpFailure, sendBearerJson } from '../http.ts';
 
+/**
+ * How the api_token travels in `Authorization`: `bearer` (`Bearer <token>`, what both official
+ * SDKs send, the default) or `bare` (the token alone, as Qattah's API pages show it).
+ */
+export type QattahAuthScheme = 'bearer' | 'bare';
+export const QATTAH_AUTH_SCHEMES: readonly QattahAuthScheme[] = ['bearer', 'bare'];
+
 /** Where and how to reach Qattah Pay for one connector account. */
 export interface QattahClientConfig {
   /** The host root (`https://api.qattahpay.sa`); the paths below are appended to it. */
   readonly baseUrl: string;
   readonly apiToken: string;
+  readonly authScheme: QattahAuthScheme;
   readonly timeoutMs: number;
   readonly dispatcher?: Dispatcher | undefined;
 }
@@ -27,6 +35,7 @@ function call(
     method,
     url: `${hostRoot(cfg.baseUrl)}${path}`,
     token: cfg.apiToken,
+    bare: cfg.authScheme === 'bare',
     body,
     timeoutMs: cfg.timeoutMs,
     dispatcher: cfg.dispatcher,

@@ -13,7 +13,15 @@ import type {
 } from '../../core/connector-contract.ts';
 import { dispatcherFor, type OutboundDispatchers } from '../../net/mode-dispatcher.ts';
 import { type HttpAnswer, type HttpFailure, malformed, parseJson, providerAnswer } from '../http.ts';
-import { getOrder, postCancel, postOrder, postRefund, type QattahClientConfig } from './client.ts';
+import {
+  getOrder,
+  postCancel,
+  postOrder,
+  postRefund,
+  QATTAH_AUTH_SCHEMES,
+  type QattahAuthScheme,
+  type QattahClientConfig,
+} from './client.ts';
 import {
   buildOrderBody,
   parseOrderAnswer,
@@ -68,6 +76,8 @@ export function createQattahConnector(options: QattahConnectorOptions): Connecto
   const config = (account: ConnectorAccount): QattahClientConfig => ({
     baseUrl: account.settings.base_url ?? QATTAH_BASE_URL,
     apiToken: account.credentials.api_token ?? '',
+    // Checked when configured; anything else stored (by hand) gets the SDKs' form.
+    authScheme: account.settings.auth_scheme === 'bare' ? 'bare' : 'bearer',
     timeoutMs: options.timeoutMs,
     dispatcher: dispatcherFor(options, account.mode),
   });
@@ -89,7 +99,9 @@ export function createQattahConnector(options: QattahConnectorOptions): Connecto
     capabilities: {
       methods: { qattah: ['SAR'] },
       maxAmountMinor: QATTAH_MAX_AMOUNT_MINOR,
-      // Every share must be paid within 15 minutes of the order (providers.md §3.4).
+      // Every share must be paid within 15 minutes (providers.md §3.4), counted from the order's
+      // creation or from its first payer (`started_at`, seed 002): the gateway's window is the
+      // shorter reading, and the order's own words and flags decide after it (docs/providers/qattah.md).
       paymentWindowMs: 15 * 60_000,
       // One full refund of a fully paid order (providers.md §3.6); a lost answer is settled by a GET.
       refunds: { partial: false, multiple: false, retrySafe: true },
@@ -102,7 +114,14 @@ export function createQattahConnector(options: QattahConnectorOptions): Connecto
       splitBill: true,
       keptHeaders: [],
     },
-    configuration: { credentials: { required: ['api_token'], optional: [] }, settings: ['base_url'] },
+    configuration: {
+      credentials: { required: ['api_token'], optional: [] },
+      settings: ['base_url', 'auth_scheme'],
+      checkSetting: (name, value) =>
+        name === 'auth_scheme' && !QATTAH_AUTH_SCHEMES.includes(value as QattahAuthScheme)
+          ? `must be ${QATTAH_AUTH_SCHEMES.map((v) => `"${v}"`).join(' or ')} (how the api_token is sent).`
+          : undefined,
+    },
 
     async createPayment(account: ConnectorAccount, req: ProviderPaymentRequest): Promise<CreateOutcome> {
       const r = read(await postOrder(config(account), buildOrderBody(req)));

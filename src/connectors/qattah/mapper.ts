@@ -60,6 +60,26 @@ export function qattahStatus(activity: string, payment: string): ProviderPayment
   }
 }
 
+/**
+ * The 15-minute window as the order states it (seed 002): `started_at` stays null until a payer
+ * starts, and Qattah may count the window from creation or from that start. The connector does
+ * no clock arithmetic of its own on either: an order still open in its words is `expired` once
+ * Qattah flags it `is_timed_out` (or `is_expired`), so a flag that leads the status words is
+ * not missed; an order nobody has started stays `pending` whatever its age. A `started_at`
+ * that is neither null nor a time is garbage.
+ */
+export function windowStatus(
+  status: ProviderPaymentStatus | undefined,
+  order: Record<string, unknown>,
+): ProviderPaymentStatus | undefined {
+  const started = order.started_at;
+  if (started !== null && started !== undefined && (typeof started !== 'string' || Number.isNaN(Date.parse(started)))) {
+    return undefined;
+  }
+  if (status !== 'pending') return status;
+  return order.is_timed_out === true || order.is_expired === true ? 'expired' : status;
+}
+
 const PART_STATUS: Readonly<Record<PaymentWord, PaymentPartStatus>> = {
   PENDING: 'pending',
   // Approved by the payer's bank but not yet PAID: still owed.
@@ -112,7 +132,7 @@ export function parseOrder(order: unknown): ProviderPaymentSnapshot | undefined 
   const { id, activity_status: activity, payment_status: payment } = order;
   if (typeof id !== 'string' || !QATTAH_ORDER_ID.test(id)) return undefined;
   if (typeof activity !== 'string' || typeof payment !== 'string') return undefined;
-  const status = qattahStatus(activity, payment);
+  const status = windowStatus(qattahStatus(activity, payment), order);
   const amount = parseQattahAmount(order.amount);
   if (status === undefined || amount === undefined) return undefined;
   const invoices = order.invoices ?? [];

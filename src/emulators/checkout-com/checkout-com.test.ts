@@ -487,7 +487,12 @@ describe('control API over HTTP', () => {
       payment_window_ms: 60_000,
       require_processing_channel_id: false,
     });
-    assert.deepEqual(settings.json(), { payment_window_ms: 60_000, require_processing_channel_id: false });
+    assert.deepEqual(settings.json(), {
+      payment_window_ms: 60_000,
+      require_processing_channel_id: false,
+      expiry_status: 'Expired',
+      canceled_failure_status: 'Canceled',
+    });
 
     const created = await createOk(emu, { success_url: 'https://m.example/ok' });
     const list = (await call('GET', '/payments')).json().payments;

@@ -21,8 +21,12 @@ import type { NotificationRecord, Notifier } from './notifier.ts';
 import { type RefundResult, type RefundView, refundResult, refundView } from './refund-control.ts';
 import { type Balances, paymentBalances } from './refunds.ts';
 import {
+  CANCELED_FAILURE_STATUSES,
+  type CanceledFailureStatus,
   type CheckoutComState,
   type EventListener,
+  EXPIRY_STATUSES,
+  type ExpiryStatus,
   type NotificationEvent,
   OUTCOMES,
   type Outcome,
@@ -261,6 +265,20 @@ function parseSettings(body: Body): Partial<Settings> | string {
     }
     patch.refundApprovalDelayMs = refundDelay;
   }
+  const expiry = body.expiry_status;
+  if (expiry !== undefined) {
+    if (!EXPIRY_STATUSES.includes(expiry as ExpiryStatus)) {
+      return `expiry_status must be one of ${EXPIRY_STATUSES.join(', ')}`;
+    }
+    patch.expiryStatus = expiry as ExpiryStatus;
+  }
+  const failure = body.canceled_failure_status;
+  if (failure !== undefined) {
+    if (!CANCELED_FAILURE_STATUSES.includes(failure as CanceledFailureStatus)) {
+      return `canceled_failure_status must be one of ${CANCELED_FAILURE_STATUSES.join(', ')}`;
+    }
+    patch.canceledFailureStatus = failure as CanceledFailureStatus;
+  }
   return patch;
 }
 
@@ -268,6 +286,8 @@ function settingsView(settings: Settings): Record<string, unknown> {
   return {
     payment_window_ms: settings.paymentWindowMs,
     require_processing_channel_id: settings.requireProcessingChannelId,
+    expiry_status: settings.expiryStatus,
+    canceled_failure_status: settings.canceledFailureStatus,
     // Left out while unset (refunds wait for the control API), as before refunds were emulated.
     ...(settings.refundApprovalDelayMs !== null && { refund_approval_delay_ms: settings.refundApprovalDelayMs }),
   };

@@ -207,7 +207,7 @@ export function renderNotFound(lang: Lang): string {
 /** Shown for a payment that can no longer be paid: completed, canceled, declined or expired. */
 export function renderNotPayable(payment: Payment, lang: Lang): string {
   const t = TEXT[lang];
-  return payment.status === 'Expired'
+  return payment.status === 'Expired' || payment.status === 'Voided'
     ? messagePage(lang, t.expired, t.expiredBody, payment.pun)
     : messagePage(lang, t.done, t.doneBody, payment.pun);
 }

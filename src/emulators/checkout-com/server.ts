@@ -9,7 +9,13 @@ import { checkWebhooks, createEntityRegistry, type EntityRegistry, type WebhookE
 import { hostedPageRoutes } from './hosted-page.ts';
 import { createNotifier, type Notifier } from './notifier.ts';
 import { refundControlRoutes } from './refund-control.ts';
-import { type CheckoutComState, createCheckoutComState, type Settings } from './state.ts';
+import {
+  type CanceledFailureStatus,
+  type CheckoutComState,
+  createCheckoutComState,
+  type ExpiryStatus,
+  type Settings,
+} from './state.ts';
 import { webhookControlRoutes } from './webhook-control.ts';
 
 export type CheckoutComCredentials = { secretKey: string; publicKey: string; webhookSignatureKey: string };
@@ -34,6 +40,10 @@ export type CheckoutComEmulatorOptions = {
   requireProcessingChannelId?: boolean;
   /** Emulator time after which a pending refund approves by itself; null or absent: never (the default). */
   refundApprovalDelayMs?: number | null;
+  /** What an unpaid payment becomes when its window passes: `Expired` (default) or `Voided`. */
+  expiryStatus?: ExpiryStatus;
+  /** What a GET shows for a failure reported as `payment_canceled`: `Canceled` (default) or `Declined`. */
+  canceledFailureStatus?: CanceledFailureStatus;
   /** How often pending payments are checked for expiry in real time; 0 turns it off. */
   sweepIntervalMs?: number;
 };
@@ -133,6 +143,8 @@ export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = 
   if (options.requireProcessingChannelId !== undefined)
     settings.requireProcessingChannelId = options.requireProcessingChannelId;
   if (options.refundApprovalDelayMs !== undefined) settings.refundApprovalDelayMs = options.refundApprovalDelayMs;
+  if (options.expiryStatus !== undefined) settings.expiryStatus = options.expiryStatus;
+  if (options.canceledFailureStatus !== undefined) settings.canceledFailureStatus = options.canceledFailureStatus;
   const state = createCheckoutComState(clock, settings);
   const faults = createFaultQueue();
   const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });

@@ -23,10 +23,22 @@ export type PaymentStatus =
   | 'Declined'
   | 'Canceled'
   | 'Expired'
+  | 'Voided'
   | 'Partially Refunded'
   | 'Refunded';
-export type Outcome = 'approve' | 'decline' | 'cancel';
-export const OUTCOMES: readonly Outcome[] = ['approve', 'decline', 'cancel'];
+/**
+ * How a payment ends on QPay's side. `fail` is a payment that failed at QPay and that Checkout
+ * reports with `payment_canceled`, as it documents for QPay ("when the customer has canceled
+ * the payment or the payment has failed"); `cancel` is the customer's Cancel.
+ */
+export type Outcome = 'approve' | 'decline' | 'cancel' | 'fail';
+export const OUTCOMES: readonly Outcome[] = ['approve', 'decline', 'cancel', 'fail'];
+/** The status a payment nobody completed ends in: Checkout documents an automatic void. */
+export type ExpiryStatus = 'Expired' | 'Voided';
+export const EXPIRY_STATUSES: readonly ExpiryStatus[] = ['Expired', 'Voided'];
+/** The status a GET shows for a failure reported as `payment_canceled` (undocumented). */
+export type CanceledFailureStatus = 'Canceled' | 'Declined';
+export const CANCELED_FAILURE_STATUSES: readonly CanceledFailureStatus[] = ['Canceled', 'Declined'];
 
 export const SESSION_TTL_MS = 15 * 60 * 1000;
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -119,6 +131,10 @@ export type Settings = {
   requireProcessingChannelId: boolean;
   /** Emulator time after which a pending refund approves by itself; null (the default) never. */
   refundApprovalDelayMs: number | null;
+  /** What an unpaid payment becomes when its window passes (default `Expired`). */
+  expiryStatus: ExpiryStatus;
+  /** What a GET shows for the `fail` outcome (default `Canceled`, as its notification says). */
+  canceledFailureStatus: CanceledFailureStatus;
 };
 
 /** A first answer kept for its idempotency key: its status and exact JSON text. */
@@ -168,6 +184,12 @@ const OUTCOME_RESULTS = {
     action: null,
     events: ['payment_canceled'],
   },
+  fail: {
+    status: 'Canceled',
+    qpay: { status: '0051', message: 'Transaction failed: insufficient funds' },
+    action: { type: 'Capture', approved: false, response_code: '20051', response_summary: 'Insufficient Funds' },
+    events: ['payment_canceled'],
+  },
 } as const;
 
 export function createCheckoutComState(clock: EmulatorClock, initialSettings: Partial<Settings> = {}) {
@@ -175,6 +197,8 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     paymentWindowMs: DEFAULT_PAYMENT_WINDOW_MS,
     requireProcessingChannelId: false,
     refundApprovalDelayMs: null,
+    expiryStatus: 'Expired',
+    canceledFailureStatus: 'Canceled',
     ...initialSettings,
   };
   let settings: Settings = { ...defaults };
@@ -255,7 +279,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
   function refresh(payment: Payment): Payment {
     refundBook.approveDue(payment);
     if (payment.status !== 'Pending' || clock.now() < payment.expiresAt) return payment;
-    payment.status = 'Expired';
+    payment.status = settings.expiryStatus;
     payment.completedAt = payment.expiresAt;
     const voided = addAction(payment, payment.expiresAt, {
       type: 'Void',
@@ -323,7 +347,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     if (payment.status !== 'Pending') return { ok: false, reason: 'not_pending', payment };
     const now = clock.now();
     const result = OUTCOME_RESULTS[outcome];
-    payment.status = result.status;
+    payment.status = outcome === 'fail' ? settings.canceledFailureStatus : result.status;
     payment.completedAt = now;
     payment.qpay = { ...result.qpay, ...(outcome === 'approve' && { confirmationId: prefixedId('', 12, DIGITS) }) };
     const action = result.action ? addAction(payment, now, { ...result.action }) : undefined;
@@ -344,7 +368,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
   function sweepExpired(): Payment[] {
     const due = expiring.takeDue(clock.now()).filter((p) => p.status === 'Pending' && payments.get(p.id) === p);
     const expired: Payment[] = [];
-    for (const payment of due.sort(byOrder)) if (refresh(payment).status === 'Expired') expired.push(payment);
+    for (const payment of due.sort(byOrder)) if (refresh(payment).status !== 'Pending') expired.push(payment);
     return expired;
   }
 

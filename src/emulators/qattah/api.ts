@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorClock } from '../kit/clock.ts';
 import type { Merchant, MerchantRegistry } from './merchants.ts';
 import { orderJson } from './order-json.ts';
+import { authFormOf, type RequestLog } from './request-log.ts';
 import type { Order, QattahState } from './state.ts';
 import { type FieldErrors, parseCreateOrder } from './validate.ts';
 
@@ -25,6 +26,8 @@ export type ApiOptions = {
   state: QattahState;
   merchants: MerchantRegistry;
   clock: EmulatorClock;
+  /** Where each request's form of `Authorization` is recorded. */
+  requests: RequestLog;
   baseUrl(request: FastifyRequest): string;
 };
 
@@ -37,10 +40,23 @@ export function orderView(order: Order, merchants: MerchantRegistry, now: number
 /** The merchant API: create, get, refund, cancel; authenticated by the api_token. */
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { state, merchants, clock } = options;
+  const presented = new WeakMap<FastifyRequest, Merchant>();
+
+  // Both forms authenticate (providers.md §3.1); which one each request used is kept.
+  app.addHook('onResponse', async (request, reply) => {
+    options.requests.record({
+      method: request.method,
+      path: request.url,
+      auth_scheme: authFormOf(request.headers.authorization),
+      merchant_id: presented.get(request)?.id ?? null,
+      status: reply.statusCode,
+    });
+  });
 
   function authenticate(request: FastifyRequest, reply: FastifyReply): Merchant | undefined {
     const merchant = merchants.authenticate(request.headers.authorization);
     if (!merchant) fail(reply, 401, 'Unauthenticated.');
+    else presented.set(request, merchant);
     return merchant;
   }
 

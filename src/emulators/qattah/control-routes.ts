@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseFaultSpec } from '../kit/faults.ts';
 import { FAULT_OPERATIONS, type QattahControl, type SplitRequest } from './control.ts';
 import type { Merchant } from './merchants.ts';
-import { PAYMENT_BRANDS, type PaymentBrand } from './state.ts';
+import { PAYMENT_BRANDS, type PaymentBrand, WINDOW_STARTS, type WindowStart } from './state.ts';
 
 type Body = Record<string, unknown>;
 type IdParams = { Params: { id: string } };
@@ -84,6 +84,16 @@ export async function controlRoutes(app: FastifyInstance, options: { control: Qa
   });
 
   app.get('/__control/callbacks', async () => ({ callbacks: control.callbacks() }));
+  app.get('/__control/requests', async () => ({ requests: control.requests() }));
+
+  app.get('/__control/settings', async () => control.settings());
+  app.post('/__control/settings', async (request, reply) => {
+    const value = asBody(request.body).window_starts;
+    if (value !== undefined && !WINDOW_STARTS.includes(value as WindowStart)) {
+      return badRequest(reply, `window_starts must be one of ${WINDOW_STARTS.join(', ')}`);
+    }
+    return control.updateSettings(value === undefined ? {} : { window_starts: value as WindowStart });
+  });
 
   app.get('/__control/merchants', async () => ({ merchants: control.listMerchants().map(merchantView) }));
   app.post('/__control/merchants', async (request, reply) => {

@@ -4,13 +4,14 @@ import type { DeliveryRecord } from '../kit/notifier.ts';
 import { orderView } from './api.ts';
 import type { Merchant, MerchantInput, MerchantRegistry } from './merchants.ts';
 import type { QattahNotifier } from './notify.ts';
-import type { Order, PayError, PaymentBrand, QattahState, ShareInput, SplitError } from './state.ts';
+import type { RequestLog, RequestRecord } from './request-log.ts';
+import type { Order, PayError, PaymentBrand, QattahState, ShareInput, SplitError, WindowStart } from './state.ts';
 
 export const FAULT_OPERATIONS = ['create', 'retrieve', 'refund', 'cancel'] as const;
 
 /** The order as `GET /orders/{id}` shows it, plus what only the emulator knows under `_emulator`. */
 export type OrderView = ReturnType<typeof orderView> & {
-  _emulator: { lang: string; theme: string; created_at: string; deadline: string; page_url: string };
+  _emulator: { lang: string; theme: string; created_at: string; deadline: string | null; page_url: string };
 };
 
 export type SplitRequest = { shares: ShareInput[] } | { people: number };
@@ -36,6 +37,11 @@ export type QattahControl = {
   pay(orderId: string, invoiceId: string, brand: PaymentBrand): ControlResult;
   /** Every callback copy sent, being sent or failed, with its attempts. */
   callbacks(): DeliveryRecord[];
+  /** The merchant API requests, oldest first, each with the form of `Authorization` it used. */
+  requests(): RequestRecord[];
+  settings(): { window_starts: WindowStart };
+  /** When new orders' 15-minute windows start: at creation (default) or at their first payer. */
+  updateSettings(patch: { window_starts?: WindowStart }): { window_starts: WindowStart };
   createMerchant(input?: MerchantInput): Merchant;
   listMerchants(): Merchant[];
   /** Forgets orders, faults, callbacks, extra merchants; rewinds the clock. The first token stays. */
@@ -48,6 +54,7 @@ export type ControlDeps = {
   faults: FaultQueue;
   merchants: MerchantRegistry;
   notifier: QattahNotifier;
+  requests: RequestLog;
   baseUrl(): string;
 };
 
@@ -61,7 +68,7 @@ export function createControl(deps: ControlDeps): QattahControl {
         lang: order.lang,
         theme: order.theme,
         created_at: new Date(order.createdAt).toISOString(),
-        deadline: new Date(order.deadline).toISOString(),
+        deadline: order.deadline === null ? null : new Date(order.deadline).toISOString(),
         page_url: `${deps.baseUrl()}/${order.id}`,
       },
     };
@@ -91,12 +98,19 @@ export function createControl(deps: ControlDeps): QattahControl {
       return result.ok ? { ok: true, order: view(result.order) } : result;
     },
     callbacks: () => notifier.records(),
+    requests: () => deps.requests.list(),
+    settings: () => ({ window_starts: state.windowStart() }),
+    updateSettings(patch) {
+      if (patch.window_starts !== undefined) state.setWindowStart(patch.window_starts);
+      return { window_starts: state.windowStart() };
+    },
     createMerchant: (input) => merchants.create(input),
     listMerchants: () => merchants.list(),
     reset() {
       state.reset();
       faults.clear();
       notifier.reset();
+      deps.requests.reset();
       merchants.reset();
       clock.reset();
     },

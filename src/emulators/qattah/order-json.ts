@@ -1,5 +1,5 @@
 import { formatSar } from './money.ts';
-import type { Invoice, Order } from './state.ts';
+import { type Invoice, ORDER_WINDOW_MS, type Order } from './state.ts';
 
 /** `2024-02-26T02:22:53.000000Z`: Laravel's microsecond ISO form (seed 002). */
 export function qattahTime(ms: number): string {
@@ -8,10 +8,10 @@ export function qattahTime(ms: number): string {
 
 const OPEN = new Set(['CREATED', 'STARTED']);
 
-/** Minutes and seconds left in the window; 0/0 once the order is no longer open. */
+/** Minutes and seconds left in the window (all of it before it starts); 0/0 once the order is closed. */
 export function remainingTime(order: Order, now: number): { min: number; sec: number } {
   if (!OPEN.has(order.activityStatus)) return { min: 0, sec: 0 };
-  const left = Math.max(0, order.deadline - now);
+  const left = order.deadline === null ? ORDER_WINDOW_MS : Math.max(0, order.deadline - now);
   return { min: Math.floor(left / 60_000), sec: Math.floor((left % 60_000) / 1000) };
 }
 

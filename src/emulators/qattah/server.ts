@@ -9,7 +9,8 @@ import type { FormBody } from './hosted-page.ts';
 import { hostedPageRoutes } from './hosted-page.ts';
 import { createMerchantRegistry, type MerchantRegistry } from './merchants.ts';
 import { createQattahNotifier, type QattahNotifier } from './notify.ts';
-import { createQattahState, type QattahState } from './state.ts';
+import { createRequestLog } from './request-log.ts';
+import { createQattahState, type QattahState, type WindowStart } from './state.ts';
 
 export type QattahEmulatorOptions = {
   /** The first merchant's api_token; generated (48 alphanumerics) when absent. */
@@ -24,6 +25,8 @@ export type QattahEmulatorOptions = {
   /** Base of `links.redirect_to`; defaults to the Host the request came in on. */
   baseUrl?: string | (() => string | undefined);
   clock?: EmulatorClock;
+  /** When orders' 15-minute windows start: `creation` (default) or `first_payer` (`started_at`). */
+  windowStarts?: WindowStart;
   /** How often orders are checked for timeout in real time; 0 turns it off. */
   sweepIntervalMs?: number;
 };
@@ -103,7 +106,8 @@ export function createQattahEmulator(options: QattahEmulatorOptions = {}): Qatta
     ...(options.merchantName !== undefined && { name: options.merchantName }),
   });
   const clock = options.clock ?? createEmulatorClock();
-  const state = createQattahState(clock);
+  const state = createQattahState(clock, options.windowStarts);
+  const requests = createRequestLog(clock);
   const faults = createFaultQueue();
   const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });
   const notifier = createQattahNotifier({
@@ -114,7 +118,7 @@ export function createQattahEmulator(options: QattahEmulatorOptions = {}): Qatta
   });
   state.onPaid(notifier.orderPaid);
   const baseUrl = listeningBase(app, options.baseUrl);
-  const control = createControl({ state, clock, faults, merchants, notifier, baseUrl });
+  const control = createControl({ state, clock, faults, merchants, notifier, requests, baseUrl });
 
   registerBodyParsers(app);
   installFaults(app, { queue: faults, classify: classifyApiCall });
@@ -122,6 +126,7 @@ export function createQattahEmulator(options: QattahEmulatorOptions = {}): Qatta
     state,
     merchants,
     clock,
+    requests,
     baseUrl: (request) => configuredBase(options.baseUrl) ?? `${request.protocol}://${request.host}`,
   });
   app.register(hostedPageRoutes, { state, now: clock.now });

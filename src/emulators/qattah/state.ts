@@ -1,3 +1,10 @@
+/**
+ * The Qattah Pay emulator's orders: creation, the 15-minute window, the split into shares, each
+ * share's payment, refund and cancel.
+ *
+ * Longer than 300 lines: an order's whole life over one map and one deadline queue; split by
+ * move, each part would need the others' rules about when an order is open.
+ */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { DueQueue } from '../kit/due-queue.ts';
@@ -14,6 +21,14 @@ export type Lang = 'ar' | 'en';
 
 /** The session window (providers.md §3.4: all invoices must be paid within 15 minutes). */
 export const ORDER_WINDOW_MS = 15 * 60_000;
+/**
+ * When an order's 15-minute window starts: at its creation, or when its first payer starts
+ * (`started_at`, null until then per seed 002). The documents do not say which; an order nobody
+ * starts has no deadline in `first_payer` mode.
+ */
+export type WindowStart = 'creation' | 'first_payer';
+export const WINDOW_STARTS: readonly WindowStart[] = ['creation', 'first_payer'];
+
 /** An emulator limit (not documented): shares per order. */
 export const MAX_SHARES = 20;
 
@@ -39,7 +54,8 @@ export type Order = {
   createdAt: number;
   /** Set when the initiator first opens the hosted page (or splits); null before. */
   startedAt: number | null;
-  deadline: number;
+  /** When the window closes; null while it has not started (`first_payer` mode). */
+  deadline: number | null;
   activityStatus: ActivityStatus;
   paymentStatus: PaymentStatus;
   callbackUrl: string | null;
@@ -87,7 +103,8 @@ export const defaultShareName = (lang: Lang, n: number): string => (lang === 'ar
 
 export type QattahState = ReturnType<typeof createQattahState>;
 
-export function createQattahState(clock: EmulatorClock) {
+export function createQattahState(clock: EmulatorClock, initialWindowStart: WindowStart = 'creation') {
+  let windowStart = initialWindowStart;
   let orders = new Map<string, Order>();
   const paidListeners = new Set<(order: Order) => void>();
   // Orders by deadline, so a sweep (run before every lookup) looks only at the ones due.
@@ -132,20 +149,30 @@ export function createQattahState(clock: EmulatorClock) {
       reference: input.reference ?? randomUUID(),
       createdAt: now,
       startedAt: null,
-      deadline: now + ORDER_WINDOW_MS,
+      deadline: windowStart === 'creation' ? now + ORDER_WINDOW_MS : null,
       activityStatus: 'CREATED',
       paymentStatus: 'PENDING',
       invoices: [],
     };
     orders.set(order.id, order);
     sequence.set(order, nextSequence++);
-    due.add(order.deadline, order);
+    if (order.deadline !== null) due.add(order.deadline, order);
     return order;
+  }
+
+  /** The first payer starts the session: `started_at`, and the window if it waited for them. */
+  function start(order: Order): void {
+    if (order.startedAt !== null) return;
+    order.startedAt = clock.now();
+    if (order.deadline === null) {
+      order.deadline = order.startedAt + ORDER_WINDOW_MS;
+      due.add(order.deadline, order);
+    }
   }
 
   function markStarted(id: string): void {
     const order = get(id);
-    if (order && isOpen(order)) order.startedAt ??= clock.now();
+    if (order && isOpen(order)) start(order);
   }
 
   function sharesFrom(order: Order, shares: ShareInput[]): number[] | string {
@@ -178,7 +205,7 @@ export function createQattahState(clock: EmulatorClock) {
         paidAt: null,
       };
     });
-    order.startedAt ??= clock.now();
+    start(order);
     order.activityStatus = 'STARTED';
     return order;
   }
@@ -264,6 +291,10 @@ export function createQattahState(clock: EmulatorClock) {
   }
 
   return {
+    windowStart: (): WindowStart => windowStart,
+    setWindowStart(value: WindowStart): void {
+      windowStart = value;
+    },
     sweep,
     get,
     list: (): Order[] => {
@@ -284,6 +315,7 @@ export function createQattahState(clock: EmulatorClock) {
     reset(): void {
       orders = new Map();
       due = new DueQueue();
+      windowStart = initialWindowStart;
     },
   };
 }

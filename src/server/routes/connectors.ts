@@ -62,6 +62,8 @@ function checkConfig(connector: Connector, body: Static<typeof PutConnectorBody>
         `settings.${name}`,
       );
     }
+    const refused = spec.checkSetting?.(name, value);
+    if (refused) throw new BawabaError('parameter_invalid', `settings.${name} ${refused}`, `settings.${name}`);
     if (name === 'base_url' && !/^https?:\/\/[^\s/]+/.test(value)) {
       throw new BawabaError(
         'parameter_invalid',
