@@ -18,6 +18,7 @@ import { type Clock, systemClock } from './core/clock.ts';
 import type { ConnectorRegistry } from './core/connector-contract.ts';
 import { createIdGenerator, type IdGenerator } from './core/ids.ts';
 import type { CheckoutDeps } from './core/services/checkout-sessions.ts';
+import type { PaymentLinkDeps } from './core/services/payment-links.ts';
 import type { NotificationDeps } from './core/services/receive-notification.ts';
 import { dashboardServices } from './dashboard-users.ts';
 import type { RunningEmulator } from './emulators/registry.ts';
@@ -26,6 +27,7 @@ import { createWorker, type Worker } from './jobs/worker.ts';
 import { createGuardedAgent } from './net/guarded-agent.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { registerPaymentLinkPages } from './pages/checkout/links.ts';
 import { registerCheckoutPages } from './pages/checkout/plugin.ts';
 import type { DashboardOptions } from './pages/dashboard/deps.ts';
 import { registerDashboard } from './pages/dashboard/plugin.ts';
@@ -48,6 +50,8 @@ export interface Core {
    * worker once one runs, and tells other processes' workers before that (on PostgreSQL).
    */
   readonly bell: { ring: (runAt: number) => void };
+  /** The migrations this opening applied, in order (none when the database was up to date). */
+  readonly migrated: readonly string[];
 }
 
 /** Repositories plus clock and ids: what administration helpers take. */
@@ -91,7 +95,7 @@ export async function openCore(config: Config, options: StartOptions = {}): Prom
     },
   };
   const repos = createRepos(database, box, ids, (runAt) => bell.ring(runAt));
-  return { database, repos, clock, ids, logger, bell };
+  return { database, repos, clock, ids, logger, bell, migrated: applied };
 }
 
 let publicOnlyAgent: Dispatcher | undefined;
@@ -142,6 +146,7 @@ export function paymentDeps(core: Core, connectors: ConnectorRegistry, publicUrl
     payments: repos.payments,
     refunds: repos.refunds,
     connectorAccounts: repos.connectorAccounts,
+    customerReturns: repos.customerReturns,
     notifications: repos.notifications,
     jobs: repos.jobs,
     connectors,
@@ -157,6 +162,11 @@ export function paymentDeps(core: Core, connectors: ConnectorRegistry, publicUrl
 /** The checkout sessions' dependencies. */
 export function checkoutDeps(core: Core, connectors: ConnectorRegistry, publicUrl: PublicUrl): CheckoutDeps {
   return { sessions: core.repos.checkoutSessions, payment: paymentDeps(core, connectors, publicUrl) };
+}
+
+/** The payment links' dependencies. */
+export function paymentLinkDeps(core: Core, connectors: ConnectorRegistry, publicUrl: PublicUrl): PaymentLinkDeps {
+  return { links: core.repos.paymentLinks, checkout: checkoutDeps(core, connectors, publicUrl) };
 }
 
 /** Builds the HTTP app over an opened core. */
@@ -181,6 +191,8 @@ export async function createApp(
     jobs: repos.jobs,
     notifications: repos.notifications,
     checkout: checkoutDeps(core, connectors, publicUrl),
+    paymentLinks: paymentLinkDeps(core, connectors, publicUrl),
+    logos: repos.accountLogos,
     clock,
     ids,
     logger,
@@ -196,7 +208,16 @@ export async function createApp(
     },
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
-  await registerCheckoutPages(app, { checkout: checkoutDeps(core, connectors, publicUrl), accounts: repos.accounts });
+  await registerCheckoutPages(app, {
+    checkout: checkoutDeps(core, connectors, publicUrl),
+    accounts: repos.accounts,
+    logos: repos.accountLogos,
+  });
+  await registerPaymentLinkPages(app, {
+    links: paymentLinkDeps(core, connectors, publicUrl),
+    accounts: repos.accounts,
+    logos: repos.accountLogos,
+  });
   await registerDashboard(app, {
     repo: repos.dashboard,
     queries: repos.dashboardQueries,

@@ -3,7 +3,7 @@
  * endpoints and their deliveries, the job queue, and provider notifications received.
  */
 import type { Mode } from './payment/payment.ts';
-import type { AccountPageQuery, Page } from './repositories.ts';
+import type { AccountPageQuery, IdempotentAnswer, Page } from './repositories.ts';
 
 /** Something that happened to an object, as merchants see it (`evt_...`). */
 export interface DomainEvent {
@@ -46,6 +46,13 @@ export interface Outbox {
   readonly jobs?: readonly NewJob[];
   /** The provider notification that brought the change, stored with what it did. */
   readonly notification?: ProviderNotification;
+  /**
+   * Dedupe keys of jobs this change left with nothing to do (the watch of a payment that is now
+   * settled): removed with it, unless a worker holds one now (that run finds nothing to do).
+   */
+  readonly retiredJobs?: readonly string[];
+  /** The answer to the request that made the change, kept for its replays. */
+  readonly answer?: IdempotentAnswer;
 }
 
 /** A claimed job. */

@@ -17,6 +17,8 @@ export const ID_PREFIXES = {
   dashboardUser: 'usr',
   auditEntry: 'aud',
   checkoutSession: 'cs',
+  paymentLink: 'plink',
+  customerReturn: 'ret',
 } as const;
 
 /** One of the id prefixes above. */

@@ -63,6 +63,14 @@ export function formatMajor(money: Money): string {
   return `${negative ? '-' : ''}${whole}${exp > 0 ? `.${frac}` : ''}`;
 }
 
+/**
+ * An amount as messages to people say it: currency, major units, and the minor units the API
+ * speaks in: `QAR 10.00 (1000)`.
+ */
+export function describeAmount(money: Money): string {
+  return `${money.currency} ${formatMajor(money)} (${money.amount})`;
+}
+
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /**

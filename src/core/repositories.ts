@@ -182,6 +182,47 @@ export interface IdempotencyReservation {
   readonly key: string;
 }
 
+/**
+ * The final answer to an idempotent request, stored for replay in the transaction of the change
+ * it reports (one commit, not two).
+ */
+export interface IdempotentAnswer {
+  readonly reservation: IdempotencyReservation;
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * What asking the provider found when a customer came back from its page: the reference the
+ * return carried was confirmed; it proved nothing (and the payment's own id was asked about
+ * instead); the payment's own lookup moved it, found it still pending, or got no answer; or
+ * nothing was asked (the payment was settled already, or had no provider id yet).
+ */
+export type CustomerReturnOutcome =
+  | 'confirmed'
+  | 'reference_unproven'
+  | 'looked_up'
+  | 'still_pending'
+  | 'no_answer'
+  | 'not_asked';
+
+/** A customer's return from the provider's page, kept for the payment's timeline. */
+export interface CustomerReturn {
+  readonly id: string;
+  readonly paymentId: string;
+  readonly returnedAt: number;
+  readonly outcome: CustomerReturnOutcome;
+  /** The payment's status once the return was handled. */
+  readonly status: PaymentStatus;
+}
+
+/** Customers' returns. */
+export interface CustomerReturnRepo {
+  record(customerReturn: CustomerReturn): Promise<void>;
+  /** Oldest first. */
+  listForPayment(paymentId: string): Promise<CustomerReturn[]>;
+}
+
 /** Idempotency keys. */
 export interface IdempotencyRepo {
   /**

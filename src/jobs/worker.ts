@@ -26,6 +26,11 @@ export interface WorkerOptions {
   readonly pollIntervalMs?: number;
   /** Jobs of one group (one webhook endpoint) run at once, at most: a slow one cannot hog the rest. */
   readonly groupLimit?: number;
+  /**
+   * How long a nudge waits for more commits before the worker claims: under load, the jobs of
+   * several commits are claimed by one statement instead of one each (default 2 ms).
+   */
+  readonly gatherMs?: number;
 }
 
 /** A running (or runnable) worker. */
@@ -49,19 +54,29 @@ export function createWorker(o: WorkerOptions): Worker {
   const leaseMs = o.leaseMs ?? 60_000;
   const pollMs = o.pollIntervalMs ?? 500;
   const groupLimit = o.groupLimit ?? 4;
+  const gatherMs = o.gatherMs ?? 2;
   const inflight = new Map<string, { job: Job; done: Promise<void> }>();
   const groups = new Map<string, number>();
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
-  /** Set by a nudge that came while no one was waiting: the loop claims again before it sleeps. */
-  let rung = false;
+  /** Set by a wake-up that came while the loop was claiming: it claims again before it sleeps. */
+  let missed = false;
   /** The last claim filled every free slot (or a group's): more may be due behind it. */
   let saturated = false;
   let alarm: { at: number; timer: NodeJS.Timeout } | undefined;
+  /** A wake-up on its way: nudges until it fires join it. */
+  let gathering: NodeJS.Timeout | undefined;
+  const wakeNow = () => {
+    if (wake) wake();
+    else missed = true;
+  };
   const ring = () => {
-    rung = true;
-    wake?.();
+    if (gathering !== undefined) return;
+    gathering = setTimeout(() => {
+      gathering = undefined;
+      wakeNow();
+    }, gatherMs);
   };
   const nudge = (runAt?: number) => {
     const now = o.clock.now();
@@ -136,7 +151,7 @@ export function createWorker(o: WorkerOptions): Worker {
 
   async function poll(): Promise<void> {
     while (running) {
-      rung = false;
+      missed = false;
       let claimed: Job[] = [];
       try {
         claimed = await claimBatch();
@@ -145,8 +160,10 @@ export function createWorker(o: WorkerOptions): Worker {
       }
       for (const job of claimed) void launch(job);
       // Fewer than asked for is every job due now; a nudge during the claim may name jobs it
-      // missed. A full batch leaves the rest for the freed slots (see launch).
-      if (rung) continue;
+      // missed (its wake-up is on its way). A full batch leaves the rest for the freed slots
+      // (see launch).
+      if (!running) break;
+      if (missed) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
@@ -167,7 +184,9 @@ export function createWorker(o: WorkerOptions): Worker {
     async stop(graceMs = 10_000) {
       running = false;
       if (alarm !== undefined) clearTimeout(alarm.timer);
-      ring();
+      if (gathering !== undefined) clearTimeout(gathering);
+      gathering = undefined;
+      wakeNow();
       await loop;
       const all = Promise.all([...inflight.values()].map((f) => f.done));
       let timer: NodeJS.Timeout | undefined;

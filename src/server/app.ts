@@ -10,12 +10,15 @@ import { registerInputRules } from './plugins/input.ts';
 import { registerQueryKeyRefusal } from './plugins/query-keys.ts';
 import { registerRateLimiting } from './plugins/rate-limits.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
+import { registerAccountLogoRoutes } from './routes/account-logo.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerCheckoutSessionRoutes } from './routes/checkout-sessions.ts';
 import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerReturnRoute } from './routes/customer-return.ts';
+import { registerDocsRoutes } from './routes/docs.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerPaymentLinkRoutes } from './routes/payment-links.ts';
 import { registerPaymentRoutes } from './routes/payments.ts';
 import { registerProviderHookRoutes } from './routes/provider-hooks.ts';
 import { registerRefundRoutes } from './routes/refunds.ts';
@@ -27,6 +30,7 @@ import type { AppDeps } from './types.ts';
 /** Builds the HTTP app (no `listen`): tests use `inject()`, `main.ts` listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const securityHeaders = { hsts: deps.hsts ?? false };
+  const publicUrl = () => deps.payment.publicUrl;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => deps.ids.next('req'),
@@ -36,7 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: trustProxyOption(deps.trustProxy),
     bodyLimit: 64 * 1024,
     // Requests refused before any route runs are answered in the error shape too.
-    ...outsideRouteOptions({ ids: deps.ids, logger: deps.logger, securityHeaders }),
+    ...outsideRouteOptions({ ids: deps.ids, logger: deps.logger, securityHeaders, publicUrl }),
     // While closing, a request already on an open connection is served (then the connection
     // closes) rather than refused with Fastify's own 503 body: the database closes after the app.
     return503OnClosing: false,
@@ -74,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('request-id', request.id);
     done(null, payload);
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, publicUrl);
   await registerSecurityHeaders(app, securityHeaders);
   registerInputRules(app);
   registerQueryKeyRefusal(app);
@@ -89,11 +93,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConnectorRoutes(api, deps);
   registerRefundRoutes(api, deps);
   if (deps.checkout) registerCheckoutSessionRoutes(api, deps.checkout);
+  if (deps.paymentLinks) registerPaymentLinkRoutes(api, deps.paymentLinks);
+  if (deps.logos) {
+    registerAccountLogoRoutes(api, { logos: deps.logos, clock: deps.clock, publicUrl: () => deps.payment.publicUrl });
+  }
   registerReturnRoute(api, deps);
   registerEventRoutes(api, deps);
   registerWebhookEndpointRoutes(api, deps);
   await registerProviderHookRoutes(api, deps);
   registerHealthRoutes(api, deps);
+  await registerDocsRoutes(app);
   if (deps.sandbox) registerSandboxRoutes(api);
   return app;
 }

@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { AccountLogoRepo } from '../core/account-logo.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ConnectorRegistry } from '../core/connector-contract.ts';
 import type {
@@ -25,6 +26,7 @@ import type {
   Principal,
 } from '../core/repositories.ts';
 import type { CheckoutDeps } from '../core/services/checkout-sessions.ts';
+import type { PaymentLinkDeps } from '../core/services/payment-links.ts';
 import type { NotificationDeps } from '../core/services/receive-notification.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { PublicRateLimits } from './plugins/rate-limits.ts';
@@ -48,6 +50,10 @@ export interface AppDeps {
   readonly notifications: ProviderNotificationRepo;
   /** Checkout sessions (`/v1/checkout_sessions`). */
   readonly checkout?: CheckoutDeps;
+  /** Payment links (`/v1/payment_links`). */
+  readonly paymentLinks?: PaymentLinkDeps;
+  /** The account's logo on the checkout pages (`/v1/account/logo`). */
+  readonly logos?: AccountLogoRepo;
   /** Sandbox mode: serves a stand-in merchant return page at `/sandbox/return`. */
   readonly sandbox: boolean;
   /** The public URL is https: answers tell browsers to use https only (HSTS). Unset: no. */
@@ -77,6 +83,10 @@ export interface IdempotencyContext {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The gateway's public URL, as customers' browsers and merchants reach it. */
+    publicUrl: () => string;
+  }
   interface FastifyRequest {
     principal?: Principal;
     idempotency?: IdempotencyContext;
@@ -84,6 +94,8 @@ declare module 'fastify' {
     idempotencyRetryable?: boolean;
     /** What a replay answers instead of the first answer (which carried a secret stored only as a hash). */
     idempotencyReplayBody?: string;
+    /** The answer was stored already, in the transaction of the change it reports. */
+    idempotencyAnswered?: boolean;
   }
   interface FastifyContextConfig {
     /** `required`: the route needs an `Idempotency-Key` and replays its first answer. */

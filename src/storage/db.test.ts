@@ -75,10 +75,12 @@ forEachDatabase((kind) => {
               }>`select table_name as name from information_schema.tables where table_schema = current_schema()`;
         const tables = (await query.execute(database.db)).rows.map((t) => t.name).sort();
         assert.deepEqual(tables, [
+          'account_logos',
           'accounts',
           'api_keys',
           'checkout_sessions',
           'connector_accounts',
+          'customer_returns',
           'dashboard_audit',
           'dashboard_sessions',
           'dashboard_users',
@@ -87,6 +89,8 @@ forEachDatabase((kind) => {
           'jobs',
           'kysely_migration',
           'kysely_migration_lock',
+          'payment_link_sessions',
+          'payment_links',
           'payments',
           'provider_notifications',
           'refunds',

@@ -1,8 +1,12 @@
 /**
  * The tables as Kysely sees them. Times are epoch milliseconds and money is integer minor
  * units, both BIGINT; JSON is stored as TEXT so the same column types work on both databases.
+ *
+ * Longer than 300 lines: one interface per table, side by side with `DB` that names them all;
+ * split, every repository would import from several files to see one schema.
  */
 import type { Mode } from '../core/payment/payment.ts';
+import type { CustomerReturnOutcome } from '../core/repositories.ts';
 
 export interface AccountsTable {
   id: string;
@@ -272,7 +276,60 @@ export interface CheckoutSessionsTable {
   version: number;
 }
 
+export interface CustomerReturnsTable {
+  id: string;
+  payment_id: string;
+  returned_at: number;
+  outcome: CustomerReturnOutcome;
+  status: string;
+}
+
 /** Every table Bawaba's storage layer owns. */
+export interface PaymentLinksTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  token: string;
+  csrf_token: string;
+  /** 1: active, 0: not. */
+  active: number;
+  amount: number | null;
+  min_amount: number | null;
+  max_amount: number | null;
+  currency: string;
+  description: string;
+  /** JSON array of payment methods, or null: every method available when a session opens. */
+  payment_methods: string | null;
+  max_payments: number | null;
+  reference: string | null;
+  /** JSON object of strings. */
+  metadata: string;
+  locale: 'en' | 'ar' | null;
+  success_url: string | null;
+  cancel_url: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentLinkSessionsTable {
+  session_id: string;
+  link_id: string;
+  created_at: number;
+}
+
+export interface AccountLogosTable {
+  account_id: string;
+  content_type: 'image/png' | 'image/jpeg';
+  /** Hex SHA-256 of the bytes. */
+  digest: string;
+  size: number;
+  width: number;
+  height: number;
+  /** The bytes, base64. */
+  data: string;
+  updated_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -290,4 +347,8 @@ export interface DB {
   dashboard_sessions: DashboardSessionsTable;
   dashboard_audit: DashboardAuditTable;
   checkout_sessions: CheckoutSessionsTable;
+  payment_links: PaymentLinksTable;
+  payment_link_sessions: PaymentLinkSessionsTable;
+  account_logos: AccountLogosTable;
+  customer_returns: CustomerReturnsTable;
 }

@@ -32,6 +32,11 @@ async function stored(id: string) {
   return res.json();
 }
 
+/** What each return of a payment found, oldest first, as its timeline shows them. */
+async function returnsOf(id: string) {
+  return (await gw.core.repos.customerReturns.listForPayment(id)).map((r) => `${r.outcome}:${r.status}`);
+}
+
 describe('the customer returns from QPay', () => {
   for (const [outcome, status] of [
     ['approve', 'captured'],
@@ -52,6 +57,7 @@ describe('the customer returns from QPay', () => {
       assert.equal(now.status, status);
       assert.equal(now.next_action, null);
       if (status === 'failed') assert.equal(now.failure_code, 'provider_declined');
+      assert.deepEqual(await returnsOf(String(p.id)), [`confirmed:${status}`]);
     });
   }
 
@@ -61,6 +67,7 @@ describe('the customer returns from QPay', () => {
     assert.equal(res.statusCode, 303);
     assert.equal(new URL(String(res.headers.location)).searchParams.get('status'), 'requires_action');
     assert.equal((await stored(String(p.id))).status, 'requires_action');
+    assert.deepEqual(await returnsOf(String(p.id)), ['reference_unproven:requires_action']);
   });
 
   test('another payment’s valid session id marks nothing', async () => {
@@ -90,6 +97,7 @@ describe('the customer returns from QPay', () => {
     completeAtProvider(String(p.provider_payment_id), 'approve');
     const again = await returnWith(String(p.id), '');
     assert.equal(new URL(String(again.headers.location)).searchParams.get('status'), 'captured');
+    assert.deepEqual(await returnsOf(String(p.id)), ['still_pending:requires_action', 'looked_up:captured']);
   });
 
   test('a return for an unknown payment is a 404 page for a browser, not a redirect', async () => {
@@ -119,7 +127,7 @@ describe('the customer returns from QPay', () => {
     assert.equal(res.headers['referrer-policy'], 'no-referrer');
   });
 
-  test('a second return after the payment is final changes nothing and asks nobody', async () => {
+  test('a second return after the capture, the provider failing, changes nothing', async () => {
     const p = await gw.createPayment();
     const sid = completeAtProvider(String(p.provider_payment_id), 'approve');
     await returnWith(String(p.id), `cko-session-id=${sid}`);
@@ -127,7 +135,8 @@ describe('the customer returns from QPay', () => {
     try {
       const res = await returnWith(String(p.id), `cko-session-id=${sid}`);
       assert.equal(new URL(String(res.headers.location)).searchParams.get('status'), 'captured');
-      assert.equal(gw.emulator.control.listFaults().length, 1, 'no provider call was made');
+      // A captured payment is still watched (refunds): the provider is asked, and its silence changes nothing.
+      assert.deepEqual(await returnsOf(String(p.id)), ['confirmed:captured', 'no_answer:captured']);
     } finally {
       gw.emulator.control.clearFaults();
     }
@@ -143,5 +152,6 @@ describe('the customer returns from QPay', () => {
     gw.emulator.control.clearFaults();
     await returnWith(String(p.id), `cko-session-id=${sid}`);
     assert.equal((await stored(String(p.id))).status, 'failed');
+    assert.deepEqual(await returnsOf(String(p.id)), ['no_answer:requires_action', 'confirmed:failed']);
   });
 });

@@ -196,6 +196,27 @@ forEachDatabase((database) => {
       );
     });
 
+    test("a payment's timeline shows the customer's return from the provider's page, in English and Arabic", async () => {
+      // A user and an address of its own: the sign-in limits' test counts viewer@a.qa's sign-ins.
+      const { b } = await signIn(gw, 'viewer2@a.qa', PASSWORD, '10.9.9.9');
+      const p = await gw.createPayment();
+      const done = gw.emulator.control.completePayment(String(p.provider_payment_id), 'approve');
+      assert.ok(done.ok);
+      const back = await gw.app.inject({
+        method: 'GET',
+        url: `/return/checkout_com/${p.id}?cko-session-id=${done.session_id}`,
+      });
+      assert.equal(back.statusCode, 303);
+      const page = await get(gw, b, `/dashboard/payments/${p.id}`);
+      assert.match(
+        page.body,
+        /The customer came back from the provider’s page · the provider confirmed the payment the return named/,
+      );
+      b.cookies.set('bawaba_lang', 'ar');
+      const ar = await get(gw, b, `/dashboard/payments/${p.id}`);
+      assert.match(ar.body, /عاد العميل من صفحة المزود · أكّد المزود الدفعة التي ذكرتها العودة/);
+    });
+
     test('a missing or forged CSRF token, or another origin, is 403 and changes nothing', async () => {
       const p = await gw.createPayment();
       const { b } = await signIn(gw, 'admin@a.qa');

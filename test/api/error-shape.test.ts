@@ -32,7 +32,14 @@ function errorOf(
   assert.equal(typeof e.message, 'string');
   assert.match(String(res.headers['request-id']), /^req_/);
   assert.equal(e.request_id, res.headers['request-id']);
-  for (const key of Object.keys(e)) assert.ok(['type', 'code', 'message', 'param', 'request_id'].includes(key), key);
+  for (const key of Object.keys(e)) {
+    assert.ok(['type', 'code', 'message', 'param', 'doc_url', 'request_id'].includes(key), key);
+  }
+  assert.match(
+    e.doc_url,
+    new RegExp(`^https?://[^/]+/docs/errors#${code}$`),
+    'doc_url names the code in the error reference',
+  );
   if ('param' in e) assert.ok(typeof e.param === 'string' && e.param !== '', 'param is a non-empty string');
   return e as { message: string; param?: string };
 }

@@ -103,6 +103,7 @@ describe('refunds', () => {
     assert.equal(over.statusCode, 400);
     assert.equal(over.json().error.code, 'refund_amount_too_large');
     assert.equal(over.json().error.param, 'amount');
+    assert.equal(over.json().error.message, 'At most QAR 5.00 (500) can be refunded.', 'the currency and major units');
     assert.equal((await refund(p.id, { amount: 0 })).json().error.param, 'amount');
     assert.equal((await refund(p.id, { amount: '500' })).json().error.code, 'amount_invalid');
     assert.equal((await refund(p.id, { amount: 500 })).statusCode, 201);

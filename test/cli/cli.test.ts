@@ -126,6 +126,17 @@ describe('against a running gateway', () => {
     assert.match(run.stderr, /^bawaba: 404 resource_not_found/);
   });
 
+  test('trigger payment.part_paid splits a Qattah bill in SAR and pays one share, for real', async () => {
+    const triggered = await cliJson<{
+      data: { type: string; data: { object: { status: string; currency: string } } }[];
+    }>('trigger', 'payment.part_paid');
+    const types = triggered.data.map((e) => e.type);
+    assert.equal(types[0], 'payment.requires_action');
+    assert.ok(types.includes('payment.part_paid'), types.join(', '));
+    assert.ok(!types.includes('payment.captured'), 'one share of two: not captured');
+    assert.equal(triggered.data[0]?.data.object.currency, 'SAR');
+  });
+
   test('trigger payment.captured makes the real sequence happen; listen forwards it, signed, and removes its endpoint', async () => {
     const received: { headers: IncomingHttpHeaders; body: string }[] = [];
     const app = createServer((request, response) => {

@@ -7,7 +7,7 @@ import { ERROR_CODES } from '../../src/core/errors.ts';
 import type { FuzzRequest } from './requests.ts';
 import type { Answer } from './send.ts';
 
-const ERROR_FIELDS = new Set(['type', 'code', 'message', 'param', 'request_id', 'payment_id', 'refund_id']);
+const ERROR_FIELDS = new Set(['type', 'code', 'message', 'param', 'doc_url', 'request_id', 'payment_id', 'refund_id']);
 
 /** What is wrong with an answer: empty when nothing is. */
 export function shapeProblems(request: FuzzRequest, answer: Answer & { kind: 'answer' }): string[] {
@@ -34,7 +34,7 @@ export function shapeProblems(request: FuzzRequest, answer: Answer & { kind: 'an
   }
   const e = parsed.error;
   for (const key of Object.keys(e)) if (!ERROR_FIELDS.has(key)) problems.push(`unexpected error field ${key}`);
-  for (const key of ['type', 'code', 'message', 'request_id']) {
+  for (const key of ['type', 'code', 'message', 'doc_url', 'request_id']) {
     if (typeof e[key] !== 'string' || e[key] === '') problems.push(`error.${key} missing or not a string`);
   }
   if (e.param !== undefined && (typeof e.param !== 'string' || e.param === '')) problems.push('error.param empty');

@@ -319,6 +319,7 @@ describe('errors', () => {
             code: 'parameter_invalid',
             message: 'amount must be a positive integer in minor units.',
             param: 'amount',
+            doc_url: 'https://pay.example/docs/errors#parameter_invalid',
             request_id: 'req_body',
           },
         },
@@ -337,6 +338,7 @@ describe('errors', () => {
     assert.equal(error.requestId, 'req_body');
     assert.equal(error.status, 400);
     assert.equal(error.paymentId, undefined);
+    assert.equal(error.docUrl, 'https://pay.example/docs/errors#parameter_invalid');
   });
 
   test('a 404, a 401 and a 402 decline with its payment id', async () => {
@@ -386,6 +388,7 @@ describe('errors', () => {
       assert.equal(error.code, 'unexpected_response');
       assert.equal(error.status, status);
       assert.equal(error.requestId, requestId);
+      assert.equal(error.docUrl, undefined);
     }
   });
 
@@ -540,6 +543,8 @@ describe('every endpoint', () => {
   const delivery = { id: 'whd_1', object: 'webhook_delivery' };
   const key = { id: 'key_1', object: 'api_key' };
   const connector = { id: 'ca_1', object: 'connector_account' };
+  const link = { id: 'plink_1', object: 'payment_link' };
+  const logo = { object: 'account_logo', content_type: 'image/png' };
 
   test('method, path, Idempotency-Key and body of each call', async () => {
     const answers = [
@@ -558,6 +563,14 @@ describe('every endpoint', () => {
       list([connector], false),
       connector,
       { connector: 'tap', deleted: true },
+      link,
+      link,
+      list([link], false),
+      { ...link, active: false },
+      { ...link, active: true },
+      logo,
+      logo,
+      { object: 'account_logo', deleted: true },
     ].map((body) => json(200, body));
     const stub = stubFetch(...answers);
     const sdk = client(stub.fetch);
@@ -576,6 +589,14 @@ describe('every endpoint', () => {
     await sdk.connectors.list();
     await sdk.connectors.put('tap', { credentials: { secret_key: 'sk_test_tap' } });
     await sdk.connectors.delete('tap');
+    await sdk.paymentLinks.create({ amount: 1500, currency: 'QAR', description: 'Dates, 1 kg' });
+    await sdk.paymentLinks.retrieve('plink_1');
+    await sdk.paymentLinks.list({ limit: 3 });
+    await sdk.paymentLinks.deactivate('plink_1');
+    await sdk.paymentLinks.activate('plink_1', { idempotencyKey: 'activate-1' });
+    await sdk.accountLogo.set({ data: 'iVBORw0KGgo=' });
+    await sdk.accountLogo.retrieve();
+    await sdk.accountLogo.delete();
     const keyed = (c: Call) => (c.headers.get('idempotency-key') === null ? null : 'key');
     assert.deepEqual(
       stub.calls.map((c) => [c.method, c.url.pathname + c.url.search, keyed(c), c.body]),
@@ -595,9 +616,18 @@ describe('every endpoint', () => {
         ['GET', '/v1/connectors', null, undefined],
         ['PUT', '/v1/connectors/tap', null, { credentials: { secret_key: 'sk_test_tap' } }],
         ['DELETE', '/v1/connectors/tap', null, undefined],
+        ['POST', '/v1/payment_links', 'key', { amount: 1500, currency: 'QAR', description: 'Dates, 1 kg' }],
+        ['GET', '/v1/payment_links/plink_1', null, undefined],
+        ['GET', '/v1/payment_links?limit=3', null, undefined],
+        ['POST', '/v1/payment_links/plink_1/deactivate', 'key', undefined],
+        ['POST', '/v1/payment_links/plink_1/activate', 'key', undefined],
+        ['POST', '/v1/account/logo', 'key', { data: 'iVBORw0KGgo=' }],
+        ['GET', '/v1/account/logo', null, undefined],
+        ['DELETE', '/v1/account/logo', null, undefined],
       ],
     );
     assert.equal(stub.calls[0]?.headers.get('idempotency-key'), 'cancel-1');
+    assert.equal(stub.calls[19]?.headers.get('idempotency-key'), 'activate-1');
   });
 
   test('a list is an async iterable: for await walks every page', async () => {

@@ -7,14 +7,17 @@ import { BawabaConnectionError, BawabaError } from './errors.ts';
 import { createSender, type FetchFunction, type Send } from './http.ts';
 import { type ListPromise, listable } from './list.ts';
 import type {
+  AccountLogo,
   ApiKey,
   CheckoutSession,
   ConnectorAccount,
   CreateApiKeyParams,
   CreateCheckoutSessionParams,
+  CreatePaymentLinkParams,
   CreatePaymentParams,
   CreateRefundParams,
   CreateWebhookEndpointParams,
+  DeletedAccountLogo,
   DeletedConnector,
   DeletedWebhookEndpoint,
   Event,
@@ -22,9 +25,11 @@ import type {
   ListParams,
   ListPaymentsParams,
   Payment,
+  PaymentLink,
   PutConnectorParams,
   Refund,
   RotateWebhookSecretParams,
+  SetAccountLogoParams,
   TimeBound,
   UpdateWebhookEndpointParams,
   WebhookDelivery,
@@ -97,6 +102,20 @@ export interface CheckoutSessionsResource {
   expire(id: string, options?: RequestOptions): Promise<CheckoutSession>;
 }
 
+/** `/v1/payment_links`: stable addresses (and QR codes) that open a new checkout session at each visit. */
+export interface PaymentLinksResource {
+  /** Creates a link; share its `url` (or the QR code at `qr_svg_url`). */
+  create(params: CreatePaymentLinkParams, options?: RequestOptions): Promise<PaymentLink>;
+  /** Fetches a link by id. */
+  retrieve(id: string): Promise<PaymentLink>;
+  /** Lists links, newest first. */
+  list(params?: ListParams): ListPromise<PaymentLink>;
+  /** Turns a link off: its address opens no more sessions (those already open stay open). */
+  deactivate(id: string, options?: RequestOptions): Promise<PaymentLink>;
+  /** Turns a link back on. */
+  activate(id: string, options?: RequestOptions): Promise<PaymentLink>;
+}
+
 /** `/v1/events`. */
 export interface EventsResource {
   /** Fetches an event by id. */
@@ -147,15 +166,27 @@ export interface ConnectorsResource {
   delete(connector: string): Promise<DeletedConnector>;
 }
 
+/** `/v1/account/logo`: the logo the checkout pages show beside the merchant name, for both modes. */
+export interface AccountLogoResource {
+  /** Sets (or replaces) the logo: a PNG or JPEG of at most 64 KiB and 2048 pixels a side, base64. */
+  set(params: SetAccountLogoParams, options?: RequestOptions): Promise<AccountLogo>;
+  /** Fetches the logo (`resource_not_found` when the account has none). */
+  retrieve(): Promise<AccountLogo>;
+  /** Removes the logo (`resource_not_found` when the account has none). */
+  delete(): Promise<DeletedAccountLogo>;
+}
+
 /** A Bawaba API client. */
 export interface BawabaClient {
   readonly payments: PaymentsResource;
   readonly refunds: RefundsResource;
   readonly checkoutSessions: CheckoutSessionsResource;
+  readonly paymentLinks: PaymentLinksResource;
   readonly events: EventsResource;
   readonly webhookEndpoints: WebhookEndpointsResource;
   readonly apiKeys: ApiKeysResource;
   readonly connectors: ConnectorsResource;
+  readonly accountLogo: AccountLogoResource;
 }
 
 /**
@@ -175,6 +206,7 @@ export function createBawabaClient(options: BawabaClientOptions): BawabaClient {
     payments: paymentsResource(send),
     refunds: refundsResource(send),
     checkoutSessions: checkoutSessionsResource(send),
+    paymentLinks: paymentLinksResource(send),
     events: {
       retrieve: async (id) => send({ method: 'GET', path: path('/v1/events', id) }),
       list: (params = {}) => listable(params, (p) => send({ method: 'GET', path: '/v1/events', query: { ...p } })),
@@ -185,6 +217,12 @@ export function createBawabaClient(options: BawabaClientOptions): BawabaClient {
       list: () => listable({}, () => send({ method: 'GET', path: '/v1/connectors' })),
       put: async (connector, params) => send({ method: 'PUT', path: path('/v1/connectors', connector), body: params }),
       delete: async (connector) => send({ method: 'DELETE', path: path('/v1/connectors', connector) }),
+    },
+    accountLogo: {
+      set: (params, opts) =>
+        send({ method: 'POST', path: '/v1/account/logo', body: params, idempotencyKey: opts?.idempotencyKey }),
+      retrieve: () => send({ method: 'GET', path: '/v1/account/logo' }),
+      delete: () => send({ method: 'DELETE', path: '/v1/account/logo' }),
     },
   };
 }
@@ -232,6 +270,19 @@ function checkoutSessionsResource(send: Send): CheckoutSessionsResource {
     list: (params = {}) => listable(params, (p) => send({ method: 'GET', path: base, query: { ...p } })),
     expire: async (id, opts) =>
       send({ method: 'POST', path: path(base, id, 'expire'), idempotencyKey: opts?.idempotencyKey }),
+  };
+}
+
+function paymentLinksResource(send: Send): PaymentLinksResource {
+  const base = '/v1/payment_links';
+  return {
+    create: (params, opts) => send({ method: 'POST', path: base, body: params, idempotencyKey: opts?.idempotencyKey }),
+    retrieve: async (id) => send({ method: 'GET', path: path(base, id) }),
+    list: (params = {}) => listable(params, (p) => send({ method: 'GET', path: base, query: { ...p } })),
+    deactivate: async (id, opts) =>
+      send({ method: 'POST', path: path(base, id, 'deactivate'), idempotencyKey: opts?.idempotencyKey }),
+    activate: async (id, opts) =>
+      send({ method: 'POST', path: path(base, id, 'activate'), idempotencyKey: opts?.idempotencyKey }),
   };
 }
 

@@ -14,6 +14,7 @@ export interface BawabaErrorFields {
   readonly status: number;
   readonly paymentId?: string | undefined;
   readonly refundId?: string | undefined;
+  readonly docUrl?: string | undefined;
 }
 
 /**
@@ -35,6 +36,8 @@ export class BawabaError extends Error {
   readonly paymentId: string | undefined;
   /** The refund the error is about, if any. */
   readonly refundId: string | undefined;
+  /** Where the server's error reference explains `code` (absent from an unexpected answer). */
+  readonly docUrl: string | undefined;
 
   /** Creates an error from its fields. */
   constructor(fields: BawabaErrorFields) {
@@ -47,6 +50,7 @@ export class BawabaError extends Error {
     this.status = fields.status;
     this.paymentId = fields.paymentId;
     this.refundId = fields.refundId;
+    this.docUrl = fields.docUrl;
   }
 }
 
@@ -86,6 +90,7 @@ export function apiError(status: number, text: string, requestId: string | undef
     status,
     paymentId: e.payment_id,
     refundId: e.refund_id,
+    docUrl: e.doc_url,
   });
 }
 

@@ -3,12 +3,14 @@
  * webhooks it sends. No runtime dependencies; runs wherever `fetch` and Web Crypto do.
  */
 export type {
+  AccountLogoResource,
   ApiKeysResource,
   BawabaClient,
   BawabaClientOptions,
   CheckoutSessionsResource,
   ConnectorsResource,
   EventsResource,
+  PaymentLinksResource,
   PaymentsResource,
   RefundsResource,
   RequestOptions,
@@ -20,6 +22,7 @@ export { BawabaConnectionError, BawabaError } from './errors.ts';
 export type { FetchFunction } from './http.ts';
 export type { ListPromise } from './list.ts';
 export type {
+  AccountLogo,
   ApiErrorBody,
   ApiKey,
   BawabaErrorCode,
@@ -29,9 +32,11 @@ export type {
   ConnectorAttempt,
   CreateApiKeyParams,
   CreateCheckoutSessionParams,
+  CreatePaymentLinkParams,
   CreatePaymentParams,
   CreateRefundParams,
   CreateWebhookEndpointParams,
+  DeletedAccountLogo,
   DeletedConnector,
   DeletedWebhookEndpoint,
   EnabledEvent,
@@ -44,6 +49,7 @@ export type {
   Payment,
   PaymentCustomer,
   PaymentCustomerInput,
+  PaymentLink,
   PaymentMethod,
   PaymentPart,
   PaymentPartObject,
@@ -52,6 +58,7 @@ export type {
   RedirectAction,
   Refund,
   RotateWebhookSecretParams,
+  SetAccountLogoParams,
   TimeBound,
   UpdateWebhookEndpointParams,
   WebhookDelivery,

@@ -439,6 +439,102 @@ export interface CreateCheckoutSessionParams {
   expires_at?: string;
 }
 
+/**
+ * A payment link (`plink_...`): a stable `url` to share (and its QR code) where each visit opens a
+ * new checkout session, for a fixed `amount` or one the customer enters within bounds.
+ */
+export interface PaymentLink {
+  id: string;
+  object: 'payment_link';
+  /** An inactive link opens no session and shows the customer that the link is off. */
+  active: boolean;
+  /** The address to share: each visit opens a new checkout session. */
+  url: string;
+  /** A QR code of `url`, as SVG. */
+  qr_svg_url: string;
+  /** The fixed amount, integer minor units; `null`: the customer enters one. */
+  amount: number | null;
+  /** The least the customer may enter, integer minor units. */
+  min_amount: number | null;
+  /** The most the customer may enter, integer minor units. */
+  max_amount: number | null;
+  currency: string;
+  /** What the customer pays for, shown on the pages. */
+  description: string;
+  /** The methods its sessions offer; `null`: every method available when a session opens. */
+  payment_methods: PaymentMethod[] | null;
+  /** Once this many of its sessions completed, the link opens no more. */
+  max_payments: number | null;
+  /** How many of its checkout sessions completed. */
+  completed_sessions: number;
+  reference: string | null;
+  metadata: Record<string, string>;
+  /** The pages' language; `null`: the customer's browser decides. */
+  locale: 'en' | 'ar' | null;
+  /** `null`: the gateway's own thank-you page of the link. */
+  success_url: string | null;
+  /** `null`: the gateway's own page of the link saying the payment was canceled. */
+  cancel_url: string | null;
+  livemode: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Parameters of `POST /v1/payment_links`: either `amount`, or `min_amount` and `max_amount`. */
+export interface CreatePaymentLinkParams {
+  /** A fixed amount, integer minor units; without it, the customer enters one. */
+  amount?: number;
+  /** The least the customer may enter, integer minor units (instead of `amount`). */
+  min_amount?: number;
+  /** The most the customer may enter, integer minor units. */
+  max_amount?: number;
+  currency: string;
+  /** What the customer pays for, shown on the pages (1 to 500 characters). */
+  description: string;
+  /** The methods its sessions offer; default: every method available when a session opens. */
+  payment_methods?: PaymentMethod[];
+  /** Once this many of its sessions completed, the link opens no more. */
+  max_payments?: number;
+  /** Default true. */
+  active?: boolean;
+  reference?: string;
+  /** Up to 49 keys (the sessions it opens get one more, `payment_link`). */
+  metadata?: Record<string, string>;
+  /** The pages' language; without it, the customer's browser decides. */
+  locale?: 'en' | 'ar';
+  /** Default: the gateway's own thank-you page of the link. */
+  success_url?: string;
+  /** Default: the gateway's own page of the link saying the payment was canceled. */
+  cancel_url?: string;
+}
+
+/** The account's logo, shown on the checkout and payment link pages beside the merchant name. */
+export interface AccountLogo {
+  object: 'account_logo';
+  content_type: 'image/png' | 'image/jpeg';
+  /** In bytes. */
+  size: number;
+  /** In pixels. */
+  width: number;
+  /** In pixels. */
+  height: number;
+  /** Where the gateway serves it (its address changes with its bytes). */
+  url: string;
+  updated_at: string;
+}
+
+/** Parameters of `POST /v1/account/logo`. */
+export interface SetAccountLogoParams {
+  /** A PNG or JPEG of at most 64 KiB and 2048 pixels on each side, base64 (RFC 4648). */
+  data: string;
+}
+
+/** What removing the account logo answers. */
+export interface DeletedAccountLogo {
+  object: 'account_logo';
+  deleted: true;
+}
+
 /** Broad classes of API error (`error.type`). */
 export type BawabaErrorType =
   | 'invalid_request_error'
@@ -512,6 +608,8 @@ export interface ApiErrorBody {
     payment_id?: string;
     /** The refund the request was about, if any. */
     refund_id?: string;
+    /** Where the error reference explains this code. */
+    doc_url: string;
     request_id: string;
   };
 }

@@ -9,6 +9,7 @@ export function registerMigrateCommand(program: Command): void {
       const { openCore } = await import('../../main.ts');
       const core = await openCore({ ...loadConfig(), logLevel: 'warn' });
       await core.database.close();
-      process.stdout.write('database is up to date\n');
+      const applied = core.migrated.map((name) => `applied ${name}\n`).join('');
+      process.stdout.write(`${applied}database is up to date\n`);
     });
 }

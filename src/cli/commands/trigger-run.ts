@@ -15,12 +15,18 @@ export async function trigger(name: string, opts: ApiOptions & { amount: string 
   await calling(async () => {
     const sdk = apiClient(opts);
     const progress = spinner(opts.json === true);
-    progress.step('creating a QPay payment');
+    const split = wanted === 'payment.part_paid';
+    progress.step(split ? 'creating a Qattah split bill' : 'creating a QPay payment');
     const payment = await sdk.payments.create({
       amount: Number(opts.amount),
-      currency: 'QAR',
-      payment_method: 'qpay',
-      connector: 'checkout_com',
+      ...(split
+        ? {
+            currency: 'SAR',
+            payment_method: 'qattah',
+            connector: 'qattah',
+            customer: { name: 'Bawaba trigger', phone: '+966500000000' },
+          }
+        : { currency: 'QAR', payment_method: 'qpay', connector: 'checkout_com' }),
       return_url: `${apiTarget(opts).url}/sandbox/return`,
       description: `bawaba trigger ${wanted}`,
       metadata: { triggered_by: 'bawaba trigger' },
@@ -55,6 +61,7 @@ async function drive(sdk: BawabaClient, payment: Payment, wanted: Trigger, progr
   const page = payment.next_action?.url;
   if (!page || !payment.provider_payment_id) fail(`${payment.id} has no payment page to complete`);
   const emulator = new URL(page).origin;
+  if (wanted === 'payment.part_paid') return payOneShare(payment, emulator, progress);
   progress.step(wanted === 'payment.failed' ? 'declining it on the emulator' : 'paying it on the emulator');
   const completed = await control<{ redirect_url?: string }>(
     `${emulator}/__control/payments/${payment.provider_payment_id}/complete`,
@@ -75,6 +82,24 @@ async function drive(sdk: BawabaClient, payment: Payment, wanted: Trigger, progr
     );
     await control(`${emulator}/__control/refunds/${actionId}/approve`, {});
   }
+}
+
+/**
+ * Splits the bill in two on the Qattah emulator and pays the first share, as the first payer
+ * would; then comes back to the gateway as that payer's browser does, so it asks the provider.
+ */
+async function payOneShare(payment: Payment, emulator: string, progress: Spinner): Promise<void> {
+  const order = `${emulator}/__control/orders/${payment.provider_payment_id}`;
+  progress.step('splitting the bill in two on the emulator');
+  const split = await control<{ invoices: { id: string }[] }>(`${order}/split`, { people: 2 });
+  const first = split.invoices[0];
+  if (!first) fail(`the emulator made no shares for ${payment.provider_payment_id}`);
+  progress.step('paying the first share');
+  await control(`${order}/invoices/${first.id}/pay`, { brand: 'MADA' });
+  const back = new URL(payment.return_url);
+  await fetch(new URL(`/return/qattah/${payment.id}`, back.origin), { redirect: 'manual' }).then((r) =>
+    r.arrayBuffer(),
+  );
 }
 
 async function control<T>(url: string, body: unknown): Promise<T> {

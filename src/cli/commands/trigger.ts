@@ -7,6 +7,7 @@ export const TRIGGERS = [
   'payment.captured',
   'payment.failed',
   'payment.canceled',
+  'payment.part_paid',
   'refund.created',
   'refund.succeeded',
 ] as const;
@@ -16,10 +17,10 @@ export function registerTriggerCommand(program: Command): void {
     program
       .command('trigger')
       .description(
-        'make an event really happen in test mode: create a QPay payment and pay, decline, cancel or refund it on the Checkout.com emulator',
+        'make an event really happen in test mode: create a QPay payment and pay, decline, cancel or refund it on the Checkout.com emulator; for payment.part_paid, split a Qattah bill in SAR in two and pay one share',
       )
       .argument('<event>', TRIGGERS.join(', ')),
   )
-    .option('--amount <n>', 'integer minor units of QAR', '1500')
+    .option('--amount <n>', 'integer minor units (QAR; SAR for payment.part_paid)', '1500')
     .action(async (event: string, opts) => (await import('./trigger-run.ts')).trigger(event, opts));
 }

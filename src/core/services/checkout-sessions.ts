@@ -96,8 +96,8 @@ function expiryJob(deps: CheckoutDeps, session: CheckoutSession, runAt: number):
 
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/** 32 random characters of 64: 192 bits, beyond any guessing. */
-function token(): string {
+/** A page's address token (a session's, a payment link's): 32 random characters of 64, 192 bits, beyond any guessing. */
+export function pageToken(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32));
   let out = '';
   for (const b of bytes) out += TOKEN_ALPHABET[b & 63];
@@ -147,8 +147,8 @@ export async function createCheckoutSession(
     id: deps.payment.ids.next('cs'),
     accountId: principal.accountId,
     mode: principal.mode,
-    token: token(),
-    csrfToken: token(),
+    token: pageToken(),
+    csrfToken: pageToken(),
     status: 'open',
     amount: input.amount,
     currency: input.currency,

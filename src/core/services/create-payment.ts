@@ -7,9 +7,9 @@
  */
 import type { Connector, ConnectorAccount, CreateOutcome, UnknownReason } from '../connector-contract.ts';
 import { BawabaError } from '../errors.ts';
-import { isKnownCurrency } from '../money.ts';
+import { describeAmount, isKnownCurrency } from '../money.ts';
 import type { Customer, Payment, PaymentMethod } from '../payment/payment.ts';
-import type { IdempotencyReservation, Principal } from '../repositories.ts';
+import type { IdempotencyReservation, IdempotentAnswer, Principal } from '../repositories.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import { announceArrival, arrivalKey } from './arrivals.ts';
 import type { PaymentDeps } from './deps.ts';
@@ -38,12 +38,19 @@ export interface CreateHooks {
   readonly reservation?: IdempotencyReservation;
   /** The new payment's id, when the caller claimed one before (a checkout session's attempt). */
   readonly paymentId?: string;
+  /**
+   * The request's answer for a payment, or undefined while it is not final: with `reservation`,
+   * stored in the transaction that records the provider's answer, when that is the last write.
+   */
+  readonly answer?: (payment: Payment) => { readonly status: number; readonly body: string } | undefined;
 }
 
 /** The result: the payment as stored, plus the provider's refusal when there was one. */
 export interface CreatePaymentResult {
   readonly payment: Payment;
   readonly rejection?: BawabaError;
+  /** The request's answer, when it was stored with the payment (see `CreateHooks.answer`). */
+  readonly answered?: { readonly status: number; readonly body: string };
 }
 
 /**
@@ -103,14 +110,25 @@ export async function createPayment(
   await deps.payments.insert(payment, paymentOutbox(deps, undefined, payment), hooks.reservation);
   const locale = input.locale ?? 'en';
   const lastChance = candidates.length === 1;
-  let result = await callProvider(deps, payment, connector, account, locale, true, lastChance);
+  const answer = answerOf(hooks);
+  let result = await callProvider(deps, payment, connector, account, {
+    locale,
+    firstAttempt: true,
+    lastChance,
+    answer,
+  });
   // Routing: when no connector was named, one that is unavailable before any redirect link was
   // handed out gives way to the next. Its own payment, if it made one, was never shown to anyone.
   for (const [i, next] of candidates.slice(1).entries()) {
     if (input.connector !== undefined || !result.unavailable) break;
     const moved = await moveToConnector(deps, result.payment, next, result.unavailable);
     if (!moved) break;
-    result = await callProvider(deps, moved, next.connector, next.account, locale, true, i === candidates.length - 2);
+    result = await callProvider(deps, moved, next.connector, next.account, {
+      locale,
+      firstAttempt: true,
+      lastChance: i === candidates.length - 2,
+      answer,
+    });
   }
   return result;
 }
@@ -155,6 +173,18 @@ function resume(deps: PaymentDeps, payment: Payment, input: CreatePaymentInput):
   return resumeCreation(deps, payment, input.locale ?? 'en');
 }
 
+/** The answer to store with the payment, when the request holds an idempotency key. */
+function answerOf(hooks: CreateHooks): Answer | undefined {
+  const { reservation, answer } = hooks;
+  if (reservation === undefined || answer === undefined) return undefined;
+  return (payment) => {
+    const final = answer(payment);
+    return final === undefined ? undefined : { reservation, ...final };
+  };
+}
+
+type Answer = (payment: Payment) => IdempotentAnswer | undefined;
+
 /**
  * Asks the provider again for a payment whose creation outcome is unknown, with the same
  * provider idempotency key, so the provider answers about the payment it may already have.
@@ -170,7 +200,7 @@ export async function resumeCreation(
   // Without an idempotency key a second create could make a second provider payment.
   if (!connector || !account || !connector.capabilities.idempotentCalls) return { payment };
   deps.log.info({ paymentId: payment.id }, 'resuming payment creation with the same provider idempotency key');
-  return callProvider(deps, payment, connector, account, locale, false);
+  return callProvider(deps, payment, connector, account, { locale, firstAttempt: false });
 }
 
 /** The currencies any registered connector takes `method` in: what the method exists in here. */
@@ -205,10 +235,12 @@ function amountError(input: CreatePaymentInput, connector: Connector | undefined
   if (!connector) return new BawabaError('connector_not_available', undefined, 'payment_method');
   const max = connector.capabilities.maxAmountMinor;
   if (input.amount > max) {
-    return new BawabaError('amount_too_large', `amount must be at most ${max} for ${connector.id}.`, 'amount');
+    const most = describeAmount({ amount: max, currency: input.currency });
+    return new BawabaError('amount_too_large', `amount must be at most ${most} for ${connector.id}.`, 'amount');
   }
   const step = connector.capabilities.amountStep?.[input.currency];
-  return new BawabaError('amount_invalid', `amount must be a multiple of ${step} for ${connector.id}.`, 'amount');
+  const multiple = step === undefined ? '' : describeAmount({ amount: step, currency: input.currency });
+  return new BawabaError('amount_invalid', `amount must be a multiple of ${multiple} for ${connector.id}.`, 'amount');
 }
 
 /** The merchant's named connector, or every configured one that can take the payment, by priority. */
@@ -253,14 +285,21 @@ async function chooseConnectors(
   return candidates;
 }
 
+interface CallOptions {
+  readonly locale: 'en' | 'ar';
+  /** The first call for this payment to this connector (not a resumption). */
+  readonly firstAttempt: boolean;
+  /** No other connector would take the payment if this one is unavailable (default true). */
+  readonly lastChance?: boolean;
+  readonly answer?: Answer | undefined;
+}
+
 async function callProvider(
   deps: PaymentDeps,
   payment: Payment,
   connector: Connector,
   account: ConnectorAccount,
-  locale: 'en' | 'ar',
-  firstAttempt: boolean,
-  lastChance = true,
+  { locale, firstAttempt, lastChance = true, answer }: CallOptions,
 ): Promise<CreatePaymentResult & { unavailable?: UnknownReason }> {
   const outcome = await connector.createPayment(account, {
     paymentId: payment.id,
@@ -290,7 +329,7 @@ async function callProvider(
       },
     });
   }
-  return recordOutcome(deps, payment, connector, outcome);
+  return recordOutcome(deps, payment, connector, outcome, answer);
 }
 
 async function recordOutcome(
@@ -298,6 +337,7 @@ async function recordOutcome(
   payment: Payment,
   connector: Connector,
   outcome: CreateOutcome,
+  answer?: Answer,
 ): Promise<CreatePaymentResult> {
   const log = { paymentId: payment.id, connector: connector.id };
   if (outcome.kind === 'unknown') {
@@ -326,25 +366,48 @@ async function recordOutcome(
     };
   }
   const s = outcome.snapshot;
+  // A pending answer is the last write: the request's answer goes with it. Otherwise the
+  // provider's status is applied next, and the answer is stored after.
+  // A pending answer is the last write: the request's answer is stored with it. Otherwise the
+  // provider's status is applied next, and the answer is stored after, on its own.
+  let answered: { readonly for: Payment; readonly answer: IdempotentAnswer } | undefined;
+  const keep =
+    answer === undefined || s.status !== 'pending'
+      ? undefined
+      : (written: Payment) => {
+          const final = answer(written);
+          answered = final === undefined ? undefined : { for: written, answer: final };
+          return final;
+        };
   // The one move outside the transition table: a payment waiting for its provider's first
   // answer learns it. Whoever records the provider id first wins; the other sees it and stops.
-  const withProvider = await updatePayment(deps, payment, (fresh) =>
-    fresh.providerPaymentId !== null
-      ? undefined
-      : {
-          ...fresh,
-          providerPaymentId: s.providerPaymentId,
-          providerStatus: s.providerStatus,
-          nextActionUrl: s.redirectUrl,
-          expiresAt: fresh.createdAt + connector.capabilities.paymentWindowMs,
-          status: s.status === 'pending' && s.redirectUrl ? 'requires_action' : fresh.status,
-          updatedAt: deps.clock.now(),
-        },
+  const withProvider = await updatePayment(
+    deps,
+    payment,
+    (fresh) =>
+      fresh.providerPaymentId !== null
+        ? undefined
+        : {
+            ...fresh,
+            providerPaymentId: s.providerPaymentId,
+            providerStatus: s.providerStatus,
+            nextActionUrl: s.redirectUrl,
+            expiresAt: fresh.createdAt + connector.capabilities.paymentWindowMs,
+            status: s.status === 'pending' && s.redirectUrl ? 'requires_action' : fresh.status,
+            updatedAt: deps.clock.now(),
+          },
+    undefined,
+    keep,
   );
   if (withProvider.providerPaymentId !== null) {
     announceArrival(arrivalKey(withProvider.connectorAccountId, withProvider.providerPaymentId));
   }
-  if (s.status === 'pending') return { payment: withProvider };
+  if (s.status === 'pending') {
+    // Stored only when the write that went in was the one that carried it.
+    if (answered?.for !== withProvider) return { payment: withProvider };
+    const { status, body } = answered.answer;
+    return { payment: withProvider, answered: { status, body } };
+  }
   return {
     payment: await applyProviderUpdate(deps, withProvider, s, 'create'),
   };

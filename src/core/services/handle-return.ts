@@ -1,6 +1,7 @@
 import { BawabaError } from '../errors.ts';
 import type { Payment } from '../payment/payment.ts';
 import { stillWatched } from '../payment/status.ts';
+import type { CustomerReturnOutcome } from '../repositories.ts';
 import { applyProviderUpdate } from './apply-provider-update.ts';
 import type { PaymentDeps } from './deps.ts';
 
@@ -26,30 +27,52 @@ export async function handleCustomerReturn(
   const connector = deps.connectors.get(payment.connector);
   const account = await deps.connectorAccounts.get(payment.connectorAccountId);
   const providerId = payment.providerPaymentId;
+  let outcome: CustomerReturnOutcome = 'not_asked';
   if (connector && account && providerId && stillWatched(payment.status, payment.canceledBy)) {
     const log = { paymentId: payment.id, connector: connector.id };
     const reference = connector.returnReference(query);
-    let verified = false;
+    /** The reference was answered about, and it is not this payment. */
+    let unproven = false;
     if (reference) {
       const found = await connector.retrievePayment(account, reference);
       if (found.kind === 'found' && found.snapshot.providerPaymentId === providerId) {
         payment = await applyProviderUpdate(deps, payment, found.snapshot, 'customer_return');
-        verified = true;
+        outcome = 'confirmed';
       } else {
         const other = found.kind === 'found' ? found.snapshot.providerPaymentId : undefined;
         deps.log.warn({ ...log, outcome: found.kind, other }, 'return reference does not prove this payment');
+        unproven = found.kind !== 'unknown';
       }
     }
-    if (!verified && stillWatched(payment.status, payment.canceledBy)) {
+    if (outcome !== 'confirmed' && stillWatched(payment.status, payment.canceledBy)) {
       const own = await connector.retrievePayment(account, providerId);
       if (own.kind === 'found' && own.snapshot.status !== 'pending') {
         payment = await applyProviderUpdate(deps, payment, own.snapshot, 'poll');
-      } else if (own.kind !== 'found') {
-        deps.log.warn({ ...log, outcome: own.kind }, 'provider lookup on return gave no answer');
+        outcome = 'looked_up';
+      } else {
+        if (own.kind !== 'found')
+          deps.log.warn({ ...log, outcome: own.kind }, 'provider lookup on return gave no answer');
+        outcome = unproven ? 'reference_unproven' : own.kind === 'found' ? 'still_pending' : 'no_answer';
       }
     }
   }
+  await recordReturn(deps, payment, outcome);
   return { payment, redirectUrl: merchantReturnUrl(payment) };
+}
+
+/** Kept for the payment's timeline; a failure to keep it never stops the customer. */
+async function recordReturn(deps: PaymentDeps, payment: Payment, outcome: CustomerReturnOutcome): Promise<void> {
+  try {
+    await deps.customerReturns.record({
+      id: deps.ids.next('ret'),
+      paymentId: payment.id,
+      returnedAt: deps.clock.now(),
+      outcome,
+      status: payment.status,
+    });
+  } catch (err) {
+    deps.log.warn({ paymentId: payment.id, err: String(err) }, 'could not record the customer return');
+  }
 }
 
 /** The merchant's `return_url` with `payment_id` and `status` added (existing query kept). */

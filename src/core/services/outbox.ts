@@ -98,8 +98,12 @@ export function reconcileJob(deps: Pick<PaymentDeps, 'ids'>, payment: Payment, r
     payload: { payment_id: payment.id },
     runAt,
     maxAttempts: 1000,
-    dedupeKey: `reconcile:${payment.id}`,
+    dedupeKey: reconcileKey(payment),
   };
+}
+
+function reconcileKey(payment: Payment): string {
+  return `reconcile:${payment.id}`;
 }
 
 /**
@@ -165,9 +169,11 @@ export function paymentOutbox(
   const events = [...parts, ...status];
   const checkAt = nextCheckAt(deps, next, deps.clock.now());
   const jobs = checkAt === undefined ? [] : [reconcileJob(deps, next, checkAt)];
+  // Settled by this change: its watch has nothing left to find out, and goes with it.
+  const retiredJobs = checkAt === undefined && status.length > 0 ? [reconcileKey(next)] : [];
   const session = next.metadata[SESSION_METADATA_KEY];
   if (session !== undefined && next.status === 'captured' && before !== undefined && before.status !== 'captured') {
     jobs.push(sessionPaidJob(deps, session, next));
   }
-  return { events, jobs };
+  return { events, jobs, retiredJobs };
 }

@@ -8,6 +8,7 @@
 import type { ProviderFailure, RefundOutcome } from '../connector-contract.ts';
 import { BawabaError } from '../errors.ts';
 import type { DomainEvent, NewJob, Outbox } from '../event-ports.ts';
+import { describeAmount } from '../money.ts';
 import { refundAllParts } from '../payment/parts.ts';
 import type { Payment } from '../payment/payment.ts';
 import { canMoveRefund, type Refund, refundView } from '../refund/refund.ts';
@@ -107,7 +108,8 @@ export async function createRefund(
     const left = refundable(payment);
     const amount = input.amount ?? left;
     if (amount <= 0 || amount > left) {
-      throw new BawabaError('refund_amount_too_large', `At most ${left} can be refunded.`, 'amount');
+      const most = describeAmount({ amount: left, currency: payment.currency });
+      throw new BawabaError('refund_amount_too_large', `At most ${most} can be refunded.`, 'amount');
     }
     if (!caps.partial && amount !== payment.amount) {
       throw new BawabaError('refund_not_supported', `${connector.id} refunds only the whole amount.`, 'amount');
@@ -274,6 +276,7 @@ export async function settleRefund(
       const outbox: Outbox = {
         events: [refundEvent(deps, `refund.${status}`, next), ...(po.events ?? [])],
         jobs: po.jobs ?? [],
+        retiredJobs: po.retiredJobs ?? [],
       };
       return {
         refund: { next, expectedVersion: r.version },

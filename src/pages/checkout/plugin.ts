@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AccountLogoRepo, logoPath } from '../../core/account-logo.ts';
 import type { CheckoutSession } from '../../core/checkout/session.ts';
 import { isInFlight, isPaid } from '../../core/checkout/session.ts';
 import { isBawabaError } from '../../core/errors.ts';
@@ -31,6 +32,8 @@ import { CHECKOUT_STYLESHEET, CHECKOUT_STYLESHEET_PATH } from './style.ts';
 export interface CheckoutPageDeps {
   readonly checkout: CheckoutDeps;
   readonly accounts: AccountRepo;
+  /** The merchants' logos, shown beside their names. */
+  readonly logos?: AccountLogoRepo;
   /** Page views per address per minute. */
   readonly viewsPerMinute?: number;
   /** Choices of a method per session per minute. */
@@ -71,21 +74,25 @@ export async function registerCheckoutPages(app: FastifyInstance, deps: Checkout
     const session = TOKEN.test(token) ? await checkout.sessions.getByToken(token) : undefined;
     if (!session) throw new PageFailure('not_found');
     const latest = session.paymentId ? await checkout.payment.payments.getById(session.paymentId) : undefined;
-    const account = await deps.accounts.getAccount(session.accountId);
-    return { session, latest, merchant: account?.name ?? '' };
+    const [account, logo] = await Promise.all([
+      deps.accounts.getAccount(session.accountId),
+      deps.logos?.get(session.accountId),
+    ]);
+    return { session, latest, merchant: account?.name ?? '', logo: logo ? logoPath(logo) : undefined };
   }
 
   function frameOf(
     request: FastifyRequest<TokenRoute>,
     reply: FastifyReply,
     session: CheckoutSession,
-    merchant: string,
+    merchant: { merchant: string; logo: string | undefined },
     path = '',
   ) {
     const base = `/c/${request.params.token}`;
     return {
       lang: languageOf(request, reply, session),
-      merchant,
+      merchant: merchant.merchant,
+      ...(merchant.logo ? { logo: merchant.logo } : {}),
       path: `${base}${path}`,
       testMode: session.mode === 'test',
     } satisfies Frame;
@@ -126,7 +133,7 @@ export async function registerCheckoutPages(app: FastifyInstance, deps: Checkout
       );
 
       child.get<TokenRoute>('/:token', async (request, reply) => {
-        const { session, latest, merchant } = await load(request);
+        const { session, latest, ...merchant } = await load(request);
         const frame = frameOf(request, reply, session, merchant);
         const base = `/c/${request.params.token}`;
         if (latest && isPaid(latest.status)) {
@@ -185,7 +192,7 @@ export async function registerCheckoutPages(app: FastifyInstance, deps: Checkout
       });
 
       child.get<TokenRoute>('/:token/go', async (request, reply) => {
-        const { session, latest, merchant } = await load(request);
+        const { session, latest, ...merchant } = await load(request);
         if (latest?.status !== 'requires_action' || !latest.nextActionUrl || session.status !== 'open') {
           return reply.redirect(`/c/${request.params.token}`, 303);
         }
@@ -194,7 +201,7 @@ export async function registerCheckoutPages(app: FastifyInstance, deps: Checkout
       });
 
       child.get<TokenRoute>('/:token/result', async (request, reply) => {
-        const { session, latest, merchant } = await load(request);
+        const { session, latest, ...merchant } = await load(request);
         const base = `/c/${request.params.token}`;
         if (!latest) return reply.redirect(base, 303);
         const frame = frameOf(request, reply, session, merchant, '/result');

@@ -12,6 +12,8 @@ type Strings = ReturnType<typeof strings<keyof typeof CHECKOUT.en>>;
 export interface Frame {
   readonly lang: Lang;
   readonly merchant: string;
+  /** The merchant's logo (served by the gateway); without it, the name's first letter. */
+  readonly logo?: string;
   /** The page's own path, for the language switch; none on pages without one. */
   readonly path?: string;
   readonly testMode: boolean;
@@ -59,7 +61,7 @@ ${refresh}
 <body>
 <div class="wrap">
 <header class="merchant">
-<span class="logo" aria-hidden="true">${initial}</span>
+${frame.logo ? html`<img class="logo image" src="${frame.logo}" alt="">` : html`<span class="logo" aria-hidden="true">${initial}</span>`}
 <span class="name"><bdi>${frame.merchant}</bdi></span>
 ${
   frame.path === undefined

@@ -41,16 +41,22 @@ function isLang(value: unknown): value is Lang {
 }
 
 /**
- * The page's language: the switch on the page (remembered for this session's pages), else the
- * session's locale, else the browser's `Accept-Language`, else English.
+ * The page's language: the switch on the page (remembered for the pages under `scope`, by
+ * default this session's), else the session's (or link's) locale, else the browser's
+ * `Accept-Language`, else English.
  */
-export function languageOf(request: FastifyRequest<TokenRoute>, reply: FastifyReply, session?: CheckoutSession): Lang {
+export function languageOf(
+  request: FastifyRequest<TokenRoute>,
+  reply: FastifyReply,
+  session?: Pick<CheckoutSession, 'locale'>,
+  scope = `/c/${request.params.token}`,
+): Lang {
   const asked = request.query.lang;
   if (isLang(asked)) {
     const secure = request.protocol === 'https' ? '; Secure' : '';
     reply.header(
       'set-cookie',
-      `${LANG_COOKIE}=${asked}; Path=/c/${request.params.token}; Max-Age=86400; SameSite=Lax; HttpOnly${secure}`,
+      `${LANG_COOKIE}=${asked}; Path=${scope}; Max-Age=86400; SameSite=Lax; HttpOnly${secure}`,
     );
     return asked;
   }

@@ -57,6 +57,17 @@ button.method .icon .q{font-weight:800;font-size:1.25rem;font-family:inherit}
 footer.foot a{color:var(--muted)}
 bdi{unicode-bidi:isolate}
 .foot-note{color:var(--muted);text-align:center;margin:.2rem 0 .4rem}
+img.logo.image{width:auto;max-width:8rem;height:2.6rem;object-fit:contain;border-radius:6px;background:none}
+form.amount-form{display:flex;flex-direction:column;gap:.55rem;margin:0}
+form.amount-form label{font-weight:650}
+.field{display:flex;align-items:center;gap:.5rem;border:2px solid var(--line);border-radius:10px;background:var(--card);padding:0 .9rem;min-height:3.6rem}
+.field:focus-within{border-color:var(--focus);box-shadow:0 0 0 2px var(--focus)}
+.field.bad{border-color:var(--bad)}
+.field .cur{flex:none;color:var(--muted);font-weight:650}
+.field input{flex:1;min-width:0;width:100%;border:0;outline:0;font:inherit;font-size:1.6rem;font-weight:700;padding:.35rem 0;background:transparent;color:var(--ink);font-variant-numeric:tabular-nums}
+.hint{color:var(--muted);font-size:.92rem;margin:0}
+.error{color:var(--bad);font-weight:600;margin:0}
+form.amount-form .button{margin-top:.4rem}
 `.trim();
 
 /** The stylesheet's URL: its content hash in the name, so it can be cached for good. */

@@ -2,11 +2,22 @@ import type { DeliveryRecord, NotificationRecord } from '../../core/dashboard-po
 import type { DomainEvent } from '../../core/event-ports.ts';
 import type { Payment } from '../../core/payment/payment.ts';
 import type { Refund } from '../../core/refund/refund.ts';
+import type { CustomerReturn, CustomerReturnOutcome } from '../../core/repositories.ts';
 import { html, type SafeHtml } from '../kit/html.ts';
 import { fill, strings } from '../kit/i18n.ts';
 import type { Viewer } from './deps.ts';
 import { PAYMENTS } from './i18n/payments.ts';
 import { badge, code, money, toneOf, when } from './ui.ts';
+
+/** The sentence that tells each return outcome. */
+const RETURN_OUTCOMES = {
+  confirmed: 'tlReturnConfirmed',
+  reference_unproven: 'tlReturnUnproven',
+  looked_up: 'tlReturnLookedUp',
+  still_pending: 'tlReturnPending',
+  no_answer: 'tlReturnNoAnswer',
+  not_asked: 'tlReturnNotAsked',
+} as const satisfies Record<CustomerReturnOutcome, string>;
 
 interface Entry {
   readonly at: number;
@@ -44,18 +55,24 @@ ${admin ? html` <a href="/dashboard/deliveries/${d.delivery.id}/redeliver">${t.r
   )}</ul></div>`;
 }
 
+/** What a payment's timeline is made of, besides the payment itself. */
+export interface TimelineParts {
+  readonly refunds: readonly Refund[];
+  readonly events: readonly DomainEvent[];
+  readonly notifications: readonly NotificationRecord[];
+  readonly returns: readonly CustomerReturn[];
+  readonly deliveries: readonly DeliveryRecord[];
+}
+
 /**
  * One payment's story in time order: its creation, each connector tried, provider
- * notifications (raw body, verification), state-change events with their webhook deliveries
- * and every attempt, and refunds.
+ * notifications (raw body, verification), the customer's returns from the provider's page,
+ * state-change events with their webhook deliveries and every attempt, and refunds.
  */
 export function timeline(
   viewer: Viewer,
   p: Payment,
-  refunds: readonly Refund[],
-  events: readonly DomainEvent[],
-  notifications: readonly NotificationRecord[],
-  deliveries: readonly DeliveryRecord[],
+  { refunds, events, notifications, returns, deliveries }: TimelineParts,
 ): SafeHtml {
   const t = strings(PAYMENTS, viewer.lang);
   const entries: Entry[] = [];
@@ -84,6 +101,13 @@ export function timeline(
       tone: n.verified ? 'info' : 'warn',
       what: html`${fill(t.tlNotification, { connector: n.connector })} ${n.eventType ? code(n.eventType) : ''} ${verdict}`,
       detail: html`<div class="small">${n.duplicateOf ? html`<span class="muted">${fill(t.tlDuplicate, { id: n.duplicateOf })}</span> · ` : ''}${n.result ? html`${t.tlResult}: ${code(n.result)}` : ''}</div><details><summary>${t.tlRawBody} (${code(n.id)})</summary><pre>${rawBody(n.body)}</pre></details>`,
+    });
+  }
+  for (const r of returns) {
+    add({
+      at: r.returnedAt,
+      tone: r.outcome === 'no_answer' || r.outcome === 'reference_unproven' ? 'warn' : 'info',
+      what: html`${t.tlReturn} · ${t[RETURN_OUTCOMES[r.outcome]]} ${badge(viewer, r.status)}`,
     });
   }
   const byEvent = new Map<string, DeliveryRecord[]>();

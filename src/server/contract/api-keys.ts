@@ -21,6 +21,9 @@ export const ApiKeyObject = Type.Object({
 });
 
 export const ListApiKeysSchema = {
+  tags: ['API keys'],
+  summary: 'List API keys',
+  description: "The account's keys in this mode, newest first, by prefix; secrets are never shown again.",
   querystring: Type.Object(
     {
       limit: Type.Optional(Limit),
@@ -33,6 +36,9 @@ export const ListApiKeysSchema = {
 } as const;
 
 export const CreateApiKeySchema = {
+  tags: ['API keys'],
+  summary: 'Create an API key',
+  description: 'Answers the secret this once; only its hash is stored. Needs an Idempotency-Key.',
   body: Type.Object(
     {
       /** When the key stops working: an ISO 8601 date-time or Unix seconds, in the future. */
@@ -50,11 +56,17 @@ export const CreateApiKeySchema = {
 const ApiKeyParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export const GetApiKeySchema = {
+  tags: ['API keys'],
+  summary: 'Retrieve an API key',
   params: ApiKeyParams,
   response: { 200: ApiKeyObject, ...ERROR_RESPONSES },
 } as const;
 
 export const RevokeApiKeySchema = {
+  tags: ['API keys'],
+  summary: 'Revoke an API key',
+  description:
+    'Refused on every node within a second. The last active key of a mode cannot be revoked through the API.',
   params: ApiKeyParams,
   headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
   response: { 200: ApiKeyObject, ...ERROR_RESPONSES },

@@ -79,22 +79,34 @@ export const CheckoutSessionObject = Type.Object(
 const SessionIdParams = Type.Object({ id: IdOf('cs') });
 
 export const CreateCheckoutSessionSchema = {
+  tags: ['Checkout sessions'],
+  summary: 'Create a checkout session',
+  description:
+    'A hosted page at `url` where the customer picks how to pay (QPay, card, split the bill). Needs an Idempotency-Key.',
   body: CreateCheckoutSessionBody,
   headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
   response: { 201: CheckoutSessionObject, ...ERROR_RESPONSES },
 } as const;
 
 export const GetCheckoutSessionSchema = {
+  tags: ['Checkout sessions'],
+  summary: 'Retrieve a checkout session',
   params: SessionIdParams,
   response: { 200: CheckoutSessionObject, ...ERROR_RESPONSES },
 } as const;
 
 export const ExpireCheckoutSessionSchema = {
+  tags: ['Checkout sessions'],
+  summary: 'Expire a checkout session',
+  description: 'Refused while one of its payments may still be paid.',
   params: SessionIdParams,
   response: { 200: CheckoutSessionObject, ...ERROR_RESPONSES },
 } as const;
 
 export const ListCheckoutSessionsSchema = {
+  tags: ['Checkout sessions'],
+  summary: 'List checkout sessions',
+  description: 'Newest first, with cursor paging.',
   querystring: Type.Object(
     {
       limit: Type.Optional(Limit),

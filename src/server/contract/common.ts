@@ -10,6 +10,7 @@ export const ErrorBody = Type.Object(
       param: Type.Optional(Type.String()),
       payment_id: Type.Optional(Type.String()),
       refund_id: Type.Optional(Type.String()),
+      doc_url: Type.String({ description: 'Where the error reference explains this code.' }),
       request_id: Type.String(),
     }),
   },

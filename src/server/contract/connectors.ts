@@ -34,12 +34,20 @@ export const ConnectorAccountObject = Type.Object({
 const Params = Type.Object({ connector: Type.String({ maxLength: 64 }) });
 
 export const PutConnectorSchema = {
+  tags: ['Connectors'],
+  summary: 'Configure a connector',
+  description:
+    'Credentials (stored sealed, never answered), settings and routing priority of one provider for this mode.',
   params: Params,
   body: PutConnectorBody,
   response: { 200: ConnectorAccountObject, ...ERROR_RESPONSES },
 } as const;
 
 export const ListConnectorsSchema = {
+  tags: ['Connectors'],
+  summary: 'List connectors',
+  description:
+    "Every connector Bawaba has, with this account's configuration in this mode (secrets masked) and the hook URL to give the provider.",
   response: {
     200: Type.Object({
       object: Type.Literal('list'),
@@ -51,6 +59,8 @@ export const ListConnectorsSchema = {
 } as const;
 
 export const DeleteConnectorSchema = {
+  tags: ['Connectors'],
+  summary: "Remove a connector's configuration",
   params: Params,
   response: { 200: Type.Object({ connector: Type.String(), deleted: Type.Boolean() }), ...ERROR_RESPONSES },
 } as const;

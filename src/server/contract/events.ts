@@ -33,6 +33,9 @@ export const EventObject = Type.Object({
 });
 
 export const ListEventsSchema = {
+  tags: ['Events'],
+  summary: 'List events',
+  description: 'Newest first; filter by type or object.',
   querystring: Type.Object(
     {
       limit: Type.Optional(Limit),
@@ -47,6 +50,8 @@ export const ListEventsSchema = {
 } as const;
 
 export const GetEventSchema = {
+  tags: ['Events'],
+  summary: 'Retrieve an event',
   params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
   response: { 200: EventObject, ...ERROR_RESPONSES },
 } as const;

@@ -121,17 +121,26 @@ export const ListPaymentsQuery = Type.Object(
 export const PaymentIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export const CreatePaymentSchema = {
+  tags: ['Payments'],
+  summary: 'Create a payment',
+  description:
+    "Routes it to a connector that takes the method, currency and amount (failing over while no link was handed out), and answers 201 with `next_action.url` for the customer, or 202 when the provider's answer is not known yet. Needs an Idempotency-Key: a retry answers the same.",
   body: CreatePaymentBody,
   headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
   response: { 201: PaymentObject, 202: PaymentObject, 402: ErrorRef, ...ERROR_RESPONSES },
 } as const;
 
 export const GetPaymentSchema = {
+  tags: ['Payments'],
+  summary: 'Retrieve a payment',
   params: PaymentIdParams,
   response: { 200: PaymentObject, ...ERROR_RESPONSES },
 } as const;
 
 export const ListPaymentsSchema = {
+  tags: ['Payments'],
+  summary: 'List payments',
+  description: 'Newest first, with cursor paging; filter by status, creation time or `reference`.',
   querystring: ListPaymentsQuery,
   response: { 200: ListOf(PaymentObject), ...ERROR_RESPONSES },
 } as const;

@@ -32,22 +32,34 @@ export const CreateRefundBody = Type.Object(
 );
 
 export const CreateRefundSchema = {
+  tags: ['Refunds'],
+  summary: 'Refund a payment',
+  description:
+    'The whole amount left, or part of it where the connector allows; never more than is left after pending refunds. Needs an Idempotency-Key.',
   params: PaymentIdParams,
   body: CreateRefundBody,
   response: { 201: RefundObject, 402: ErrorRef, ...ERROR_RESPONSES },
 } as const;
 
 export const GetRefundSchema = {
+  tags: ['Refunds'],
+  summary: 'Retrieve a refund',
   params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
   response: { 200: RefundObject, ...ERROR_RESPONSES },
 } as const;
 
 export const ListPaymentRefundsSchema = {
+  tags: ['Refunds'],
+  summary: "List a payment's refunds",
   params: PaymentIdParams,
   response: { 200: ListOf(RefundObject), ...ERROR_RESPONSES },
 } as const;
 
 export const CancelPaymentSchema = {
+  tags: ['Refunds'],
+  summary: 'Cancel a payment',
+  description:
+    'Only while it waits for the customer (`requires_action`), or void a captured one where the connector can.',
   params: PaymentIdParams,
   response: { 200: PaymentObject, ...ERROR_RESPONSES },
 } as const;

@@ -27,6 +27,10 @@ export const WebhookEndpointObject = Type.Object({
 });
 
 export const CreateWebhookEndpointSchema = {
+  tags: ['Webhooks'],
+  summary: 'Create a webhook endpoint',
+  description:
+    'Answers its `whsec_` signing secret this once. Needs an Idempotency-Key. Live-mode endpoints must be public https URLs.',
   body: Type.Object(
     {
       url: Url,
@@ -41,6 +45,8 @@ export const CreateWebhookEndpointSchema = {
 const EndpointParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export const UpdateWebhookEndpointSchema = {
+  tags: ['Webhooks'],
+  summary: 'Update a webhook endpoint',
   params: EndpointParams,
   body: Type.Object(
     {
@@ -55,6 +61,9 @@ export const UpdateWebhookEndpointSchema = {
 } as const;
 
 export const RotateSecretSchema = {
+  tags: ['Webhooks'],
+  summary: "Rotate an endpoint's signing secret",
+  description: 'The old secret keeps signing beside the new one for the overlap asked for.',
   params: EndpointParams,
   body: Type.Object(
     { expire_previous_in_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600 })) },
@@ -64,15 +73,21 @@ export const RotateSecretSchema = {
 } as const;
 
 export const GetWebhookEndpointSchema = {
+  tags: ['Webhooks'],
+  summary: 'Retrieve a webhook endpoint',
   params: EndpointParams,
   response: { 200: WebhookEndpointObject, ...ERROR_RESPONSES },
 } as const;
 
 export const ListWebhookEndpointsSchema = {
+  tags: ['Webhooks'],
+  summary: 'List webhook endpoints',
   response: { 200: ListOf(WebhookEndpointObject), ...ERROR_RESPONSES },
 } as const;
 
 export const DeleteWebhookEndpointSchema = {
+  tags: ['Webhooks'],
+  summary: 'Delete a webhook endpoint',
   params: EndpointParams,
   response: {
     200: Type.Object({ id: Type.String(), object: Type.Literal('webhook_endpoint'), deleted: Type.Boolean() }),
@@ -104,6 +119,9 @@ export const DeliveryObject = Type.Object({
 });
 
 export const ListDeliveriesSchema = {
+  tags: ['Webhooks'],
+  summary: "List an endpoint's deliveries",
+  description: 'Each delivery with its attempts (status code, latency, response excerpt).',
   params: EndpointParams,
   querystring: Type.Object(
     {
@@ -117,6 +135,9 @@ export const ListDeliveriesSchema = {
 } as const;
 
 export const RedeliverSchema = {
+  tags: ['Webhooks'],
+  summary: 'Redeliver a webhook',
+  description: "Sends the delivery's event again now, signed afresh.",
   params: Type.Object({ id: Type.String({ maxLength: 64 }), delivery_id: Type.String({ maxLength: 64 }) }),
   response: { 202: DeliveryObject, ...ERROR_RESPONSES },
 } as const;

@@ -61,6 +61,7 @@ describe('clientErrorHandler', () => {
     ids: createIdGenerator(systemClock),
     logger: pino({ level: 'silent' }),
     securityHeaders: { hsts: false },
+    publicUrl: () => 'https://pay.example.qa/',
   }).clientErrorHandler;
   const error = (code: string) => Object.assign(new Error(code), { code });
 
@@ -80,8 +81,9 @@ describe('clientErrorHandler', () => {
       assert.match(head, /\r\nx-content-type-options: nosniff\r\n/);
       assert.match(head, /\r\ncache-control: no-store\r\n/);
       assert.match(head, new RegExp(`\\r\\ncontent-length: ${Buffer.byteLength(body)}\\r\\n`));
-      assert.deepEqual(Object.keys(JSON.parse(body).error), ['type', 'code', 'message', 'request_id']);
+      assert.deepEqual(Object.keys(JSON.parse(body).error), ['type', 'code', 'message', 'doc_url', 'request_id']);
       assert.equal(JSON.parse(body).error.code, name);
+      assert.equal(JSON.parse(body).error.doc_url, `https://pay.example.qa/docs/errors#${name}`);
       assert.equal(JSON.parse(body).error.request_id, id);
       assert.ok(s.wasDestroyed());
     });

@@ -100,8 +100,13 @@ function toBawabaError(err: FastifyError): BawabaError {
   return new BawabaError('internal_error');
 }
 
+/** Where the gateway's error reference explains `code`: `/docs/errors#<code>` on its public URL. */
+export function errorDocUrl(publicUrl: string, code: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/docs/errors#${code}`;
+}
+
 /** The one error shape, as a plain object. */
-function errorBody(error: BawabaError, requestId: string) {
+function errorBody(error: BawabaError, requestId: string, publicUrl: string) {
   // An internal error's own words are for the log, never for the caller.
   const message = error.code === 'internal_error' ? ERROR_CODES.internal_error.message : error.message;
   return {
@@ -111,6 +116,7 @@ function errorBody(error: BawabaError, requestId: string) {
       message,
       ...(error.param !== undefined ? { param: error.param } : {}),
       ...error.details,
+      doc_url: errorDocUrl(publicUrl, error.code),
       request_id: requestId,
     },
   };
@@ -118,7 +124,7 @@ function errorBody(error: BawabaError, requestId: string) {
 
 /** Renders a Bawaba error in the one error shape. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: BawabaError): FastifyReply {
-  return reply.code(error.status).send(errorBody(error, request.id));
+  return reply.code(error.status).send(errorBody(error, request.id, request.server.publicUrl()));
 }
 
 /** The path of a URL, cut short: enough to recognise it, without echoing a query string. */
@@ -129,7 +135,8 @@ function shownPath(url: string): string {
 }
 
 /** One error handler and one not-found handler for the whole API. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, publicUrl: () => string): void {
+  app.decorate('publicUrl', publicUrl);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const error = toBawabaError(err);
     if (error.code === 'internal_error') {
@@ -154,6 +161,8 @@ export interface OutsideRouteDeps {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly securityHeaders: SecurityHeaderOptions;
+  /** The gateway's public URL (for `doc_url`). */
+  readonly publicUrl: () => string;
 }
 
 /**
@@ -172,7 +181,7 @@ export function outsideRouteOptions(deps: OutsideRouteDeps) {
       void reply
         .code(error.status)
         .headers({ ...headers, 'request-id': request.id, 'content-type': 'application/json; charset=utf-8' })
-        .send(JSON.stringify(errorBody(error, request.id)));
+        .send(JSON.stringify(errorBody(error, request.id, deps.publicUrl())));
     },
     clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
@@ -183,7 +192,7 @@ export function outsideRouteOptions(deps: OutsideRouteDeps) {
       // Nothing may be written into an answer that has already begun on this connection.
       const current = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
       if (socket.writable && !current?.headersSent) {
-        const body = JSON.stringify(errorBody(error, requestId));
+        const body = JSON.stringify(errorBody(error, requestId, deps.publicUrl()));
         const lines = Object.entries({
           ...headers,
           'request-id': requestId,

@@ -102,7 +102,7 @@ export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo,
 
   app.addHook('onSend', async (request, reply, payload) => {
     const ctx = request.idempotency;
-    if (!ctx || !request.principal) return payload;
+    if (!ctx || !request.principal || request.idempotencyAnswered) return payload;
     const { accountId, mode } = request.principal;
     if (request.idempotencyRetryable) await repo.release(accountId, mode, ctx.key);
     else {
@@ -114,12 +114,29 @@ export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo,
 }
 
 function replay(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return sendJsonText(reply.header('idempotent-replayed', 'true'), status, body);
+}
+
+function sendJsonText(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply
     .code(status)
-    .header('idempotent-replayed', 'true')
     .header('content-type', 'application/json; charset=utf-8')
     .serializer((p: unknown) => p as string)
     .send(body);
+}
+
+/**
+ * Sends an answer the service stored already with the change it reports: the very text its
+ * replays will answer, which this hook then leaves alone.
+ */
+export function sendStoredAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  body: string,
+): FastifyReply {
+  request.idempotencyAnswered = true;
+  return sendJsonText(reply, status, body);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { BawabaError } from '../../core/errors.ts';
-import type { Customer } from '../../core/payment/payment.ts';
+import type { Customer, Payment } from '../../core/payment/payment.ts';
 import { paymentView } from '../../core/payment/view.ts';
 import { type CreatePaymentInput, createPayment } from '../../core/services/create-payment.ts';
 import type { ViewOf } from '../contract/common.ts';
@@ -11,13 +11,18 @@ import {
   ListPaymentsSchema,
   type PaymentObject,
 } from '../contract/payments.ts';
-import { idempotencyReservation } from '../plugins/idempotency.ts';
+import { idempotencyReservation, sendStoredAnswer } from '../plugins/idempotency.ts';
 import { cursorPage } from '../query.ts';
 import type { ApiApp, AppDeps } from '../types.ts';
 import { principalOf } from './principal.ts';
 
 /** {@link paymentView}, checked to give exactly the fields of the payment schema. */
 export const paymentResponse: ViewOf<typeof PaymentObject, typeof paymentView> = paymentView;
+
+/** 202: the provider's answer is not known yet; the payment may still come to exist there. */
+function uncertain(payment: Payment): boolean {
+  return payment.status === 'processing' && !payment.providerPaymentId;
+}
 
 function toInput(body: Static<typeof CreatePaymentBody>): CreatePaymentInput {
   const c = body.customer;
@@ -62,17 +67,19 @@ export function registerPaymentRoutes(app: ApiApp, deps: AppDeps): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const reservation = idempotencyReservation(request);
+      const serialize201 = reply.getSerializationFunction('201') ?? JSON.stringify;
       const result = await createPayment(deps.payment, principal, toInput(request.body), {
         resumePaymentId: request.idempotency?.resourceId ?? null,
         ...(reservation && { reservation }),
+        // The text the route's schema would serialize it to: the same on a replay.
+        answer: (payment) =>
+          uncertain(payment) ? undefined : { status: 201, body: serialize201(paymentResponse(payment)) },
       });
       deps.metrics.paymentsCreated.inc({ connector: result.payment.connector, status: result.payment.status });
       if (result.rejection) throw result.rejection;
-      // 202: the provider's answer is not known yet; the payment may still come to exist there.
-      const uncertain = result.payment.status === 'processing' && !result.payment.providerPaymentId;
-      request.idempotencyRetryable = uncertain;
-      const status = uncertain ? 202 : 201;
-      return reply.code(status).send(paymentResponse(result.payment));
+      if (result.answered) return sendStoredAnswer(request, reply, result.answered.status, result.answered.body);
+      request.idempotencyRetryable = uncertain(result.payment);
+      return reply.code(uncertain(result.payment) ? 202 : 201).send(paymentResponse(result.payment));
     },
   );
 

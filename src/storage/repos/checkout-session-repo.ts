@@ -47,7 +47,8 @@ function toSession(row: Row): CheckoutSession {
   };
 }
 
-function toRow(s: CheckoutSession): Insertable<CheckoutSessionsTable> {
+/** The row of a session (also written by the payment links' repository, with the link's tie). */
+export function toRow(s: CheckoutSession): Insertable<CheckoutSessionsTable> {
   return {
     id: s.id,
     account_id: s.accountId,

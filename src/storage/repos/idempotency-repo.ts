@@ -35,7 +35,7 @@ export function createIdempotencyRepo(db: Kysely<DB>): IdempotencyRepo {
       await linkIdempotentResource(db, { accountId, mode, key }, resourceId);
     },
     async complete(accountId, mode, key, status, body) {
-      await completeRow(db, { accountId, mode, key, status, body });
+      await completeIdempotentRequest(db, { accountId, mode, key }, status, body);
     },
     async release(accountId, mode, key) {
       await release(db, { accountId, mode, key });
@@ -63,6 +63,17 @@ export async function linkIdempotentResource(
   if (result.numAffectedRows !== 1n) {
     throw new BawabaError('idempotency_key_in_use', undefined, 'Idempotency-Key');
   }
+}
+
+/** Stores a request's answer and marks its key done: alone, or in the caller's transaction. */
+export async function completeIdempotentRequest(
+  db: Kysely<DB>,
+  reservation: IdempotencyReservation,
+  status: number,
+  body: string,
+): Promise<void> {
+  const { accountId, mode, key } = reservation;
+  await completeRow(db, { accountId, mode, key, status, body });
 }
 
 function keyIs(k: Key) {

@@ -1,3 +1,5 @@
+import type { AccountLogoRepo } from '../../core/account-logo.ts';
+import type { PaymentLinkRepo } from '../../core/checkout/payment-link.ts';
 import type { CheckoutSessionRepo } from '../../core/checkout/ports.ts';
 import type { DashboardQueries, DashboardRepo } from '../../core/dashboard-ports.ts';
 import type {
@@ -11,22 +13,26 @@ import type { IdGenerator } from '../../core/ids.ts';
 import type {
   AccountRepo,
   ConnectorAccountRepo,
+  CustomerReturnRepo,
   IdempotencyRepo,
   PaymentRepo,
   RefundRepo,
 } from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
 import type { SecretBox } from '../secret-box.ts';
+import { createAccountLogoRepo } from './account-logo-repo.ts';
 import { createAccountRepo } from './account-repo.ts';
 import { cachedConnectorAccounts } from './cached-connector-accounts.ts';
 import { createCheckoutSessionRepo } from './checkout-session-repo.ts';
 import { createConnectorAccountRepo } from './connector-account-repo.ts';
+import { createCustomerReturnRepo } from './customer-return-repo.ts';
 import { createDashboardQueries } from './dashboard-query-repo.ts';
 import { createDashboardRepo } from './dashboard-repo.ts';
 import { createEventRepo } from './event-repo.ts';
 import { createIdempotencyRepo } from './idempotency-repo.ts';
 import { createJobQueue } from './job-queue.ts';
 import type { JobSignal } from './job-signal.ts';
+import { createPaymentLinkRepo } from './payment-link-repo.ts';
 import { createPaymentRepo } from './payment-repo.ts';
 import { createProviderNotificationRepo } from './provider-notification-repo.ts';
 import { createRefundRepo } from './refund-repo.ts';
@@ -48,6 +54,9 @@ export interface Repos {
   readonly dashboard: DashboardRepo;
   readonly dashboardQueries: DashboardQueries;
   readonly checkoutSessions: CheckoutSessionRepo;
+  readonly paymentLinks: PaymentLinkRepo;
+  readonly accountLogos: AccountLogoRepo;
+  readonly customerReturns: CustomerReturnRepo;
 }
 
 /**
@@ -70,5 +79,8 @@ export function createRepos(database: Database, box: SecretBox, ids: IdGenerator
     dashboard: createDashboardRepo(database.db, signal),
     dashboardQueries: createDashboardQueries(database, box),
     checkoutSessions: createCheckoutSessionRepo(database, ids, signal),
+    paymentLinks: createPaymentLinkRepo(database, ids, signal),
+    accountLogos: createAccountLogoRepo(database.db),
+    customerReturns: createCustomerReturnRepo(database.db),
   };
 }

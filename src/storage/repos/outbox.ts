@@ -4,6 +4,7 @@ import type { IdGenerator } from '../../core/ids.ts';
 import type { Mode } from '../../core/payment/payment.ts';
 import { compiled, slots } from '../compiled.ts';
 import type { DB, EventsTable, JobsTable, WebhookDeliveriesTable } from '../schema.ts';
+import { completeIdempotentRequest } from './idempotency-repo.ts';
 import { insertJobs, toJobRow } from './job-queue.ts';
 import { JobsWritten } from './job-signal.ts';
 import { parseStringArray } from './json.ts';
@@ -14,7 +15,13 @@ export const WEBHOOK_MAX_ATTEMPTS = 8;
 
 /** True when `outbox` has nothing to write. */
 export function isEmptyOutbox(outbox: Outbox | undefined): boolean {
-  return (outbox?.events?.length ?? 0) === 0 && (outbox?.jobs?.length ?? 0) === 0 && outbox?.notification === undefined;
+  return (
+    (outbox?.events?.length ?? 0) === 0 &&
+    (outbox?.jobs?.length ?? 0) === 0 &&
+    (outbox?.retiredJobs?.length ?? 0) === 0 &&
+    outbox?.notification === undefined &&
+    outbox?.answer === undefined
+  );
 }
 
 /**
@@ -24,7 +31,7 @@ export function isEmptyOutbox(outbox: Outbox | undefined): boolean {
  * both due at the event's time, grouped by endpoint. Then the outbox's own jobs go in,
  * deduplicated by key (see {@link insertJobs}); `now` is their creation time. Returns the
  * earliest run time of the jobs written. The notification that brought the change, if any, is
- * stored with it.
+ * stored with it, and so is the answer to the request that made it.
  */
 export async function writeOutbox(
   trx: Kysely<DB>,
@@ -65,6 +72,11 @@ export async function writeOutbox(
     }
   }
   written.note(await insertJobs(trx, outbox.jobs ?? [], now));
+  for (const dedupeKey of outbox.retiredJobs ?? []) await deleteIdleJob(trx, { dedupeKey, now });
+  if (outbox.answer !== undefined) {
+    const { reservation, status, body } = outbox.answer;
+    await completeIdempotentRequest(trx, reservation, status, body);
+  }
   return written.earliest;
 }
 
@@ -107,6 +119,14 @@ const insertDelivery = compiled<Insertable<WebhookDeliveriesTable>, unknown>((db
 );
 const insertJob = compiled<Insertable<JobsTable>, unknown>((db, param, first) =>
   db.insertInto('jobs').values(slots(param, first)),
+);
+/** A live job no worker holds now (a held one is left to finish: it finds nothing to do). */
+const deleteIdleJob = compiled<{ dedupeKey: string; now: number }, unknown>((db, param) =>
+  db
+    .deleteFrom('jobs')
+    .where('dedupe_key', '=', param('dedupeKey'))
+    .where('dead_at', 'is', null)
+    .where('locked_until', '<=', param('now')),
 );
 const selectSubscribers = compiled<{ accountId: string; mode: Mode }, { id: string; enabled_events: string }>(
   (db, param) =>

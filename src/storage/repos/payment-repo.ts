@@ -243,7 +243,7 @@ function rowToCustomer(row: PaymentRow, box: SecretBox): Customer | null {
   });
 }
 
-function checkedStatus(status: string): PaymentStatus {
+export function checkedStatus(status: string): PaymentStatus {
   if (!isPaymentStatus(status)) throw new TypeError(`payments.status: unknown status "${status}"`);
   return status;
 }

@@ -207,8 +207,9 @@ async function paymentPage(deps: DashboardDeps, viewer: Viewer, p: Payment, quer
   for (const objectId of [p.id, ...refunds.map((r) => r.id)]) {
     events.push(...(await deps.events.list({ accountId, mode, objectId, limit: 100 })).data);
   }
-  const [notifications, deliveries] = await Promise.all([
+  const [notifications, returns, deliveries] = await Promise.all([
     deps.queries.notificationsForPayment(p.id),
+    deps.payment.customerReturns.listForPayment(p.id),
     deps.queries.deliveriesForEvents(
       accountId,
       mode,
@@ -270,6 +271,6 @@ ${notice ? html`<div class="notice ok" role="status">${notice}</div>` : ''}
 </div>
 ${parts}${refundsTable}
 <h2>${t.timeline}</h2>
-<div class="card">${timeline(viewer, p, refunds, events, notifications, deliveries)}</div>`;
+<div class="card">${timeline(viewer, p, { refunds, events, notifications, returns, deliveries })}</div>`;
   return shell(viewer, `${t.payment} ${p.id}`, 'payments', body);
 }
