@@ -4,6 +4,7 @@ import { registerConnectorCommands } from './commands/connectors.ts';
 import { registerEmulateCommand } from './commands/emulate.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerListenCommand } from './commands/listen.ts';
+import { registerLogsCommand } from './commands/logs.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerTriggerCommand } from './commands/trigger.ts';
@@ -47,6 +48,7 @@ export async function buildProgram(argv: readonly string[], entry: CliEntry): Pr
   registerApiCommands(program);
   registerListenCommand(program);
   registerTriggerCommand(program);
+  registerLogsCommand(program);
   return program;
 }
 

@@ -1,6 +1,8 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { redactUrl } from '../observability/redact-url.ts';
+import { createRequestLog } from '../observability/request-log.ts';
 import { createApiKeyAuthenticator } from './api-key-auth.ts';
 import { ErrorBody } from './contract/common.ts';
 import { registerAuth } from './plugins/auth.ts';
@@ -22,6 +24,7 @@ import { registerPaymentLinkRoutes } from './routes/payment-links.ts';
 import { registerPaymentRoutes } from './routes/payments.ts';
 import { registerProviderHookRoutes } from './routes/provider-hooks.ts';
 import { registerRefundRoutes } from './routes/refunds.ts';
+import { registerRequestLogRoutes } from './routes/request-log.ts';
 import { registerSandboxRoutes } from './routes/sandbox.ts';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { trustProxyOption } from './trust-proxy.ts';
@@ -31,6 +34,7 @@ import type { AppDeps } from './types.ts';
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const securityHeaders = { hsts: deps.hsts ?? false };
   const publicUrl = () => deps.payment.publicUrl;
+  const requestLog = createRequestLog();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => deps.ids.next('req'),
@@ -67,6 +71,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    // The account's own request log (`bawaba logs tail`): authenticated requests only.
+    // Not the log's own reads: a tail would print its every poll.
+    const principal = request.principal;
+    if (principal !== undefined && request.routeOptions.url !== '/v1/request_log') {
+      requestLog.add({
+        id: request.id,
+        accountId: principal.accountId,
+        mode: principal.mode,
+        at: Date.now(),
+        method: request.method,
+        path: redactUrl(request.url),
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        errorCode: request.errorCode ?? null,
+      });
+    }
     // The access log: the request (its URL redacted by the serializer), its answer and time.
     request.log.info(
       { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
@@ -99,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   registerReturnRoute(api, deps);
   registerEventRoutes(api, deps);
+  registerRequestLogRoutes(api, requestLog);
   registerWebhookEndpointRoutes(api, deps);
   await registerProviderHookRoutes(api, deps);
   registerHealthRoutes(api, deps);

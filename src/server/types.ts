@@ -96,6 +96,8 @@ declare module 'fastify' {
     idempotencyReplayBody?: string;
     /** The answer was stored already, in the transaction of the change it reports. */
     idempotencyAnswered?: boolean;
+    /** The code of the error this request was answered with, if any. */
+    errorCode?: string;
   }
   interface FastifyContextConfig {
     /** `required`: the route needs an `Idempotency-Key` and replays its first answer. */

@@ -178,6 +178,12 @@ describe('every field of every view reaches the answer', () => {
     await call('GET', `/v1/events/${list.data[0].id}`, undefined, 200);
   });
 
+  test('the request log', async () => {
+    const log = await call('GET', '/v1/request_log?limit=5', undefined, 200);
+    assert.ok(log.data.length > 0);
+    assert.equal(log.data[0].object, 'request_log_entry');
+  });
+
   test('webhook endpoints and their deliveries', async () => {
     const e = await call(
       'POST',

@@ -58,6 +58,26 @@ describe('against a running gateway', () => {
   };
   const cliJson = async <T>(...args: string[]): Promise<T> => JSON.parse(await cli(...args, '--json')) as T;
 
+  test("logs tail: the account's API requests as the gateway answered them, filtered, never its own polls", async () => {
+    const key = gw.env.BAWABA_API_KEY ?? '';
+    assert.equal((await api('/v1/payments/pay_00000000000000000000000000', key)).status, 404);
+    assert.equal((await api('/v1/payments?limit=1', key)).status, 200);
+    const lines = (await cli('logs', 'tail', '--no-follow', '--json', '--path', '/v1/payments'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { method: string; path: string; status: number; error_code: string | null });
+    const last = lines.slice(-2).map((e) => [e.method, e.path, e.status, e.error_code]);
+    assert.deepEqual(last, [
+      ['GET', '/v1/payments/pay_00000000000000000000000000', 404, 'resource_not_found'],
+      ['GET', '/v1/payments?limit=1', 200, null],
+    ]);
+    const errors = await cli('logs', 'tail', '--no-follow', '--status', '4xx');
+    assert.match(errors, /^TIME\s+STATUS\s+METHOD\s+PATH/);
+    assert.match(errors, /404\s+GET\s+\/v1\/payments\/pay_0+\s/);
+    assert.doesNotMatch(errors, /\s200\s/);
+    assert.doesNotMatch(await cli('logs', 'tail', '--no-follow'), /request_log/, 'the tail does not see its own polls');
+  });
+
   test('keys list: a table by default, JSON that parses with --json', async () => {
     const table = await cli('keys', 'list');
     assert.match(table, /^ID\s+ACCOUNT\s+MODE\s+PREFIX\s+STATUS/);

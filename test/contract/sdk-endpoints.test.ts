@@ -54,6 +54,7 @@ const CALLS: Readonly<Record<string, (sdk: BawabaClient) => Promise<unknown>>> =
   'POST /v1/account/logo': (sdk) => sdk.accountLogo.set({ data: 'iVBORw0KGgo=' }),
   'GET /v1/account/logo': (sdk) => sdk.accountLogo.retrieve(),
   'DELETE /v1/account/logo': (sdk) => sdk.accountLogo.delete(),
+  'GET /v1/request_log': (sdk) => sdk.requestLog.list({ after: ID, limit: 1 }),
   'GET /v1/connectors': (sdk) => sdk.connectors.list(),
   'PUT /v1/connectors/{connector}': (sdk) => sdk.connectors.put(ID, { credentials: {} }),
   'DELETE /v1/connectors/{connector}': (sdk) => sdk.connectors.delete(ID),

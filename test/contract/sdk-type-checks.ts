@@ -6,6 +6,8 @@
 export const CHECKS: Readonly<Record<string, string>> = {
   Error: 'Same<Sdk.ApiErrorBody, Api.Error>',
   Payment: 'Same<Sdk.Payment, Api.Payment>',
+  RequestLogEntry: 'Same<Sdk.RequestLogEntry, Api.RequestLogEntry>',
+  get_v1_request_log_200: 'Same<Sdk.List<Sdk.RequestLogEntry>, Api.get_v1_request_log_200>',
   CheckoutSession: 'Same<Sdk.CheckoutSession, Api.CheckoutSession>',
   post_v1_checkout_sessions_body: 'Same<Sdk.CreateCheckoutSessionParams, Api.post_v1_checkout_sessions_body>',
   post_v1_checkout_sessions_201: 'Same<Sdk.CheckoutSession, Api.post_v1_checkout_sessions_201>',

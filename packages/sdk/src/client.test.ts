@@ -571,6 +571,7 @@ describe('every endpoint', () => {
       logo,
       logo,
       { object: 'account_logo', deleted: true },
+      list([], false),
     ].map((body) => json(200, body));
     const stub = stubFetch(...answers);
     const sdk = client(stub.fetch);
@@ -597,6 +598,7 @@ describe('every endpoint', () => {
     await sdk.accountLogo.set({ data: 'iVBORw0KGgo=' });
     await sdk.accountLogo.retrieve();
     await sdk.accountLogo.delete();
+    await sdk.requestLog.list({ after: 'req_1', limit: 5 });
     const keyed = (c: Call) => (c.headers.get('idempotency-key') === null ? null : 'key');
     assert.deepEqual(
       stub.calls.map((c) => [c.method, c.url.pathname + c.url.search, keyed(c), c.body]),
@@ -624,6 +626,7 @@ describe('every endpoint', () => {
         ['POST', '/v1/account/logo', 'key', { data: 'iVBORw0KGgo=' }],
         ['GET', '/v1/account/logo', null, undefined],
         ['DELETE', '/v1/account/logo', null, undefined],
+        ['GET', '/v1/request_log?after=req_1&limit=5', null, undefined],
       ],
     );
     assert.equal(stub.calls[0]?.headers.get('idempotency-key'), 'cancel-1');

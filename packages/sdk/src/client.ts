@@ -21,6 +21,7 @@ import type {
   DeletedConnector,
   DeletedWebhookEndpoint,
   Event,
+  List,
   ListEventsParams,
   ListParams,
   ListPaymentsParams,
@@ -28,6 +29,8 @@ import type {
   PaymentLink,
   PutConnectorParams,
   Refund,
+  RequestLogEntry,
+  RequestLogParams,
   RotateWebhookSecretParams,
   SetAccountLogoParams,
   TimeBound,
@@ -176,6 +179,12 @@ export interface AccountLogoResource {
   delete(): Promise<DeletedAccountLogo>;
 }
 
+/** `/v1/request_log`: the account's recent API requests on the node answering (`bawaba logs tail`). */
+export interface RequestLogResource {
+  /** The first requests after `after` in the order they were answered, or the last ones without it. */
+  list(params?: RequestLogParams): Promise<List<RequestLogEntry>>;
+}
+
 /** A Bawaba API client. */
 export interface BawabaClient {
   readonly payments: PaymentsResource;
@@ -187,6 +196,7 @@ export interface BawabaClient {
   readonly apiKeys: ApiKeysResource;
   readonly connectors: ConnectorsResource;
   readonly accountLogo: AccountLogoResource;
+  readonly requestLog: RequestLogResource;
 }
 
 /**
@@ -223,6 +233,9 @@ export function createBawabaClient(options: BawabaClientOptions): BawabaClient {
         send({ method: 'POST', path: '/v1/account/logo', body: params, idempotencyKey: opts?.idempotencyKey }),
       retrieve: () => send({ method: 'GET', path: '/v1/account/logo' }),
       delete: () => send({ method: 'DELETE', path: '/v1/account/logo' }),
+    },
+    requestLog: {
+      list: (params = {}) => send({ method: 'GET', path: '/v1/request_log', query: { ...params } }),
     },
   };
 }

@@ -13,6 +13,7 @@ export type {
   PaymentLinksResource,
   PaymentsResource,
   RefundsResource,
+  RequestLogResource,
   RequestOptions,
   WebhookEndpointsResource,
 } from './client.ts';
@@ -57,6 +58,8 @@ export type {
   PutConnectorParams,
   RedirectAction,
   Refund,
+  RequestLogEntry,
+  RequestLogParams,
   RotateWebhookSecretParams,
   SetAccountLogoParams,
   TimeBound,

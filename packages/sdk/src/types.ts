@@ -535,6 +535,30 @@ export interface DeletedAccountLogo {
   deleted: true;
 }
 
+/** One API request this gateway node answered lately, as `GET /v1/request_log` lists it. */
+export interface RequestLogEntry {
+  /** The request id (`req_…`), as in its `request-id` header. */
+  id: string;
+  object: 'request_log_entry';
+  livemode: boolean;
+  /** When it was answered (ISO 8601). */
+  created_at: string;
+  method: string;
+  /** The URL, with any secret in it redacted. */
+  path: string;
+  status: number;
+  duration_ms: number;
+  error_code: string | null;
+}
+
+/** Parameters of `GET /v1/request_log`. */
+export interface RequestLogParams {
+  /** Only requests answered after this request id. */
+  after?: string;
+  /** 1 to 100 (default 100). */
+  limit?: number;
+}
+
 /** Broad classes of API error (`error.type`). */
 export type BawabaErrorType =
   | 'invalid_request_error'

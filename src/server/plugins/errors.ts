@@ -124,6 +124,7 @@ function errorBody(error: BawabaError, requestId: string, publicUrl: string) {
 
 /** Renders a Bawaba error in the one error shape. */
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: BawabaError): FastifyReply {
+  request.errorCode = error.code;
   return reply.code(error.status).send(errorBody(error, request.id, request.server.publicUrl()));
 }
 
