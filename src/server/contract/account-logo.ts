@@ -12,7 +12,12 @@ export const SetAccountLogoBody = Type.Object(
       pattern: '^[A-Za-z0-9+/]+={0,2}$',
     }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' },
+    ],
+  },
 );
 
 /** The account's logo, as the checkout pages show it. */

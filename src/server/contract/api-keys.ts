@@ -47,7 +47,7 @@ export const CreateApiKeySchema = {
       ),
       description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, examples: [{ description: 'CI deploys', expires_at: '2027-01-31T00:00:00Z' }] },
   ),
   headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
   response: { 201: ApiKeyObject, ...ERROR_RESPONSES },

@@ -37,7 +37,20 @@ export const CreateCheckoutSessionBody = Type.Object(
     /** ISO 8601; between 5 minutes and 24 hours from now (default: 1 hour). */
     expires_at: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        amount: 4750,
+        currency: 'QAR',
+        success_url: 'https://shop.example/paid',
+        cancel_url: 'https://shop.example/cart',
+        reference: 'ORDER-2041',
+        description: 'Order 2041',
+        locale: 'ar',
+      },
+    ],
+  },
 );
 
 /** The checkout session object of the API. */

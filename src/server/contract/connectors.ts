@@ -13,7 +13,16 @@ export const PutConnectorBody = Type.Object(
     settings: Type.Optional(StringMap),
     priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        credentials: { secret_key: 'sk_sbox_…', webhook_signature_key: '…' },
+        settings: { prefix: 'abc123' },
+        priority: 1,
+      },
+    ],
+  },
 );
 
 /** A connector account; secrets are shown masked. */

@@ -40,7 +40,10 @@ export const CreatePaymentLinkBody = Type.Object(
     /** Default: the gateway's own page of the link saying the payment was canceled. */
     cancel_url: Type.Optional(Url),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ amount: 2500, currency: 'QAR', description: 'Dates, 1 kg', max_payments: 100 }],
+  },
 );
 
 /** The payment link object of the API. */

@@ -36,7 +36,21 @@ export const CreatePaymentBody = Type.Object(
     customer: Type.Optional(CustomerIn),
     metadata: Type.Optional(Metadata),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        amount: 1500,
+        currency: 'QAR',
+        payment_method: 'qpay',
+        return_url: 'https://shop.example/thanks',
+        reference: 'ORDER-1001',
+        description: 'Order 1001',
+        customer: { name: 'Mariam Al-Kuwari', email: 'mariam@example.qa' },
+        metadata: { order_id: '1001' },
+      },
+    ],
+  },
 );
 
 const CustomerOut = Type.Object({

@@ -28,7 +28,7 @@ export const CreateRefundBody = Type.Object(
     reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     metadata: Type.Optional(Metadata),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ amount: 500, reason: 'One item returned' }] },
 );
 
 export const CreateRefundSchema = {

@@ -37,7 +37,16 @@ export const CreateWebhookEndpointSchema = {
       enabled_events: EnabledEvents,
       description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     },
-    { additionalProperties: false },
+    {
+      additionalProperties: false,
+      examples: [
+        {
+          url: 'https://shop.example/webhooks/bawaba',
+          enabled_events: ['payment.captured', 'payment.failed', 'refund.succeeded'],
+          description: 'Orders service',
+        },
+      ],
+    },
   ),
   response: { 201: WebhookEndpointObject, ...ERROR_RESPONSES },
 } as const;
@@ -55,7 +64,7 @@ export const UpdateWebhookEndpointSchema = {
       description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
       status: Type.Optional(StringEnum(['enabled', 'disabled'])),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, examples: [{ enabled_events: ['*'], status: 'enabled' }] },
   ),
   response: { 200: WebhookEndpointObject, ...ERROR_RESPONSES },
 } as const;
@@ -67,7 +76,7 @@ export const RotateSecretSchema = {
   params: EndpointParams,
   body: Type.Object(
     { expire_previous_in_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 24 * 3600 })) },
-    { additionalProperties: false },
+    { additionalProperties: false, examples: [{ expire_previous_in_seconds: 86400 }] },
   ),
   response: { 200: WebhookEndpointObject, ...ERROR_RESPONSES },
 } as const;
