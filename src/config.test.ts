@@ -33,3 +33,14 @@ describe('rate limit and proxy settings', () => {
     assert.throws(() => loadConfig({ BAWABA_TRUST_PROXY: '0' }), /BAWABA_TRUST_PROXY/);
   });
 });
+
+describe('emulator state setting', () => {
+  it('keeps the sandbox emulators in a file by default, in memory when asked', () => {
+    assert.equal(loadConfig({}).emulatorState, 'file');
+    assert.equal(loadConfig({ BAWABA_EMULATOR_STATE: 'memory' }).emulatorState, 'memory');
+    assert.throws(
+      () => loadConfig({ BAWABA_EMULATOR_STATE: 'disk' }),
+      /BAWABA_EMULATOR_STATE must be one of file, memory/,
+    );
+  });
+});

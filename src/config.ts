@@ -19,6 +19,8 @@ export interface Config {
   readonly providerTimeoutMs: number;
   readonly logLevel: string;
   readonly emulatorHost: string;
+  /** Where the sandbox emulators keep their state: `<data dir>/emulators.sqlite`, or memory only. */
+  readonly emulatorState: 'file' | 'memory';
   readonly checkoutComEmulatorPort: number;
   readonly tapEmulatorPort: number;
   readonly akuratecoEmulatorPort: number;
@@ -130,6 +132,13 @@ export const SETTINGS = {
     description: 'Interface the sandbox emulators listen on.',
     fallback: '127.0.0.1',
     parse: text,
+  },
+  emulatorState: {
+    name: 'BAWABA_EMULATOR_STATE',
+    description:
+      'Where the sandbox emulators keep their payments, merchants and settings: `file` (`<data dir>/emulators.sqlite`, kept across restarts) or `memory` (forgotten at each start).',
+    fallback: 'file',
+    parse: oneOf('file', 'memory'),
   },
   checkoutComEmulatorPort: {
     name: 'BAWABA_EMULATOR_CHECKOUT_COM_PORT',
@@ -251,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerTimeoutMs: read(env, SETTINGS.providerTimeoutMs) as number,
     logLevel: read(env, SETTINGS.logLevel) as string,
     emulatorHost: read(env, SETTINGS.emulatorHost) as string,
+    emulatorState: read(env, SETTINGS.emulatorState) as Config['emulatorState'],
     checkoutComEmulatorPort: read(env, SETTINGS.checkoutComEmulatorPort) as number,
     tapEmulatorPort: read(env, SETTINGS.tapEmulatorPort) as number,
     akuratecoEmulatorPort: read(env, SETTINGS.akuratecoEmulatorPort) as number,

@@ -11,6 +11,7 @@ import type { Account, AccountRepo, ConnectorAccountRepo } from './core/reposito
 import { createDashboardUser } from './dashboard-users.ts';
 import type { AkuratecoControl } from './emulators/akurateco/control.ts';
 import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
+import { type EmulatorStore, memoryStore, openFileStore } from './emulators/kit/store.ts';
 import type { QattahControl } from './emulators/qattah/control.ts';
 import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
 import type { TapControl } from './emulators/tap/control.ts';
@@ -200,7 +201,18 @@ export function configureSandboxQattah(deps: SandboxDeps, emulator: RunningEmula
   });
 }
 
-/** Starts the sandbox: the sandbox account and key, the emulators, connectors pointed at them. */
+/** The file the sandbox emulators keep their state in (`BAWABA_EMULATOR_STATE=file`). */
+export const emulatorStateFile = (dataDir: string): string => join(dataDir, 'emulators.sqlite');
+
+/** Where the sandbox emulators keep their state: a file in the data directory, or memory. */
+export function sandboxEmulatorStore(config: Pick<Config, 'dataDir' | 'emulatorState'>): EmulatorStore {
+  return config.emulatorState === 'memory' ? memoryStore() : openFileStore(emulatorStateFile(config.dataDir));
+}
+
+/**
+ * Starts the sandbox: the sandbox account and key, the emulators (with the state they kept, unless
+ * in memory), connectors pointed at them.
+ */
 export async function startSandbox(
   config: Config,
   core: Core,
@@ -210,16 +222,20 @@ export async function startSandbox(
   const deps = { ...core.repos, ids: core.ids, clock: core.clock };
   const key = await ensureSandboxAccount(deps, config.dataDir);
   const admin = await ensureSandboxAdmin(deps);
-  const cko = await startEmulator('checkout_com', { port: config.checkoutComEmulatorPort, host: config.emulatorHost });
+  const store = sandboxEmulatorStore(config);
+  // Closed after the emulators (closers run last first), so their last changes are written.
+  closers.push(async () => store.close());
+  const host = config.emulatorHost;
+  const cko = await startEmulator('checkout_com', { port: config.checkoutComEmulatorPort, host, store });
   closers.push(() => cko.close());
   await configureSandboxCheckout(deps, cko, publicUrl);
-  const tap = await startEmulator('tap', { port: config.tapEmulatorPort, host: config.emulatorHost });
+  const tap = await startEmulator('tap', { port: config.tapEmulatorPort, host, store });
   closers.push(() => tap.close());
   await configureSandboxTap(deps, tap);
-  const akurateco = await startEmulator('akurateco', { port: config.akuratecoEmulatorPort, host: config.emulatorHost });
+  const akurateco = await startEmulator('akurateco', { port: config.akuratecoEmulatorPort, host, store });
   closers.push(() => akurateco.close());
   await configureSandboxAkurateco(deps, akurateco, publicUrl);
-  const qattah = await startEmulator('qattah', { port: config.qattahEmulatorPort, host: config.emulatorHost });
+  const qattah = await startEmulator('qattah', { port: config.qattahEmulatorPort, host, store });
   closers.push(() => qattah.close());
   await configureSandboxQattah(deps, qattah);
   return { emulators: [cko, tap, akurateco, qattah], key: admin ? { ...key, admin } : key };

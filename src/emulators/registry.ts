@@ -7,6 +7,7 @@ import type { Entity, WebhookEndpoint } from './checkout-com/entities.ts';
 import { TEST_CARD } from './checkout-com/pages.ts';
 import { createCheckoutComEmulator } from './checkout-com/server.ts';
 import { APPROVING_PIN } from './checkout-com/state.ts';
+import type { EmulatorStore } from './kit/store.ts';
 import type { QattahControl } from './qattah/control.ts';
 import { createQattahEmulator } from './qattah/server.ts';
 import type { TapControl } from './tap/control.ts';
@@ -40,6 +41,11 @@ export type StartEmulatorOptions = {
   notificationTimeoutMs?: number;
   /** Notification copies in flight to one URL at most (default 32); one payment's always go one at a time. */
   notificationMaxInFlight?: number;
+  /**
+   * Where the emulator keeps its state (payments, merchants and their keys, settings, clock) so
+   * that a restart on the same store finds it again; default: memory only. The caller closes it.
+   */
+  store?: EmulatorStore;
 };
 
 export type EmulatorCredentials = { secretKey: string; publicKey: string; webhookSignatureKey: string };
@@ -117,6 +123,7 @@ async function startCheckoutCom(opts: StartEmulatorOptions): Promise<RunningEmul
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
+    ...(opts.store && { book: opts.store.book('checkout_com') }),
     baseUrl: base.get,
   });
   const resolvedBase = await base.listen(emulator.app);
@@ -151,6 +158,7 @@ async function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<Tap
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
     ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
+    ...(opts.store && { book: opts.store.book('tap') }),
     baseUrl: base.get,
   });
   const resolvedBase = await base.listen(emulator.app);
@@ -190,6 +198,7 @@ async function startAkurateco(opts: StartEmulatorOptions): Promise<RunningEmulat
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
     ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
+    ...(opts.store && { book: opts.store.book('akurateco') }),
     baseUrl: base.get,
   });
   const resolvedBase = await base.listen(emulator.app);
@@ -225,6 +234,7 @@ async function startQattah(opts: StartEmulatorOptions): Promise<RunningEmulator<
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
+    ...(opts.store && { book: opts.store.book('qattah') }),
     baseUrl: base.get,
   });
   const resolvedBase = await base.listen(emulator.app);

@@ -70,6 +70,7 @@ export async function startBrowserSandbox(env: Record<string, string> = {}): Pro
       BAWABA_EMULATOR_TAP_PORT: '0',
       BAWABA_EMULATOR_AKURATECO_PORT: '0',
       BAWABA_EMULATOR_QATTAH_PORT: '0',
+      BAWABA_EMULATOR_STATE: 'memory',
       LOG_LEVEL: 'silent',
       ...env,
     }),

@@ -73,6 +73,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     providerTimeoutMs: 2000,
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     emulatorHost: '127.0.0.1',
+    emulatorState: 'memory',
     checkoutComEmulatorPort: 0,
     tapEmulatorPort: 0,
     akuratecoEmulatorPort: 0,

@@ -10,6 +10,8 @@ interface EmulateOptions {
   secretKey?: string;
   webhookUrl?: string;
   webhookAuthorization?: string;
+  dataFile?: string;
+  memory?: boolean;
 }
 
 export function registerEmulateCommand(program: Command): void {
@@ -26,14 +28,23 @@ export function registerEmulateCommand(program: Command): void {
       'send signed notifications here (e.g. http://localhost:4000/hooks/checkout_com/ca_...)',
     )
     .option('--webhook-authorization <value>', 'static Authorization header sent with each notification')
+    .option(
+      '--data-file <path>',
+      'keep payments, merchants and settings in this SQLite file across restarts (default: memory only)',
+    )
+    .option('--memory', 'keep the state in memory only (the default)')
     .action(async (provider: string, opts: EmulateOptions) => {
       if (!(EMULATORS as readonly string[]).includes(provider)) {
         program.error(`unknown provider "${provider}"; known: ${EMULATORS.join(', ')}`);
       }
       if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535)
         program.error('--port must be an integer from 0 to 65535');
+      if (opts.memory && opts.dataFile) program.error('--memory and --data-file exclude each other');
       const { startEmulator } = await import('../../emulators/registry.ts');
+      const { openFileStore } = await import('../../emulators/kit/store.ts');
+      const store = opts.dataFile ? openFileStore(opts.dataFile) : undefined;
       const emulator = await startEmulator(provider as EmulatorName, {
+        ...(store && { store }),
         port: Number(opts.port),
         host: opts.host,
         ...(opts.publicUrl ? { publicBaseUrl: opts.publicUrl } : {}),
@@ -50,8 +61,10 @@ export function registerEmulateCommand(program: Command): void {
           : {}),
       });
       process.stdout.write(`${emulator.describe().join('\n')}\n`);
+      if (store) process.stdout.write(`  State file:     ${opts.dataFile}\n`);
       const stop = async () => {
         await emulator.close();
+        store?.close();
         process.exit(0);
       };
       process.once('SIGINT', () => void stop());

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LOWER_ALNUM, randomString } from '../kit/ids.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 
 /**
  * How a successful void is answered; each is a documented shape: TESS's void reference
@@ -60,9 +61,25 @@ function build(input: MerchantInput): Merchant {
   return { merchantKey, password, notificationUrl, voidAnswer, statusByOrderId: input.statusByOrderId ?? true };
 }
 
-export function createMerchantRegistry(first: MerchantInput = {}) {
-  const initial = build(first);
-  let merchants = new Map<string, Merchant>([[initial.merchantKey, { ...initial }]]);
+/**
+ * The merchants; the first survives `reset()`. With a durable `book` the merchants of the last
+ * run come back (its first stays first unless another key is given), and creating a merchant
+ * with the key of one that came back adopts it, as a restarted sandbox does.
+ */
+export function createMerchantRegistry(first: MerchantInput = {}, book: EmulatorBook = MEMORY_BOOK) {
+  const saved = book.load('merchant') as ReadonlyMap<string, Merchant>;
+  const restored = new Set(saved.keys());
+  const savedFirst = (book.load('meta').get('default_merchant') as { key?: string } | undefined)?.key;
+  const previous = savedFirst === undefined ? undefined : saved.get(savedFirst);
+  const initial =
+    first.merchantKey === undefined && previous
+      ? { ...previous, ...first, merchantKey: previous.merchantKey }
+      : build(first);
+  let merchants = new Map<string, Merchant>(saved);
+  merchants.set(initial.merchantKey, { ...initial });
+  const save = (merchant: Merchant): void => book.put('merchant', merchant.merchantKey, merchant);
+  save(merchants.get(initial.merchantKey) as Merchant);
+  book.put('meta', 'default_merchant', { key: initial.merchantKey });
   return {
     defaultMerchant: (): Merchant => merchants.get(initial.merchantKey) ?? initial,
     get: (key: unknown): Merchant | undefined => (typeof key === 'string' ? merchants.get(key) : undefined),
@@ -70,8 +87,12 @@ export function createMerchantRegistry(first: MerchantInput = {}) {
     /** Throws TypeError on a malformed key/URL or a key already in use. */
     create(input: MerchantInput = {}): Merchant {
       const merchant = build(input);
-      if (merchants.has(merchant.merchantKey)) throw new TypeError('merchant_key already exists');
+      if (merchants.has(merchant.merchantKey) && !restored.has(merchant.merchantKey)) {
+        throw new TypeError('merchant_key already exists');
+      }
+      restored.delete(merchant.merchantKey);
       merchants.set(merchant.merchantKey, merchant);
+      save(merchant);
       return { ...merchant };
     },
     /** Undefined for an unknown merchant; throws TypeError on a bad URL. */
@@ -80,10 +101,15 @@ export function createMerchantRegistry(first: MerchantInput = {}) {
       if (!merchant) return undefined;
       if (url !== null && !validNotificationUrl(url)) throw new TypeError('notification_url must be an http(s) URL');
       merchant.notificationUrl = url;
+      save(merchant);
       return { ...merchant };
     },
     reset(): void {
+      for (const key of merchants.keys()) if (key !== initial.merchantKey) book.remove('merchant', key);
+      restored.clear();
       merchants = new Map([[initial.merchantKey, { ...initial }]]);
+      save(merchants.get(initial.merchantKey) as Merchant);
+      book.put('meta', 'default_merchant', { key: initial.merchantKey });
     },
   };
 }

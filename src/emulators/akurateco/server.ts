@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createEmulatorClock, type EmulatorClock } from '../kit/clock.ts';
 import { createFaultQueue, type FaultQueue, installFaults } from '../kit/faults.ts';
+import { type EmulatorBook, keepClockOffset, MEMORY_BOOK } from '../kit/store.ts';
 import { apiRoutes, MALFORMED_BODY } from './api.ts';
 import { type AkuratecoControl, createControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
@@ -37,6 +38,8 @@ export type AkuratecoEmulatorOptions = {
   refundApprovalDelayMs?: number | null;
   /** How often due expiries, refunds and callback retries are checked in real time; 0 turns it off. */
   sweepIntervalMs?: number;
+  /** Where the state is kept across restarts (default: memory only). */
+  book?: EmulatorBook;
 };
 
 export type AkuratecoEmulator = {
@@ -130,18 +133,24 @@ function startSweeper(app: FastifyInstance, control: AkuratecoControl, intervalM
 
 /** A stateful Akurateco Checkout (TESS Payments) emulator; call `app.listen()` or `app.inject()`. */
 export function createAkuratecoEmulator(options: AkuratecoEmulatorOptions = {}): AkuratecoEmulator {
-  const merchants = createMerchantRegistry({
-    ...(options.merchantKey !== undefined && { merchantKey: options.merchantKey }),
-    ...(options.password !== undefined && { password: options.password }),
-    ...(options.notificationUrl !== undefined && { notificationUrl: options.notificationUrl }),
-    ...(options.voidAnswer !== undefined && { voidAnswer: options.voidAnswer }),
-    ...(options.statusByOrderId !== undefined && { statusByOrderId: options.statusByOrderId }),
-  });
+  const book = options.book ?? MEMORY_BOOK;
+  const merchants = createMerchantRegistry(
+    {
+      ...(options.merchantKey !== undefined && { merchantKey: options.merchantKey }),
+      ...(options.password !== undefined && { password: options.password }),
+      ...(options.notificationUrl !== undefined && { notificationUrl: options.notificationUrl }),
+      ...(options.voidAnswer !== undefined && { voidAnswer: options.voidAnswer }),
+      ...(options.statusByOrderId !== undefined && { statusByOrderId: options.statusByOrderId }),
+    },
+    book,
+  );
   const { merchantKey, password } = merchants.defaultMerchant();
   const clock = options.clock ?? createEmulatorClock();
+  keepClockOffset(clock, book);
   const state = createState(
     clock,
     options.refundApprovalDelayMs === undefined ? {} : { refundApprovalDelayMs: options.refundApprovalDelayMs },
+    book,
   );
   const faults = createFaultQueue();
   const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });

@@ -1,5 +1,6 @@
 import type { EmulatorClock } from '../kit/clock.ts';
 import { DueQueue } from '../kit/due-queue.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 import { paymentPublicId, sessionToken } from './ids.ts';
 
 export const PAYMENT_STATUSES = [
@@ -78,7 +79,8 @@ export const isOpen = (p: Payment): boolean => p.status === 'prepare' || p.statu
 
 export type AkuratecoState = ReturnType<typeof createState>;
 
-export function createState(clock: EmulatorClock, initial: Partial<Settings> = {}) {
+/** `book` keeps the payments (with their refunds) and the settings across restarts; a previous run's are loaded here. */
+export function createState(clock: EmulatorClock, initial: Partial<Settings> = {}, book: EmulatorBook = MEMORY_BOOK) {
   const defaults: Settings = { refundApprovalDelayMs: null, statusHistory: true, ...initial };
   let settings: Settings = { ...defaults };
   let payments = new Map<string, Payment>();
@@ -97,6 +99,7 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
   function emit(payment: Payment, type: CallbackType, status: CallbackEvent['status'], reason?: string): void {
     const event: CallbackEvent = { payment, type, status, orderStatus: payment.status };
     if (reason !== undefined) event.reason = reason;
+    book.put('payment', payment.id, payment);
     for (const listener of listeners) listener(event);
   }
 
@@ -106,6 +109,29 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
     else payment.reason = reason;
     payment.updatedAt = clock.now();
     if (status === 'settled' && payment.settledAt === null) payment.settledAt = payment.updatedAt;
+    // Every change of a payment sets its status or emits a callback: both save it.
+    book.put('payment', payment.id, payment);
+  }
+
+  function index(payment: Payment): void {
+    payments.set(payment.id, payment);
+    byToken.set(payment.token, payment);
+    byOrder.set(orderKey(payment.merchantKey, payment.order.number), payment);
+    sequence.set(payment, nextSequence++);
+    if (isOpen(payment)) expiring.add(payment.expiresAt, payment);
+  }
+
+  function indexRefund(payment: Payment, refund: Refund): void {
+    const entry = { refund, payment };
+    refunds.set(refund.id, entry);
+    if (refund.dueAt !== null && refund.status === 'waiting') refundsDue.add(refund.dueAt, entry);
+  }
+
+  const savedSettings = book.load('meta').get('settings') as Partial<Settings> | undefined;
+  if (savedSettings) settings = { ...settings, ...savedSettings };
+  for (const payment of book.load('payment').values() as Iterable<Payment>) {
+    index(payment);
+    for (const refund of payment.refunds) indexRefund(payment, refund);
   }
 
   /** Moves an open payment whose session ran out to `decline`; no callback (no card was charged). */
@@ -123,6 +149,7 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
     settings: (): Settings => ({ ...settings }),
     updateSettings(patch: Partial<Settings>): Settings {
       settings = { ...settings, ...patch };
+      book.put('meta', 'settings', settings);
       return { ...settings };
     },
     onEvent(listener: EventListener): () => void {
@@ -147,11 +174,8 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
         card: null,
         refunds: [],
       };
-      payments.set(payment.id, payment);
-      byToken.set(payment.token, payment);
-      byOrder.set(orderKey(payment.merchantKey, payment.order.number), payment);
-      sequence.set(payment, nextSequence++);
-      expiring.add(payment.expiresAt, payment);
+      index(payment);
+      book.put('payment', payment.id, payment);
       return payment;
     },
     get: (id: string): Payment | undefined => payments.get(id),
@@ -174,9 +198,8 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
     /** Adds a refund to its payment (and to the indexes that find it by id and by due time). */
     addRefund(payment: Payment, refund: Refund): void {
       payment.refunds.push(refund);
-      const entry = { refund, payment };
-      refunds.set(refund.id, entry);
-      if (refund.dueAt !== null) refundsDue.add(refund.dueAt, entry);
+      indexRefund(payment, refund);
+      book.put('payment', payment.id, payment);
     },
     findRefund: (id: string): { refund: Refund; payment: Payment } | undefined => refunds.get(id),
     /**
@@ -197,6 +220,7 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
         .map(({ refund }) => refund);
     },
     reset(): void {
+      book.clear();
       payments = new Map();
       byToken.clear();
       byOrder = new Map();

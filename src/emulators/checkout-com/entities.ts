@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { prefixedId } from '../kit/ids.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 
 /** Where an entity's webhooks go; `authorization` is sent verbatim as the `Authorization` header. */
 export type WebhookEndpoint = { url: string; authorization?: string };
@@ -90,10 +91,14 @@ const copyEntity = (entity: Entity): Entity => ({ ...entity, webhooks: copyEndpo
 
 /**
  * The emulated provider's merchant accounts. The first one is created at start and is what
- * `reset()` goes back to, so credentials handed out at start stay valid.
+ * `reset()` goes back to, so credentials handed out at start stay valid. With a durable `book`
+ * the entities of the last run come back, and its default one stays the default unless other
+ * keys are given.
  */
-export function createEntityRegistry(initial: EntityInput = {}) {
+export function createEntityRegistry(initial: EntityInput = {}, book: EmulatorBook = MEMORY_BOOK) {
   const entities = new Map<string, Entity>();
+  const save = (entity: Entity): void => book.put('entity', entity.id, entity);
+  for (const entity of book.load('entity').values() as Iterable<Entity>) entities.set(entity.id, entity);
 
   function create(input: EntityInput): { entity: Entity; created: boolean } {
     const existing = input.secretKey === undefined ? undefined : bySecretKey(input.secretKey);
@@ -101,6 +106,7 @@ export function createEntityRegistry(initial: EntityInput = {}) {
       if (input.publicKey !== undefined) existing.publicKey = input.publicKey;
       if (input.webhookSignatureKey !== undefined) existing.webhookSignatureKey = input.webhookSignatureKey;
       if (input.webhooks !== undefined) existing.webhooks = copyEndpoints(input.webhooks);
+      save(existing);
       return { entity: copyEntity(existing), created: false };
     }
     const entity: Entity = {
@@ -111,6 +117,7 @@ export function createEntityRegistry(initial: EntityInput = {}) {
       webhooks: copyEndpoints(input.webhooks ?? []),
     };
     entities.set(entity.id, entity);
+    save(entity);
     return { entity: copyEntity(entity), created: true };
   }
 
@@ -121,7 +128,11 @@ export function createEntityRegistry(initial: EntityInput = {}) {
 
   const byRef = (ref: string): Entity | undefined => entities.get(ref) ?? bySecretKey(ref);
 
-  const start = copyEntity(create(initial).entity);
+  const savedDefault = book.load('meta').get('default_entity') as { id?: string } | undefined;
+  const previous = savedDefault?.id === undefined ? undefined : entities.get(savedDefault.id);
+  const startKey = initial.secretKey ?? previous?.secretKey;
+  const start = copyEntity(create(startKey === undefined ? initial : { ...initial, secretKey: startKey }).entity);
+  book.put('meta', 'default_entity', { id: start.id });
 
   return {
     defaultEntity: (): Entity => copyEntity(entities.get(start.id) ?? start),
@@ -139,11 +150,15 @@ export function createEntityRegistry(initial: EntityInput = {}) {
       const entity = byRef(ref);
       if (!entity) return undefined;
       entity.webhooks = copyEndpoints(webhooks);
+      save(entity);
       return copyEntity(entity);
     },
     reset(): void {
+      for (const id of entities.keys()) if (id !== start.id) book.remove('entity', id);
       entities.clear();
       entities.set(start.id, copyEntity(start));
+      save(entities.get(start.id) as Entity);
+      book.put('meta', 'default_entity', { id: start.id });
     },
   };
 }

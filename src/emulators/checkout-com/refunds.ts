@@ -168,6 +168,10 @@ export function createRefundBook(options: RefundBookOptions) {
     settle,
     approveDue,
     get: (actionId: string): Refund | undefined => refunds.get(actionId),
+    /** A refund saved by an earlier run (already in its payment's list). */
+    restore(refund: Refund): void {
+      refunds.set(refund.actionId, refund);
+    },
     list: (): Refund[] => [...refunds.values()],
     clear(): void {
       refunds.clear();

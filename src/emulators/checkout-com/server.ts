@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createEmulatorClock, type EmulatorClock } from '../kit/clock.ts';
 import { createFaultQueue, type FaultQueue, installFaults } from '../kit/faults.ts';
+import { type EmulatorBook, keepClockOffset, MEMORY_BOOK } from '../kit/store.ts';
 import { apiRoutes } from './api.ts';
 import { MALFORMED_BODY } from './api-common.ts';
 import { type CheckoutComControl, controlRoutes, createControl } from './control.ts';
@@ -46,6 +47,8 @@ export type CheckoutComEmulatorOptions = {
   canceledFailureStatus?: CanceledFailureStatus;
   /** How often pending payments are checked for expiry in real time; 0 turns it off. */
   sweepIntervalMs?: number;
+  /** Where the state is kept across restarts (default: memory only). */
+  book?: EmulatorBook;
 };
 
 export type CheckoutComEmulator = {
@@ -129,15 +132,20 @@ function startSweeper(app: FastifyInstance, control: CheckoutComControl, interva
 export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = {}): CheckoutComEmulator {
   const webhooks = options.webhooks === undefined ? undefined : checkWebhooks(options.webhooks);
   if (webhooks && !webhooks.ok) throw new TypeError(webhooks.error);
-  const entities = createEntityRegistry({
-    ...(options.secretKey !== undefined && { secretKey: options.secretKey }),
-    ...(options.publicKey !== undefined && { publicKey: options.publicKey }),
-    ...(options.webhookSignatureKey !== undefined && { webhookSignatureKey: options.webhookSignatureKey }),
-    ...(webhooks?.ok && { webhooks: webhooks.value }),
-  });
+  const book = options.book ?? MEMORY_BOOK;
+  const entities = createEntityRegistry(
+    {
+      ...(options.secretKey !== undefined && { secretKey: options.secretKey }),
+      ...(options.publicKey !== undefined && { publicKey: options.publicKey }),
+      ...(options.webhookSignatureKey !== undefined && { webhookSignatureKey: options.webhookSignatureKey }),
+      ...(webhooks?.ok && { webhooks: webhooks.value }),
+    },
+    book,
+  );
   const { secretKey, publicKey, webhookSignatureKey } = entities.defaultEntity();
   const credentials: CheckoutComCredentials = { secretKey, publicKey, webhookSignatureKey };
   const clock = options.clock ?? createEmulatorClock();
+  keepClockOffset(clock, book);
   const settings: Partial<Settings> = {};
   if (options.paymentWindowMs !== undefined) settings.paymentWindowMs = options.paymentWindowMs;
   if (options.requireProcessingChannelId !== undefined)
@@ -145,7 +153,7 @@ export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = 
   if (options.refundApprovalDelayMs !== undefined) settings.refundApprovalDelayMs = options.refundApprovalDelayMs;
   if (options.expiryStatus !== undefined) settings.expiryStatus = options.expiryStatus;
   if (options.canceledFailureStatus !== undefined) settings.canceledFailureStatus = options.canceledFailureStatus;
-  const state = createCheckoutComState(clock, settings);
+  const state = createCheckoutComState(clock, settings, book);
   const faults = createFaultQueue();
   const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });
   const notifier = createNotifier({

@@ -8,6 +8,7 @@
 import type { EmulatorClock } from '../kit/clock.ts';
 import { DueQueue } from '../kit/due-queue.ts';
 import { DIGITS, LOWER_ALNUM, prefixedId } from '../kit/ids.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 import {
   type Balances,
   createRefundBook,
@@ -192,7 +193,15 @@ const OUTCOME_RESULTS = {
   },
 } as const;
 
-export function createCheckoutComState(clock: EmulatorClock, initialSettings: Partial<Settings> = {}) {
+/**
+ * `book` keeps the payments (with their actions, sessions, events and refunds), the idempotent
+ * answers and the settings across restarts: what a previous run saved is loaded here.
+ */
+export function createCheckoutComState(
+  clock: EmulatorClock,
+  initialSettings: Partial<Settings> = {},
+  book: EmulatorBook = MEMORY_BOOK,
+) {
   const defaults: Settings = {
     paymentWindowMs: DEFAULT_PAYMENT_WINDOW_MS,
     requireProcessingChannelId: false,
@@ -243,6 +252,8 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
       },
     };
     payment.events.push(event);
+    // Every change of a payment emits an event: saving it here saves each of them.
+    book.put('payment', payment.id, payment);
     for (const listener of listeners) {
       try {
         listener(event, payment);
@@ -411,6 +422,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
     const hit = idempotency.get(key);
     if (hit && clock.now() - hit.storedAt >= IDEMPOTENCY_TTL_MS) {
       idempotency.delete(key);
+      book.remove('idempotency', key);
       return undefined;
     }
     return hit;
@@ -418,8 +430,32 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
 
   function cacheAnswer(key: string, statusCode: number, json: string): void {
     if (statusCode < 200 || statusCode > 299) return;
-    idempotency.set(key, { statusCode, json, storedAt: clock.now() });
+    const answer: CachedAnswer = { statusCode, json, storedAt: clock.now() };
+    idempotency.set(key, answer);
+    book.put('idempotency', key, answer);
   }
+
+  /** What an earlier run saved: payments with their sessions and refunds, answers, settings. */
+  function restore(): void {
+    const savedSettings = book.load('meta').get('settings') as Partial<Settings> | undefined;
+    if (savedSettings) settings = { ...settings, ...savedSettings };
+    for (const payment of book.load('payment').values() as Iterable<Payment>) {
+      payments.set(payment.id, payment);
+      byPun.set(payment.pun, payment.id);
+      order.set(payment, nextOrder++);
+      if (payment.status === 'Pending') expiring.add(payment.expiresAt, payment);
+      for (const session of payment.sessions) sessions.set(session.id, session);
+      for (const refund of payment.refunds) {
+        refundBook.restore(refund);
+        if (refund.status === 'pending' && refund.approveAt !== null) approving.add(refund.approveAt, refund);
+      }
+    }
+    const now = clock.now();
+    for (const [key, answer] of book.load('idempotency') as ReadonlyMap<string, CachedAnswer>) {
+      if (now - answer.storedAt < IDEMPOTENCY_TTL_MS) idempotency.set(key, answer);
+    }
+  }
+  restore();
 
   return {
     clock,
@@ -428,6 +464,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
       // An explicit undefined leaves a setting alone; null is a value (refundApprovalDelayMs).
       const given = Object.entries(patch).filter(([, value]) => value !== undefined);
       settings = { ...settings, ...(Object.fromEntries(given) as Partial<Settings>) };
+      book.put('meta', 'settings', settings);
       return { ...settings };
     },
     createPayment,
@@ -448,6 +485,7 @@ export function createCheckoutComState(clock: EmulatorClock, initialSettings: Pa
       return () => listeners.delete(listener);
     },
     reset(): void {
+      book.clear();
       payments.clear();
       byPun.clear();
       sessions.clear();

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { randomString } from '../kit/ids.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 
 export const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -22,8 +23,13 @@ function same(presented: Buffer, token: string): boolean {
 export type MerchantRegistry = ReturnType<typeof createMerchantRegistry>;
 
 /** The first merchant is created at start and survives `reset()`, so its token stays valid. */
-export function createMerchantRegistry(initial: MerchantInput = {}) {
+/**
+ * The merchants; the first survives `reset()`. With a durable `book` the merchants of the last
+ * run come back, and its first stays first unless another api_token is given.
+ */
+export function createMerchantRegistry(initial: MerchantInput = {}, book: EmulatorBook = MEMORY_BOOK) {
   const merchants = new Map<string, Merchant>();
+  for (const merchant of book.load('merchant').values() as Iterable<Merchant>) merchants.set(merchant.id, merchant);
 
   function create(input: MerchantInput = {}): Merchant {
     if (input.apiToken !== undefined && !TOKEN.test(input.apiToken)) {
@@ -37,10 +43,15 @@ export function createMerchantRegistry(initial: MerchantInput = {}) {
       apiToken: input.apiToken ?? generateApiToken(),
     };
     merchants.set(merchant.id, merchant);
+    book.put('merchant', merchant.id, merchant);
     return { ...merchant };
   }
 
-  const first = create(initial);
+  const savedFirst = book.load('meta').get('default_merchant') as { id?: string } | undefined;
+  const previous = savedFirst?.id === undefined ? undefined : merchants.get(savedFirst.id);
+  const firstToken = initial.apiToken ?? previous?.apiToken;
+  const first = create(firstToken === undefined ? initial : { ...initial, apiToken: firstToken });
+  book.put('meta', 'default_merchant', { id: first.id });
 
   return {
     defaultMerchant: (): Merchant => ({ ...first }),
@@ -58,8 +69,11 @@ export function createMerchantRegistry(initial: MerchantInput = {}) {
       return found;
     },
     reset(): void {
+      for (const id of merchants.keys()) if (id !== first.id) book.remove('merchant', id);
       merchants.clear();
       merchants.set(first.id, { ...first });
+      book.put('merchant', first.id, merchants.get(first.id));
+      book.put('meta', 'default_merchant', { id: first.id });
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createEmulatorClock, type EmulatorClock } from '../kit/clock.ts';
 import { createFaultQueue, type FaultQueue, installFaults } from '../kit/faults.ts';
+import { type EmulatorBook, keepClockOffset, MEMORY_BOOK } from '../kit/store.ts';
 import { API_PREFIX, apiRoutes, CANCEL_PATH, fail, MALFORMED_BODY } from './api.ts';
 import { createControl, type QattahControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
@@ -29,6 +30,8 @@ export type QattahEmulatorOptions = {
   windowStarts?: WindowStart;
   /** How often orders are checked for timeout in real time; 0 turns it off. */
   sweepIntervalMs?: number;
+  /** Where the state is kept across restarts (default: memory only). */
+  book?: EmulatorBook;
 };
 
 export type QattahEmulator = {
@@ -101,12 +104,17 @@ function listeningBase(app: FastifyInstance, option: QattahEmulatorOptions['base
 
 /** A stateful Qattah Pay split-bill emulator; call `app.listen()` or `app.inject()`. */
 export function createQattahEmulator(options: QattahEmulatorOptions = {}): QattahEmulator {
-  const merchants = createMerchantRegistry({
-    ...(options.apiToken !== undefined && { apiToken: options.apiToken }),
-    ...(options.merchantName !== undefined && { name: options.merchantName }),
-  });
+  const book = options.book ?? MEMORY_BOOK;
+  const merchants = createMerchantRegistry(
+    {
+      ...(options.apiToken !== undefined && { apiToken: options.apiToken }),
+      ...(options.merchantName !== undefined && { name: options.merchantName }),
+    },
+    book,
+  );
   const clock = options.clock ?? createEmulatorClock();
-  const state = createQattahState(clock, options.windowStarts);
+  keepClockOffset(clock, book);
+  const state = createQattahState(clock, options.windowStarts, book);
   const requests = createRequestLog(clock);
   const faults = createFaultQueue();
   const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });

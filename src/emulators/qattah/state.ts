@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { DueQueue } from '../kit/due-queue.ts';
 import { prefixedId } from '../kit/ids.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 import { MIXED_ALNUM } from './merchants.ts';
 import { parseSarText, splitEqually } from './money.ts';
 
@@ -103,8 +104,13 @@ export const defaultShareName = (lang: Lang, n: number): string => (lang === 'ar
 
 export type QattahState = ReturnType<typeof createQattahState>;
 
-export function createQattahState(clock: EmulatorClock, initialWindowStart: WindowStart = 'creation') {
-  let windowStart = initialWindowStart;
+/** `book` keeps the orders (with their shares) and the window setting across restarts; a previous run's are loaded here. */
+export function createQattahState(
+  clock: EmulatorClock,
+  initialWindowStart: WindowStart = 'creation',
+  book: EmulatorBook = MEMORY_BOOK,
+) {
+  let windowStart = (book.load('meta').get('window_start') as WindowStart | undefined) ?? initialWindowStart;
   let orders = new Map<string, Order>();
   const paidListeners = new Set<(order: Order) => void>();
   // Orders by deadline, so a sweep (run before every lookup) looks only at the ones due.
@@ -112,6 +118,12 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
   const sequence = new WeakMap<Order, number>();
   let nextSequence = 0;
   const bySequence = (a: Order, b: Order): number => (sequence.get(a) ?? 0) - (sequence.get(b) ?? 0);
+  const save = (order: Order): void => book.put('order', order.id, order);
+  for (const order of book.load('order').values() as Iterable<Order>) {
+    orders.set(order.id, order);
+    sequence.set(order, nextSequence++);
+    if (isOpen(order) && order.deadline !== null) due.add(order.deadline, order);
+  }
 
   /** Times out every open order whose window has passed; returns their ids, oldest order first. */
   function sweep(): string[] {
@@ -122,6 +134,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
       order.activityStatus = 'TIMEOUT';
       order.paymentStatus = 'EXPIRED';
       for (const inv of order.invoices) if (inv.paymentStatus === 'PENDING') inv.paymentStatus = 'EXPIRED';
+      save(order);
       expired.push(order.id);
     }
     return expired;
@@ -157,6 +170,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
     orders.set(order.id, order);
     sequence.set(order, nextSequence++);
     if (order.deadline !== null) due.add(order.deadline, order);
+    save(order);
     return order;
   }
 
@@ -164,6 +178,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
   function start(order: Order): void {
     if (order.startedAt !== null) return;
     order.startedAt = clock.now();
+    save(order);
     if (order.deadline === null) {
       order.deadline = order.startedAt + ORDER_WINDOW_MS;
       due.add(order.deadline, order);
@@ -207,6 +222,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
     });
     start(order);
     order.activityStatus = 'STARTED';
+    save(order);
     return order;
   }
 
@@ -257,6 +273,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
     const checkoutId = randomUUID().replace(/-/g, '').toUpperCase();
     if (brand === 'APPLEPAY') invoice.applepayCheckoutId = checkoutId;
     else invoice.madaCheckoutId = checkoutId;
+    save(order);
     if (order.invoices.every((inv) => inv.paymentStatus === 'PAID')) {
       order.activityStatus = 'PAID';
       order.paymentStatus = 'PAID';
@@ -274,6 +291,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
     }
     order.paymentStatus = 'REFUNDED';
     for (const inv of order.invoices) inv.paymentStatus = 'REFUNDED';
+    save(order);
     return { ok: true, order };
   }
 
@@ -287,6 +305,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
     order.activityStatus = 'ABANDONED';
     order.paymentStatus = 'EXPIRED';
     for (const inv of order.invoices) if (inv.paymentStatus === 'PENDING') inv.paymentStatus = 'EXPIRED';
+    save(order);
     return { ok: true, order };
   }
 
@@ -294,6 +313,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
     windowStart: (): WindowStart => windowStart,
     setWindowStart(value: WindowStart): void {
       windowStart = value;
+      book.put('meta', 'window_start', value);
     },
     sweep,
     get,
@@ -313,6 +333,7 @@ export function createQattahState(clock: EmulatorClock, initialWindowStart: Wind
       return () => paidListeners.delete(listener);
     },
     reset(): void {
+      book.clear();
       orders = new Map();
       due = new DueQueue();
       windowStart = initialWindowStart;

@@ -49,19 +49,10 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60_000;
 /** Tap's `/v2` API, scoped to the merchant whose secret key is presented. */
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { state, merchants } = options;
-  // `reference.idempotent` per merchant and kind: what it made, and when.
-  const idempotent = new Map<string, { id: string; at: number }>();
-  const idemKey = (merchant: Merchant, kind: 'charge' | 'refund', key: string) =>
-    `${merchant.id}\u0000${kind}\u0000${key}`;
-  function firstMade(merchant: Merchant, kind: 'charge' | 'refund', key: string | undefined): string | undefined {
-    if (key === undefined) return undefined;
-    const made = idempotent.get(idemKey(merchant, kind, key));
-    if (!made || state.clock.now() - made.at >= IDEMPOTENCY_WINDOW_MS) return undefined;
-    return made.id;
-  }
-  function remember(merchant: Merchant, kind: 'charge' | 'refund', key: string | undefined, id: string): void {
-    if (key !== undefined) idempotent.set(idemKey(merchant, kind, key), { id, at: state.clock.now() });
-  }
+  const firstMade = (merchant: Merchant, kind: 'charge' | 'refund', key: string | undefined) =>
+    state.firstMade(merchant.id, kind, key, IDEMPOTENCY_WINDOW_MS);
+  const remember = (merchant: Merchant, kind: 'charge' | 'refund', key: string | undefined, id: string) =>
+    state.remember(merchant.id, kind, key, id);
   const owners = new WeakMap<FastifyRequest, Merchant>();
   const owner = (request: FastifyRequest): Merchant => owners.get(request) as Merchant;
 

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { DIGITS, randomString } from '../kit/ids.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 import { MIXED_ALNUM } from './tap-ids.ts';
 
 /** One Tap merchant account: its keys sign its notifications and scope its charges. */
@@ -22,9 +23,14 @@ function same(presented: Buffer, key: string): boolean {
 
 export type MerchantRegistry = ReturnType<typeof createMerchantRegistry>;
 
-/** The first merchant is created at start and survives `reset()`, so handed-out keys stay valid. */
-export function createMerchantRegistry(initial: MerchantInput = {}) {
+/**
+ * The first merchant is created at start and survives `reset()`, so handed-out keys stay valid.
+ * With a durable `book` the merchants of the last run come back, and its first one stays first
+ * unless another secret key is given.
+ */
+export function createMerchantRegistry(initial: MerchantInput = {}, book: EmulatorBook = MEMORY_BOOK) {
   const merchants = new Map<string, Merchant>();
+  for (const merchant of book.load('merchant').values() as Iterable<Merchant>) merchants.set(merchant.id, merchant);
 
   function create(input: MerchantInput): Merchant {
     for (const [field, pattern] of [
@@ -42,10 +48,15 @@ export function createMerchantRegistry(initial: MerchantInput = {}) {
       publicKey: input.publicKey ?? generatePublicKey(),
     };
     merchants.set(merchant.id, merchant);
+    book.put('merchant', merchant.id, merchant);
     return { ...merchant };
   }
 
-  const first = create(initial);
+  const savedFirst = book.load('meta').get('default_merchant') as { id?: string } | undefined;
+  const previous = savedFirst?.id === undefined ? undefined : merchants.get(savedFirst.id);
+  const firstKey = initial.secretKey ?? previous?.secretKey;
+  const first = create(firstKey === undefined ? initial : { ...initial, secretKey: firstKey });
+  book.put('meta', 'default_merchant', { id: first.id });
 
   return {
     defaultMerchant: (): Merchant => ({ ...first }),
@@ -65,8 +76,11 @@ export function createMerchantRegistry(initial: MerchantInput = {}) {
       return found ? { ok: true, merchant: found } : { ok: false, code: '2104' };
     },
     reset(): void {
+      for (const id of merchants.keys()) if (id !== first.id) book.remove('merchant', id);
       merchants.clear();
       merchants.set(first.id, { ...first });
+      book.put('merchant', first.id, merchants.get(first.id));
+      book.put('meta', 'default_merchant', { id: first.id });
     },
   };
 }

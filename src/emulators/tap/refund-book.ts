@@ -110,6 +110,10 @@ export function createRefundBook(options: RefundBookOptions) {
     settle,
     approveDue,
     get: (id: string): Refund | undefined => refunds.get(id),
+    /** A refund saved by an earlier run (already in its charge's list). */
+    restore(refund: Refund): void {
+      refunds.set(refund.id, refund);
+    },
     list: (): Refund[] => [...refunds.values()],
     clear(): void {
       refunds.clear();

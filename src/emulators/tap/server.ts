@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createEmulatorClock, type EmulatorClock } from '../kit/clock.ts';
 import { createFaultQueue, type FaultQueue, installFaults } from '../kit/faults.ts';
+import { type EmulatorBook, keepClockOffset, MEMORY_BOOK } from '../kit/store.ts';
 import { apiRoutes, MALFORMED_BODY } from './api.ts';
 import { createControl, type TapControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
@@ -33,6 +34,8 @@ export type TapEmulatorOptions = {
   refundApprovalDelayMs?: number | null;
   /** How often charges and refunds are checked for due changes in real time; 0 turns it off. */
   sweepIntervalMs?: number;
+  /** Where the state is kept across restarts (default: memory only). */
+  book?: EmulatorBook;
 };
 
 export type TapEmulator = {
@@ -107,17 +110,22 @@ function startSweeper(app: FastifyInstance, control: TapControl, intervalMs: num
 
 /** A stateful Tap Payments emulator for NAPS/QPay charges; call `app.listen()` or `app.inject()`. */
 export function createTapEmulator(options: TapEmulatorOptions = {}): TapEmulator {
-  const merchants = createMerchantRegistry({
-    ...(options.secretKey !== undefined && { secretKey: options.secretKey }),
-    ...(options.publicKey !== undefined && { publicKey: options.publicKey }),
-  });
+  const book = options.book ?? MEMORY_BOOK;
+  const merchants = createMerchantRegistry(
+    {
+      ...(options.secretKey !== undefined && { secretKey: options.secretKey }),
+      ...(options.publicKey !== undefined && { publicKey: options.publicKey }),
+    },
+    book,
+  );
   const { secretKey, publicKey } = merchants.defaultMerchant();
   const credentials: TapCredentials = { secretKey, publicKey, webhookSignatureKey: secretKey };
   const clock = options.clock ?? createEmulatorClock();
+  keepClockOffset(clock, book);
   const settings: Partial<Settings> = {};
   if (options.paymentWindowMs !== undefined) settings.paymentWindowMs = options.paymentWindowMs;
   if (options.refundApprovalDelayMs !== undefined) settings.refundApprovalDelayMs = options.refundApprovalDelayMs;
-  const state = createTapState(clock, settings);
+  const state = createTapState(clock, settings, book);
   const faults = createFaultQueue();
   const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });
   const notifier = createTapNotifier({
@@ -128,7 +136,7 @@ export function createTapEmulator(options: TapEmulatorOptions = {}): TapEmulator
     ...(options.notificationMaxInFlight !== undefined && { maxInFlightPerUrl: options.notificationMaxInFlight }),
     onSettled(subjectId, delivered) {
       const charge = subjectId.startsWith('chg_') ? state.getCharge(subjectId) : undefined;
-      if (charge) charge.postStatus = delivered ? 'SUCCESS' : 'ERROR';
+      if (charge) state.setPostStatus(charge, delivered ? 'SUCCESS' : 'ERROR');
     },
   });
   state.onEvent(notifier.handle);

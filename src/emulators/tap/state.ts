@@ -1,5 +1,13 @@
+/**
+ * The Tap emulator's state: charges, their refunds and activities, `reference.idempotent`
+ * strings, expiry on the emulator's clock, and what of it is saved across restarts.
+ *
+ * Longer than 300 lines: each move of a charge, the event it emits and the record it saves sit
+ * together, so that no move can change a charge without saving it.
+ */
 import type { EmulatorClock } from '../kit/clock.ts';
 import { DueQueue } from '../kit/due-queue.ts';
+import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 import {
   type ChargeStatus,
   INITIATED_RESPONSE,
@@ -87,7 +95,15 @@ export function cardBrand(cardNumber: string): string {
   return 'NAPS';
 }
 
-export function createTapState(clock: EmulatorClock, initialSettings: Partial<Settings> = {}) {
+/**
+ * `book` keeps the charges (with their activities and refunds), the `reference.idempotent`
+ * strings and the settings across restarts: what a previous run saved is loaded here.
+ */
+export function createTapState(
+  clock: EmulatorClock,
+  initialSettings: Partial<Settings> = {},
+  book: EmulatorBook = MEMORY_BOOK,
+) {
   const defaults: Settings = {
     paymentWindowMs: DEFAULT_PAYMENT_WINDOW_MS,
     refundApprovalDelayMs: null,
@@ -103,8 +119,14 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
   const bySequence = (a: Charge, b: Charge): number => (sequence.get(a) ?? 0) - (sequence.get(b) ?? 0);
   const expiring = new DueQueue<Charge>();
   const approving = new DueQueue<Refund>();
+  // `reference.idempotent` per merchant and kind: what it made, and when.
+  const idempotent = new Map<string, { id: string; at: number }>();
+  const save = (charge: Charge): void => book.put('charge', charge.id, charge);
 
   function emit(event: TapEvent): void {
+    // Every change after INITIATED emits an event: saving its charge here saves each of them.
+    const changed = event.kind === 'charge' ? event.charge : charges.get(event.refund.chargeId);
+    if (changed) save(changed);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -184,6 +206,7 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
     byToken.set(charge.pageToken, charge.id);
     sequence.set(charge, nextSequence++);
     expiring.add(charge.expiresAt, charge);
+    save(charge);
     return charge;
   }
 
@@ -215,6 +238,27 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
     return expired;
   }
 
+  /** What an earlier run saved: charges with their refunds, idempotent strings, settings. */
+  function restore(): void {
+    const savedSettings = book.load('meta').get('settings') as Partial<Settings> | undefined;
+    if (savedSettings) settings = { ...settings, ...savedSettings };
+    for (const charge of book.load('charge').values() as Iterable<Charge>) {
+      charges.set(charge.id, charge);
+      byToken.set(charge.pageToken, charge.id);
+      sequence.set(charge, nextSequence++);
+      if (charge.status === 'INITIATED') expiring.add(charge.expiresAt, charge);
+      for (const refund of charge.refunds) {
+        refundBook.restore(refund);
+        if (OPEN_REFUND_STATUSES.has(refund.status) && refund.approveAt !== null)
+          approving.add(refund.approveAt, refund);
+      }
+    }
+    for (const [key, made] of book.load('idempotent') as ReadonlyMap<string, { id: string; at: number }>) {
+      idempotent.set(key, made);
+    }
+  }
+  restore();
+
   return {
     clock,
     settings: (): Settings => ({ ...settings }),
@@ -222,6 +266,7 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
       // An explicit undefined leaves a setting alone; null is a value (refundApprovalDelayMs).
       const given = Object.entries(patch).filter(([, value]) => value !== undefined);
       settings = { ...settings, ...(Object.fromEntries(given) as Partial<Settings>) };
+      book.put('meta', 'settings', settings);
       return { ...settings };
     },
     createCharge,
@@ -234,6 +279,7 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
       const charge = charges.get(input.chargeId);
       if (!charge || charge.merchantId !== merchantId) return { ok: false, reason: 'charge_not_found' };
       const result = refundBook.request(refresh(charge), input);
+      if (result.ok) save(charge);
       if (result.ok && result.refund.approveAt !== null) approving.add(result.refund.approveAt, result.refund);
       return result;
     },
@@ -264,11 +310,31 @@ export function createTapState(clock: EmulatorClock, initialSettings: Partial<Se
       for (const charge of charges.values()) refresh(charge);
       return refundBook.list();
     },
+    /** The id a `reference.idempotent` string made within `windowMs`, if any. */
+    firstMade(merchantId: string, kind: 'charge' | 'refund', key: string | undefined, windowMs: number) {
+      if (key === undefined) return undefined;
+      const made = idempotent.get(`${merchantId}\u0000${kind}\u0000${key}`);
+      if (!made || clock.now() - made.at >= windowMs) return undefined;
+      return made.id;
+    },
+    remember(merchantId: string, kind: 'charge' | 'refund', key: string | undefined, id: string): void {
+      if (key === undefined) return;
+      const made = { id, at: clock.now() };
+      idempotent.set(`${merchantId}\u0000${kind}\u0000${key}`, made);
+      book.put('idempotent', `${merchantId}\u0000${kind}\u0000${key}`, made);
+    },
+    /** Records how delivery of the charge's latest notification went (`post.status`). */
+    setPostStatus(charge: Charge, status: Charge['postStatus']): void {
+      charge.postStatus = status;
+      save(charge);
+    },
     onEvent(listener: EventListener): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     reset(): void {
+      book.clear();
+      idempotent.clear();
       charges.clear();
       byToken.clear();
       refundBook.clear();
