@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { type EmulatorStore, openFileStore } from '../kit/store.ts';
-import { type AkuratecoEmulator, createAkuratecoEmulator } from './server.ts';
+import { test } from 'node:test';
+import { startOnStore, stopOnStore, storeFile } from '../kit/durable-test-support.ts';
+import { createAkuratecoEmulator } from './server.ts';
 import { card, MERCHANT_KEY, openSession, PASSWORD, settledPayment, status, submitCard } from './test-support.ts';
 
-function start(path: string, keys = true): { emu: AkuratecoEmulator; store: EmulatorStore } {
-  const store = openFileStore(path, { flushIntervalMs: 10 });
-  const emu = createAkuratecoEmulator({
-    sweepIntervalMs: 0,
-    ...(keys && { merchantKey: MERCHANT_KEY, password: PASSWORD }),
-    book: store.book('akurateco'),
-  });
-  return { emu, store };
-}
-
-async function stop(running: { emu: AkuratecoEmulator; store: EmulatorStore }): Promise<void> {
-  await running.emu.app.close();
-  running.store.close();
-}
+const start = (path: string, keys = true) =>
+  startOnStore(path, 'akurateco', (book) =>
+    createAkuratecoEmulator({
+      sweepIntervalMs: 0,
+      ...(keys && { merchantKey: MERCHANT_KEY, password: PASSWORD }),
+      book,
+    }),
+  );
+const stop = stopOnStore;
 
 test('sessions, payments, refunds, merchants and settings survive a restart on the same file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'akurateco-durable-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'emulators.sqlite');
+  const path = storeFile('akurateco');
 
   const first = start(path);
   const other = first.emu.control.createMerchant({});

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { type EmulatorStore, openFileStore } from '../kit/store.ts';
+import { test } from 'node:test';
+import { startOnStore, stopOnStore, storeFile } from '../kit/durable-test-support.ts';
 import { type CheckoutComEmulator, createCheckoutComEmulator } from './server.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
@@ -16,16 +13,9 @@ const BODY = {
 };
 const GOOD_CARD = { card_number: '4215375500883243', expiry: '12/99', pin: '677', otp: '123456' };
 
-function start(path: string): { emu: CheckoutComEmulator; store: EmulatorStore } {
-  const store = openFileStore(path, { flushIntervalMs: 10 });
-  const emu = createCheckoutComEmulator({ sweepIntervalMs: 0, book: store.book('checkout_com') });
-  return { emu, store };
-}
-
-async function stop(running: { emu: CheckoutComEmulator; store: EmulatorStore }): Promise<void> {
-  await running.emu.app.close();
-  running.store.close();
-}
+const start = (path: string) =>
+  startOnStore(path, 'checkout_com', (book) => createCheckoutComEmulator({ sweepIntervalMs: 0, book }));
+const stop = stopOnStore;
 
 async function create(emu: CheckoutComEmulator, key: string, headers: Record<string, string> = {}) {
   return emu.app.inject({
@@ -48,9 +38,7 @@ function pay(emu: CheckoutComEmulator, pun: string) {
 }
 
 test('payments, refunds, entities, answers, settings and the clock survive a restart on the same file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cko-durable-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'emulators.sqlite');
+  const path = storeFile('cko');
 
   const first = start(path);
   const key = first.emu.credentials.secretKey;

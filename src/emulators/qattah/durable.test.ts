@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { type EmulatorStore, openFileStore } from '../kit/store.ts';
-import { createQattahEmulator, type QattahEmulator } from './server.ts';
+import { test } from 'node:test';
+import { startOnStore, stopOnStore, storeFile } from '../kit/durable-test-support.ts';
+import { createQattahEmulator } from './server.ts';
 import { createOk, getOrder } from './test-support.ts';
 
-function start(path: string): { emu: QattahEmulator; store: EmulatorStore } {
-  const store = openFileStore(path, { flushIntervalMs: 10 });
-  const emu = createQattahEmulator({ sweepIntervalMs: 0, book: store.book('qattah') });
-  return { emu, store };
-}
-
-async function stop(running: { emu: QattahEmulator; store: EmulatorStore }): Promise<void> {
-  await running.emu.app.close();
-  running.store.close();
-}
+const start = (path: string) =>
+  startOnStore(path, 'qattah', (book) => createQattahEmulator({ sweepIntervalMs: 0, book }));
+const stop = stopOnStore;
 
 test('orders, their shares, merchants and the window setting survive a restart on the same file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'qattah-durable-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'emulators.sqlite');
+  const path = storeFile('qattah');
 
   const first = start(path);
   const token = first.emu.credentials.apiToken;

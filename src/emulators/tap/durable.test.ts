@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { type EmulatorStore, openFileStore } from '../kit/store.ts';
-import { createTapEmulator, type TapEmulator } from './server.ts';
+import { startOnStore, stopOnStore, storeFile } from '../kit/durable-test-support.ts';
+import { createTapEmulator } from './server.ts';
 import { create, GOOD_CARD, get, type Json, pagePath, SEED_BODY, startReceiver, submit } from './test-support.ts';
 
-function start(path: string): { emu: TapEmulator; store: EmulatorStore } {
-  const store = openFileStore(path, { flushIntervalMs: 10 });
-  const emu = createTapEmulator({ sweepIntervalMs: 0, book: store.book('tap') });
-  return { emu, store };
-}
-
-async function stop(running: { emu: TapEmulator; store: EmulatorStore }): Promise<void> {
-  await running.emu.app.close();
-  running.store.close();
-}
+const start = (path: string) => startOnStore(path, 'tap', (book) => createTapEmulator({ sweepIntervalMs: 0, book }));
+const stop = stopOnStore;
 
 test('charges, refunds, merchants, idempotent strings and settings survive a restart on the same file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tap-durable-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'emulators.sqlite');
+  const path = storeFile('tap');
   const receiver = await startReceiver();
   after(() => receiver.close());
   const body = { ...SEED_BODY, post: { url: receiver.url('/post') } };
