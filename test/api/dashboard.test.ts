@@ -481,6 +481,18 @@ forEachDatabase((database) => {
         priority: 'first',
       });
       assert.equal(bad.statusCode, 400);
+      // The connector's own rule for a setting holds here as in the API: a regional prefix is letters and digits.
+      const form4 = await get(gw, b, '/dashboard/connectors/checkout_com/edit');
+      const badPrefix = await post(gw, b, '/dashboard/connectors/checkout_com/edit', {
+        _csrf: b.csrf,
+        _once: onceOf(form4.body),
+        priority: String(before.priority),
+        set_prefix: 'evil.example.com/x',
+      });
+      assert.equal(badPrefix.statusCode, 400);
+      assert.match(badPrefix.body, /settings\.prefix/);
+      const unchanged = await gw.core.repos.connectorAccounts.find(gw.merchant.accountId, 'test', 'checkout_com');
+      assert.equal(unchanged?.settings.prefix, undefined);
       const list = await get(gw, b, '/dashboard/connectors');
       assert.match(list.body, /\/hooks\/checkout_com\/ca_/);
       const audit = await gw.core.repos.dashboard.listAudit({ accountId: gw.merchant.accountId, limit: 100 });

@@ -79,10 +79,14 @@ export function timeline(
   let order = 0;
   const add = (e: Omit<Entry, 'order'>) => entries.push({ ...e, order: order++ });
   for (const a of p.connectorAttempts) {
+    const reasonKey = `reason_${a.reason}`;
+    // A reason the table words is shown in the reader's language; any other as its code.
+    const reason = reasonKey in t ? t[reasonKey as keyof typeof t] : a.reason;
+    const sentence = a.outcome === 'unavailable' ? t.tlAttemptUnavailable : t.tlAttempt;
     add({
       at: a.at,
       tone: 'warn',
-      what: html`${fill(t.tlAttempt, { connector: a.connector, outcome: a.outcome, reason: a.reason })}`,
+      what: html`${fill(sentence, { connector: a.connector, outcome: a.outcome, reason })}`,
     });
   }
   add({

@@ -164,6 +164,12 @@ ${
             throw new BawabaError('parameter_missing', fill(s.missingCredential, { name }), `credentials.${name}`);
           }
         }
+        // The connector's own rules for its settings (a Checkout.com prefix, a Qattah auth scheme),
+        // the same the API applies.
+        for (const [name, value] of Object.entries(typedSettings)) {
+          const refused = spec.checkSetting?.(name, value);
+          if (refused) throw new BawabaError('parameter_invalid', `settings.${name} ${refused}`, `settings.${name}`);
+        }
         const baseUrl = typedSettings.base_url;
         if (baseUrl !== undefined) {
           if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
