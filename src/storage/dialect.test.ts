@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import {
@@ -16,9 +19,11 @@ import { forEachDatabase, withDatabase } from '../../test/support/databases.ts';
 import {
   currentSchema,
   type DialectName,
+  durableTransaction,
   isUniqueViolation,
   lockForUpdateSkipLocked,
   sqliteDialect,
+  whenDurable,
 } from './dialect.ts';
 import type { DB } from './schema.ts';
 
@@ -129,6 +134,8 @@ forEachDatabase((kind) => {
           // A deferred BEGIN would hold only a read snapshot here, and this would succeed.
           assert.throws(() => other.exec('begin immediate'), { code: 'SQLITE_BUSY' });
         });
+        // Its group commits as soon as the event loop is free of transactions.
+        await whenDurable(database.db);
         other.exec('begin immediate');
         other.exec('rollback');
       } finally {
@@ -149,6 +156,66 @@ forEachDatabase((kind) => {
 });
 
 describe('sqliteDialect', () => {
+  it('group commit: transactions ending together share one commit; each is durable once it is; a rollback undoes only its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bawaba-group-'));
+    const path = join(dir, 'g.db');
+    const sqlite = new SQLite(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.exec('create table t (id integer primary key, v text not null)');
+    let commits = 0;
+    const counting = {
+      prepare(text: string) {
+        const statement = sqlite.prepare(text);
+        if (text !== 'commit') return statement;
+        return {
+          reader: false,
+          run: (...args: unknown[]) => {
+            commits++;
+            return statement.run(...args);
+          },
+          all: statement.all.bind(statement),
+          iterate: statement.iterate.bind(statement),
+        } as unknown as typeof statement;
+      },
+      close: () => sqlite.close(),
+    };
+    const db = new Kysely<{ t: { id: number; v: string } }>({ dialect: sqliteDialect({ database: counting }) });
+    const reader = new SQLite(path, { readonly: true });
+    try {
+      const insert = (id: number) =>
+        durableTransaction(db, async (trx) => {
+          await trx
+            .insertInto('t')
+            .values({ id, v: `v${id}` })
+            .execute();
+          // Visible to another process only once durable: not yet.
+          assert.equal((reader.prepare('select count(*) as n from t where id = ?').get(id) as { n: number }).n, 0);
+        });
+      const failing = db
+        .transaction()
+        .execute(async (trx) => {
+          await trx.insertInto('t').values({ id: 99, v: 'no' }).execute();
+          throw new Error('changed my mind');
+        })
+        .catch((e: Error) => e.message);
+      const [, , refused] = await Promise.all([insert(1), insert(2), failing, insert(3)]);
+      assert.equal(refused, 'changed my mind');
+      assert.deepEqual(
+        reader
+          .prepare('select id from t order by id')
+          .all()
+          .map((r) => (r as { id: number }).id),
+        [1, 2, 3],
+        'each durable transaction is there for another process, the rolled-back one is not',
+      );
+      assert.ok(commits < 4, `four transactions, ${commits} commits`);
+    } finally {
+      reader.close();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prepares each SQL text once and reuses its statement', async () => {
     const sqlite = new SQLite(':memory:');
     let prepared = 0;

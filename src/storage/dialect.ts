@@ -11,6 +11,7 @@ import {
   SqliteDriver,
   type SqliteStatement,
   sql,
+  type Transaction,
 } from 'kysely';
 
 /** The SQL dialects Bawaba runs on. Every branch on it lives in this file. */
@@ -53,12 +54,39 @@ export function lockForUpdate<DB, TB extends keyof DB, O>(
 export function sqliteDialect(config: SqliteDialectConfig): Dialect {
   if (typeof config.database !== 'function') config = { ...config, database: reusingStatements(config.database) };
   const base = new SqliteDialect(config);
+  const driver = new GroupCommitSqliteDriver(config);
   return {
-    createAdapter: () => base.createAdapter(),
-    createDriver: (): Driver => new ImmediateSqliteDriver(config),
+    createAdapter: () => {
+      const adapter = base.createAdapter();
+      durability.set(adapter, () => driver.durable());
+      return adapter;
+    },
+    createDriver: (): Driver => driver,
     createIntrospector: (db) => base.createIntrospector(db),
     createQueryCompiler: () => base.createQueryCompiler(),
   };
+}
+
+/**
+ * Runs `work` in a transaction and returns once it is durable: every transaction of Bawaba's
+ * storage goes through here (see {@link whenDurable}).
+ */
+export async function durableTransaction<T, R>(db: Kysely<T>, work: (trx: Transaction<T>) => Promise<R>): Promise<R> {
+  const result = await db.transaction().execute(work);
+  await whenDurable(db);
+  return result;
+}
+
+/** Each SQLite database's wait for its last transaction's commit, by its Kysely adapter. */
+const durability = new WeakMap<object, () => Promise<void>>();
+
+/**
+ * Resolves once the transaction `db` just ran is committed to disk (SQLite: its group, see
+ * {@link GroupCommitSqliteDriver}); at once on PostgreSQL, whose commit is the transaction's end.
+ * Call it right after the transaction, before anything outside the database acts on it.
+ */
+export function whenDurable<T>(db: Kysely<T>): Promise<void> {
+  return durability.get(db.getExecutor().adapter)?.() ?? Promise.resolve();
 }
 
 /** Prepared statements kept per SQLite database; the least recently used go past this many. */
@@ -94,9 +122,94 @@ function reusingStatements(database: SqliteDatabase): SqliteDatabase {
   };
 }
 
-class ImmediateSqliteDriver extends SqliteDriver {
+interface Group {
+  readonly committed: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function newGroup(): Group {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const committed = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A group nobody waits for (only reads in it) must not be an unhandled rejection.
+  committed.catch(() => {});
+  return { committed, resolve, reject };
+}
+
+/**
+ * Group commit: the transactions that end while one commit is pending share it. The first opens
+ * the database's write transaction (`BEGIN IMMEDIATE`, see above); each runs in a savepoint of
+ * it, released at its end (or rolled back to, alone); the write transaction commits once the
+ * event loop is free of them. A commit writes every page its transactions changed to the WAL,
+ * which costs far more than the statements: under load one commit now serves several payments.
+ *
+ * A transaction is durable only once its group committed: `whenDurable` waits for that, and
+ * every caller awaits it before anything outside the database learns of the change (an answer
+ * sent, a provider called). A failed commit rejects every transaction of its group. Statements
+ * outside transactions that run while a group is open join it.
+ */
+class GroupCommitSqliteDriver extends SqliteDriver {
+  #group: Group | undefined;
+  #lastCommitted: Promise<void> = Promise.resolve();
+  #flushing = false;
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    if (this.#group === undefined) {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      this.#group = newGroup();
+    }
+    await connection.executeQuery(CompiledQuery.raw('savepoint bawaba_tx'));
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('release bawaba_tx'));
+    this.#lastCommitted = (this.#group as Group).committed;
+    this.#scheduleFlush();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback to bawaba_tx'));
+    await connection.executeQuery(CompiledQuery.raw('release bawaba_tx'));
+    this.#scheduleFlush();
+  }
+
+  /** The commit of the group the last transaction ended in. */
+  durable(): Promise<void> {
+    return this.#lastCommitted;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    setImmediate(() => void this.#flush());
+  }
+
+  async #flush(): Promise<void> {
+    const connection = await this.acquireConnection();
+    try {
+      this.#flushing = false;
+      const group = this.#group;
+      if (group === undefined) return;
+      this.#group = undefined;
+      try {
+        await connection.executeQuery(CompiledQuery.raw('commit'));
+        group.resolve();
+      } catch (error) {
+        await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+        group.reject(error);
+      }
+    } finally {
+      await this.releaseConnection();
+    }
+  }
+
+  override async destroy(): Promise<void> {
+    if (this.#group !== undefined) await this.#flush();
+    await super.destroy();
   }
 }
 

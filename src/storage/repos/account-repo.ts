@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Account, AccountRepo, ApiKeyRecord, ApiKeyRevocationResult } from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
-import { lockForUpdate } from '../dialect.ts';
+import { durableTransaction, lockForUpdate } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { AccountsTable, ApiKeysTable, DB } from '../schema.ts';
 import { pageById } from './paging.ts';
@@ -45,7 +45,7 @@ export function createAccountRepo(database: Database): AccountRepo {
       return { data: rows.map(toApiKey), hasMore };
     },
     revokeApiKey({ id, now, owner, keepOneActive }) {
-      return db.transaction().execute(async (trx): Promise<ApiKeyRevocationResult> => {
+      return durableTransaction(db, async (trx): Promise<ApiKeyRevocationResult> => {
         let q = trx.selectFrom('api_keys').selectAll().where('id', '=', id);
         if (owner) q = q.where('account_id', '=', owner.accountId).where('mode', '=', owner.mode);
         const row = await q.executeTakeFirst();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { durableTransaction } from '../dialect.ts';
 import type { DB } from '../schema.ts';
 
 /**
@@ -31,7 +32,7 @@ export async function transactionWithJobs<T>(
   work: (trx: Kysely<DB>, jobs: JobsWritten) => Promise<T>,
 ): Promise<T> {
   const jobs = new JobsWritten();
-  const result = await db.transaction().execute((trx) => work(trx, jobs));
+  const result = await durableTransaction(db, (trx) => work(trx, jobs));
   if (signal !== undefined && jobs.earliest !== undefined) signal(jobs.earliest);
   return result;
 }

@@ -3,7 +3,7 @@ import type { PaymentLink, PaymentLinkRepo } from '../../core/checkout/payment-l
 import type { IdGenerator } from '../../core/ids.ts';
 import type { PaymentMethod } from '../../core/payment/payment.ts';
 import type { Database } from '../db.ts';
-import { lockForUpdate } from '../dialect.ts';
+import { durableTransaction, lockForUpdate } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, PaymentLinksTable } from '../schema.ts';
 import { toRow as sessionRow } from './checkout-session-repo.ts';
@@ -112,7 +112,7 @@ export function createPaymentLinkRepo(database: Database, ids: IdGenerator, sign
     );
   return {
     async insert(link, reservation) {
-      await db.transaction().execute(async (trx) => {
+      await durableTransaction(db, async (trx) => {
         if (reservation !== undefined) await linkIdempotentResource(trx, reservation, link.id);
         await trx.insertInto('payment_links').values(toRow(link)).execute();
       });

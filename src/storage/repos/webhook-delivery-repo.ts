@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { WebhookAttempt, WebhookDelivery, WebhookDeliveryRepo } from '../../core/event-ports.ts';
 import { rowById } from '../compiled.ts';
 import type { Database } from '../db.ts';
+import { durableTransaction } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../schema.ts';
 import { completeJob, insertJobs } from './job-queue.ts';
@@ -34,7 +35,7 @@ export function createWebhookDeliveryRepo(database: Database, signal?: JobSignal
       return rows.map(toAttempt);
     },
     async recordAttempt(attempt, next, done) {
-      await db.transaction().execute(async (trx) => {
+      await durableTransaction(db, async (trx) => {
         if (done !== undefined) await completeJob(trx, { id: done.jobId, workerId: done.workerId });
         const result = await trx
           .updateTable('webhook_deliveries')
