@@ -1,5 +1,7 @@
+import { EMULATORS, type EmulatorName } from './emulators/registry.ts';
+
 /** One environment variable: its name, default, meaning, and how to read it. */
-interface Setting<T> {
+export interface Setting<T> {
   readonly name: string;
   readonly description: string;
   readonly fallback: string | undefined;
@@ -21,10 +23,8 @@ export interface Config {
   readonly emulatorHost: string;
   /** Where the sandbox emulators keep their state: `<data dir>/emulators.sqlite`, or memory only. */
   readonly emulatorState: 'file' | 'memory';
-  readonly checkoutComEmulatorPort: number;
-  readonly tapEmulatorPort: number;
-  readonly akuratecoEmulatorPort: number;
-  readonly qattahEmulatorPort: number;
+  /** Each sandbox emulator's port, by connector id (`BAWABA_EMULATOR_<ID>_PORT`). */
+  readonly emulatorPorts: Readonly<Record<EmulatorName, number>>;
   readonly runWorker: boolean;
   readonly workerConcurrency: number;
   readonly jobLeaseMs: number;
@@ -79,7 +79,7 @@ function url(raw: string, name: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-/** Every variable Bawaba reads (the README's configuration table lists the same). */
+/** The variables Bawaba reads besides the emulators' ports (the README's configuration table lists them all). */
 export const SETTINGS = {
   port: { name: 'PORT', description: 'Port of the gateway API.', fallback: '4000', parse: int(0, 65535) },
   host: { name: 'HOST', description: 'Interface the gateway listens on.', fallback: '127.0.0.1', parse: text },
@@ -139,30 +139,6 @@ export const SETTINGS = {
       'Where the sandbox emulators keep their payments, merchants and settings: `file` (`<data dir>/emulators.sqlite`, kept across restarts) or `memory` (forgotten at each start).',
     fallback: 'file',
     parse: oneOf('file', 'memory'),
-  },
-  checkoutComEmulatorPort: {
-    name: 'BAWABA_EMULATOR_CHECKOUT_COM_PORT',
-    description: 'Port of the Checkout.com emulator in sandbox mode.',
-    fallback: '4100',
-    parse: int(0, 65535),
-  },
-  tapEmulatorPort: {
-    name: 'BAWABA_EMULATOR_TAP_PORT',
-    description: 'Port of the Tap Payments emulator in sandbox mode.',
-    fallback: '4101',
-    parse: int(0, 65535),
-  },
-  akuratecoEmulatorPort: {
-    name: 'BAWABA_EMULATOR_AKURATECO_PORT',
-    description: 'Port of the Akurateco (TESS Payments) checkout emulator in sandbox mode.',
-    fallback: '4102',
-    parse: int(0, 65535),
-  },
-  qattahEmulatorPort: {
-    name: 'BAWABA_EMULATOR_QATTAH_PORT',
-    description: 'Port of the Qattah Pay split-bill emulator in sandbox mode.',
-    fallback: '4103',
-    parse: int(0, 65535),
   },
   runWorker: {
     name: 'BAWABA_WORKER',
@@ -232,7 +208,33 @@ export const SETTINGS = {
     fallback: undefined,
     parse: proxies,
   },
-} as const satisfies Record<keyof Config, Setting<unknown>>;
+} as const satisfies Record<Exclude<keyof Config, 'emulatorPorts'>, Setting<unknown>>;
+
+/** The variable of an emulator's port: `BAWABA_EMULATOR_CHECKOUT_COM_PORT` for `checkout_com`. */
+export const emulatorPortVariable = (name: string): string => `BAWABA_EMULATOR_${name.toUpperCase()}_PORT`;
+
+/** One port variable per emulator in the registry's list, with the emulator's default port. */
+export const EMULATOR_PORT_SETTINGS: Readonly<Record<EmulatorName, Setting<number>>> = Object.fromEntries(
+  EMULATORS.map((e) => [
+    e.name,
+    {
+      name: emulatorPortVariable(e.name),
+      description: `Port of the ${e.title} emulator in sandbox mode.`,
+      fallback: String(e.defaultPort),
+      parse: int(0, 65535),
+    },
+  ]),
+) as Record<EmulatorName, Setting<number>>;
+
+/** Every variable Bawaba reads (the README's configuration table lists each one). */
+export function allSettings(): Setting<unknown>[] {
+  const list: Setting<unknown>[] = [];
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    list.push(setting);
+    if (key === 'emulatorState') list.push(...Object.values(EMULATOR_PORT_SETTINGS));
+  }
+  return list;
+}
 
 function read<T>(env: NodeJS.ProcessEnv, s: Setting<T>): T | undefined {
   const raw = env[s.name] ?? s.fallback;
@@ -261,10 +263,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: read(env, SETTINGS.logLevel) as string,
     emulatorHost: read(env, SETTINGS.emulatorHost) as string,
     emulatorState: read(env, SETTINGS.emulatorState) as Config['emulatorState'],
-    checkoutComEmulatorPort: read(env, SETTINGS.checkoutComEmulatorPort) as number,
-    tapEmulatorPort: read(env, SETTINGS.tapEmulatorPort) as number,
-    akuratecoEmulatorPort: read(env, SETTINGS.akuratecoEmulatorPort) as number,
-    qattahEmulatorPort: read(env, SETTINGS.qattahEmulatorPort) as number,
+    emulatorPorts: Object.fromEntries(
+      EMULATORS.map((e) => [e.name, read(env, EMULATOR_PORT_SETTINGS[e.name]) as number]),
+    ) as Record<EmulatorName, number>,
     runWorker: read(env, SETTINGS.runWorker) as boolean,
     workerConcurrency: read(env, SETTINGS.workerConcurrency) as number,
     jobLeaseMs: read(env, SETTINGS.jobLeaseMs) as number,

@@ -9,11 +9,7 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { type Config, ConfigError } from './config.ts';
-import { createAkuratecoConnector } from './connectors/akurateco/index.ts';
-import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './connectors/checkout-com/index.ts';
-import { createQattahConnector } from './connectors/qattah/index.ts';
-import { createConnectorRegistry } from './connectors/registry.ts';
-import { createTapConnector } from './connectors/tap/index.ts';
+import { createAllConnectors } from './connectors/registry.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import type { ConnectorRegistry } from './core/connector-contract.ts';
 import { createIdGenerator, type IdGenerator } from './core/ids.ts';
@@ -118,20 +114,11 @@ export function createConnectors(
   dispatcher?: Dispatcher,
   liveDispatcher?: Dispatcher,
 ): ConnectorRegistry {
-  const outbound = {
+  return createAllConnectors({
+    timeoutMs: config.providerTimeoutMs,
     ...(dispatcher ? { dispatcher } : {}),
     liveDispatcher: liveDispatcherOf(dispatcher, liveDispatcher),
-  };
-  return createConnectorRegistry([
-    createCheckoutComConnector({
-      defaultBaseUrls: CHECKOUT_BASE_URLS,
-      timeoutMs: config.providerTimeoutMs,
-      ...outbound,
-    }),
-    createTapConnector({ timeoutMs: config.providerTimeoutMs, ...outbound }),
-    createAkuratecoConnector({ timeoutMs: config.providerTimeoutMs, ...outbound }),
-    createQattahConnector({ timeoutMs: config.providerTimeoutMs, ...outbound }),
-  ]);
+  });
 }
 
 /** Where customers' browsers reach the gateway; settled once the listening port is known. */

@@ -7,14 +7,10 @@ import type { Clock } from './core/clock.ts';
 import type { ConnectorAccount } from './core/connector-contract.ts';
 import type { DashboardRepo } from './core/dashboard-ports.ts';
 import type { IdGenerator } from './core/ids.ts';
-import type { Account, AccountRepo, ConnectorAccountRepo } from './core/repositories.ts';
+import type { AccountRepo, ConnectorAccountRepo } from './core/repositories.ts';
 import { createDashboardUser } from './dashboard-users.ts';
-import type { AkuratecoControl } from './emulators/akurateco/control.ts';
-import type { CheckoutComControl } from './emulators/checkout-com/control.ts';
 import { type EmulatorStore, memoryStore, openFileStore } from './emulators/kit/store.ts';
-import type { QattahControl } from './emulators/qattah/control.ts';
-import { type RunningEmulator, startEmulator } from './emulators/registry.ts';
-import type { TapControl } from './emulators/tap/control.ts';
+import { EMULATORS, type RunningEmulator } from './emulators/registry.ts';
 import type { Core } from './main.ts';
 import { apiKeyStatus, hashApiKey } from './server/api-keys.ts';
 
@@ -98,28 +94,28 @@ function isEmulated(account: ConnectorAccount | undefined): boolean {
 type SandboxDeps = { accounts: AccountRepo; connectorAccounts: ConnectorAccountRepo; ids: IdGenerator; clock: Clock };
 
 /**
- * Gives every account a test-mode `connector` against a running emulator, as its own merchant
- * there: `merchant` registers it (adopting the stored credentials, if any, so the connector keeps
- * working across restarts; the database is the source of truth) and returns its credentials.
- * Connectors a merchant set up against a real provider are left alone.
+ * Gives every account a test-mode connector against a running emulator (the connector of the
+ * emulator's name), as its own merchant there: the emulator's sandbox set-up registers it
+ * (adopting the stored credentials, if any, so the connector keeps working across restarts; the
+ * database is the source of truth) and returns its credentials. Connectors a merchant set up
+ * against a real provider are left alone.
  */
-async function configureEmulated(
+export async function configureSandboxConnector(
   deps: SandboxDeps,
-  connector: string,
-  baseUrl: string,
-  priority: number,
-  merchant: (
-    existing: ConnectorAccount | undefined,
-    connectorAccountId: string,
-    account: Account,
-  ) => Record<string, string>,
-  extraSettings: Record<string, string> = {},
+  emulator: RunningEmulator,
+  publicUrl: string,
 ): Promise<void> {
+  const connector = emulator.name;
+  const { sandbox } = emulator;
   for (const account of await deps.accounts.listAccounts()) {
     const existing = await deps.connectorAccounts.find(account.id, 'test', connector);
     if (existing && !isEmulated(existing)) continue;
     const id = existing?.id ?? deps.ids.next('ca');
-    const credentials = merchant(existing, id, account);
+    const credentials = sandbox.merchant({
+      stored: existing?.credentials,
+      hookUrl: hookUrl(publicUrl, connector, id),
+      name: account.name,
+    });
     const now = deps.clock.now();
     await deps.connectorAccounts.upsert({
       id,
@@ -127,8 +123,8 @@ async function configureEmulated(
       mode: 'test',
       connector,
       credentials,
-      settings: { ...existing?.settings, base_url: baseUrl, ...extraSettings },
-      priority: existing?.priority ?? priority,
+      settings: { ...existing?.settings, base_url: emulator.baseUrl, ...sandbox.settings },
+      priority: existing?.priority ?? sandbox.priority,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
@@ -137,69 +133,6 @@ async function configureEmulated(
 
 const hookUrl = (publicUrl: string, connector: string, id: string) =>
   `${publicUrl.replace(/\/+$/, '')}/hooks/${connector}/${id}`;
-
-/** Checkout.com (QPay) in the sandbox: an emulator entity per account, its webhooks sent to the account's hook URL. */
-export function configureSandboxCheckout(
-  deps: SandboxDeps,
-  emulator: RunningEmulator<CheckoutComControl>,
-  publicUrl: string,
-): Promise<void> {
-  return configureEmulated(deps, 'checkout_com', emulator.baseUrl, 100, (existing, id) => {
-    const entity = emulator.control.createEntity({
-      ...(existing?.credentials.secret_key ? { secretKey: existing.credentials.secret_key } : {}),
-      ...(existing?.credentials.webhook_signature_key
-        ? { webhookSignatureKey: existing.credentials.webhook_signature_key }
-        : {}),
-    });
-    emulator.control.setWebhooks(entity.id, [{ url: hookUrl(publicUrl, 'checkout_com', id) }]);
-    return { secret_key: entity.secretKey, webhook_signature_key: entity.webhookSignatureKey };
-  });
-}
-
-/**
- * Tap (QPay) in the sandbox, behind Checkout.com in routing order (Tap takes over when
- * Checkout.com is unavailable). Tap posts notifications to the URL each charge names.
- */
-export function configureSandboxTap(deps: SandboxDeps, emulator: RunningEmulator<TapControl>): Promise<void> {
-  return configureEmulated(deps, 'tap', emulator.baseUrl, 200, (existing) => {
-    const merchant = emulator.control.createMerchant(
-      existing?.credentials.secret_key ? { secretKey: existing.credentials.secret_key } : {},
-    );
-    return { secret_key: merchant.secretKey };
-  });
-}
-
-/** Akurateco (cards) in the sandbox: merchant key and password, callbacks to the account's hook URL. */
-export function configureSandboxAkurateco(
-  deps: SandboxDeps,
-  emulator: RunningEmulator<AkuratecoControl>,
-  publicUrl: string,
-): Promise<void> {
-  const merchant = (existing: ConnectorAccount | undefined, id: string) => {
-    const made = emulator.control.createMerchant({
-      ...(existing?.credentials.merchant_key ? { merchantKey: existing.credentials.merchant_key } : {}),
-      ...(existing?.credentials.password ? { password: existing.credentials.password } : {}),
-      notificationUrl: hookUrl(publicUrl, 'akurateco', id),
-    });
-    return { merchant_key: made.merchantKey, password: made.password };
-  };
-  // The emulator answers status lookups by order_id too, as some white labels document.
-  return configureEmulated(deps, 'akurateco', emulator.baseUrl, 100, merchant, { status_by_order_id: 'true' });
-}
-
-/**
- * Qattah Pay (split bills, SAR) in the sandbox: its own api_token per account. Qattah calls
- * back the URL each order names.
- */
-export function configureSandboxQattah(deps: SandboxDeps, emulator: RunningEmulator<QattahControl>): Promise<void> {
-  return configureEmulated(deps, 'qattah', emulator.baseUrl, 100, (existing, _id, account) => {
-    const merchant = emulator.control.createMerchant({
-      name: account.name,
-      ...(existing?.credentials.api_token ? { apiToken: existing.credentials.api_token } : {}),
-    });
-    return { api_token: merchant.apiToken };
-  });
-}
 
 /** The file the sandbox emulators keep their state in (`BAWABA_EMULATOR_STATE=file`). */
 export const emulatorStateFile = (dataDir: string): string => join(dataDir, 'emulators.sqlite');
@@ -226,17 +159,12 @@ export async function startSandbox(
   // Closed after the emulators (closers run last first), so their last changes are written.
   closers.push(async () => store.close());
   const host = config.emulatorHost;
-  const cko = await startEmulator('checkout_com', { port: config.checkoutComEmulatorPort, host, store });
-  closers.push(() => cko.close());
-  await configureSandboxCheckout(deps, cko, publicUrl);
-  const tap = await startEmulator('tap', { port: config.tapEmulatorPort, host, store });
-  closers.push(() => tap.close());
-  await configureSandboxTap(deps, tap);
-  const akurateco = await startEmulator('akurateco', { port: config.akuratecoEmulatorPort, host, store });
-  closers.push(() => akurateco.close());
-  await configureSandboxAkurateco(deps, akurateco, publicUrl);
-  const qattah = await startEmulator('qattah', { port: config.qattahEmulatorPort, host, store });
-  closers.push(() => qattah.close());
-  await configureSandboxQattah(deps, qattah);
-  return { emulators: [cko, tap, akurateco, qattah], key: admin ? { ...key, admin } : key };
+  const emulators: RunningEmulator[] = [];
+  for (const entry of EMULATORS) {
+    const emulator = await entry.start({ port: config.emulatorPorts[entry.name], host, store });
+    closers.push(() => emulator.close());
+    await configureSandboxConnector(deps, emulator, publicUrl);
+    emulators.push(emulator);
+  }
+  return { emulators, key: admin ? { ...key, admin } : key };
 }

@@ -131,3 +131,48 @@ test('a source file over 300 lines says at its top why it is not split', () => {
   }
   assert.deepEqual(long, []);
 });
+
+/** The folders each provider has: `src/connectors/<folder>` and `src/emulators/<folder>` (ids spelled with `-`). */
+const providerFolders = (area: string) =>
+  readdirSync(join(src, area), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'kit')
+    .map((e) => join(src, area, e.name));
+const REGISTRIES = [join(src, 'connectors', 'registry.ts'), join(src, 'emulators', 'registry.ts')];
+
+/** Source files, tests included, that belong to no provider folder and are not a registry. */
+function providerAgnosticFiles(): string[] {
+  const inProviderFolder = [...providerFolders('connectors'), ...providerFolders('emulators')];
+  const all = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) return inProviderFolder.includes(p) ? [] : all(p);
+      return e.name.endsWith('.ts') ? [p] : [];
+    });
+  return all(src).filter((file) => !REGISTRIES.includes(file));
+}
+
+test('one provider list: only the registries name every provider or reach into their folders', async () => {
+  const { EMULATOR_NAMES } = await import('../src/emulators/registry.ts');
+  assert.deepEqual(
+    providerFolders('emulators')
+      .map((dir) => relative(join(src, 'emulators'), dir).replaceAll('-', '_'))
+      .sort(),
+    [...EMULATOR_NAMES].sort(),
+    'one emulator folder per emulator in the list',
+  );
+  const found: string[] = [];
+  const files = providerAgnosticFiles();
+  assert.ok(files.includes(join(src, 'sandbox.ts')) && files.includes(join(src, 'main.ts')));
+  const folders = [...providerFolders('connectors'), ...providerFolders('emulators')];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    if (EMULATOR_NAMES.every((id) => new RegExp(`\\b${id}\\b`).test(text)))
+      found.push(`${rel(file)} names every provider`);
+    if (file.endsWith('.test.ts') || isTestCode(file)) continue;
+    for (const spec of importsOf(file)) {
+      const target = resolve(dirname(file), spec);
+      if (folders.some((dir) => target.startsWith(`${dir}/`))) found.push(`${rel(file)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(found, []);
+});

@@ -5,11 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Connector, ConnectorAccount } from '../core/connector-contract.ts';
 import type { Mode } from '../core/payment/payment.ts';
 import { createGuardedAgent } from '../net/guarded-agent.ts';
-import { createAkuratecoConnector } from './akurateco/index.ts';
-import { CHECKOUT_BASE_URLS, createCheckoutComConnector } from './checkout-com/index.ts';
 import { type HttpAnswer, MAX_RETRY_AFTER_MS, providerAnswer, retryAfterMs, sendHttp } from './http.ts';
-import { createQattahConnector } from './qattah/index.ts';
-import { createTapConnector } from './tap/index.ts';
+import { CONNECTOR_FACTORIES } from './registry.ts';
 
 let server: Server;
 let baseUrl = '';
@@ -113,12 +110,7 @@ describe('providerAnswer: the one fault rule', () => {
 
 describe('every connector sends live accounts through the live dispatcher', () => {
   const options = { timeoutMs: 2000, liveDispatcher: guard };
-  const connectors: Connector[] = [
-    createCheckoutComConnector({ ...options, defaultBaseUrls: CHECKOUT_BASE_URLS }),
-    createTapConnector(options),
-    createAkuratecoConnector(options),
-    createQattahConnector(options),
-  ];
+  const connectors: Connector[] = CONNECTOR_FACTORIES.map((create) => create(options));
   const account = (connector: Connector, mode: Mode): ConnectorAccount => ({
     id: `ca_${connector.id}_${mode}`,
     accountId: 'acct_1',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { type Gateway, startGateway } from '../../src/main.ts';
+import { freeEmulatorPorts } from '../support/emulator-ports.ts';
 import { waitFor as waitUntil } from '../support/wait.ts';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -27,10 +28,7 @@ export async function startRunningGateway(): Promise<RunningGateway> {
   const settings = {
     PORT: '0',
     HOST: '127.0.0.1',
-    BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
-    BAWABA_EMULATOR_TAP_PORT: '0',
-    BAWABA_EMULATOR_AKURATECO_PORT: '0',
-    BAWABA_EMULATOR_QATTAH_PORT: '0',
+    ...freeEmulatorPorts(),
     BAWABA_DATA_DIR: dir,
     LOG_LEVEL: 'silent',
   };

@@ -21,7 +21,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import { type RunningEmulator, startEmulator } from '../../src/emulators/registry.ts';
 import { adminDeps, type Core, openCore } from '../../src/main.ts';
-import { configureSandboxCheckout } from '../../src/sandbox.ts';
+import { configureSandboxConnector } from '../../src/sandbox.ts';
 import { type BenchReceiver, startBenchReceiver } from '../load/webhook-receiver.ts';
 import type { SharedDatabase, TestDatabase } from '../support/databases.ts';
 import { freePort, type GatewayProcess, gatewayProcess, removeNow, removeOnExit } from './gateway-process.ts';
@@ -323,7 +323,7 @@ async function setUpMerchant(
   try {
     const deps = adminDeps(core);
     const { secret } = await createAccountWithKey(deps, 'Soak merchant', 'test');
-    await configureSandboxCheckout(deps, emulator, publicUrl);
+    await configureSandboxConnector(deps, emulator, publicUrl);
     return secret;
   } finally {
     await core.database.close();

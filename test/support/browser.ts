@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { type Gateway, startGateway } from '../../src/main.ts';
+import { freeEmulatorPorts } from './emulator-ports.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -66,10 +67,7 @@ export async function startBrowserSandbox(env: Record<string, string> = {}): Pro
     loadConfig({
       PORT: '0',
       BAWABA_DATA_DIR: dir,
-      BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
-      BAWABA_EMULATOR_TAP_PORT: '0',
-      BAWABA_EMULATOR_AKURATECO_PORT: '0',
-      BAWABA_EMULATOR_QATTAH_PORT: '0',
+      ...freeEmulatorPorts(),
       BAWABA_EMULATOR_STATE: 'memory',
       LOG_LEVEL: 'silent',
       ...env,

@@ -4,11 +4,13 @@ import { createAccountWithKey } from '../../src/api-key-admin.ts';
 import type { Config } from '../../src/config.ts';
 import type { ConnectorRegistry } from '../../src/core/connector-contract.ts';
 import type { Principal } from '../../src/core/repositories.ts';
-import type { AkuratecoControl } from '../../src/emulators/akurateco/control.ts';
-import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
-import type { QattahControl } from '../../src/emulators/qattah/control.ts';
-import { type RunningEmulator, startEmulator } from '../../src/emulators/registry.ts';
-import type { TapControl } from '../../src/emulators/tap/control.ts';
+import {
+  EMULATORS,
+  type EmulatorControl,
+  type EmulatorName,
+  type RunningEmulator,
+  startEmulators,
+} from '../../src/emulators/registry.ts';
 import type { Worker } from '../../src/jobs/worker.ts';
 import {
   adminDeps,
@@ -20,12 +22,7 @@ import {
   type PublicUrl,
   type StartOptions,
 } from '../../src/main.ts';
-import {
-  configureSandboxAkurateco,
-  configureSandboxCheckout,
-  configureSandboxQattah,
-  configureSandboxTap,
-} from '../../src/sandbox.ts';
+import { configureSandboxConnector } from '../../src/sandbox.ts';
 import type { Database } from '../../src/storage/db.ts';
 
 /** A merchant of the test gateway: an account and its test key. */
@@ -45,10 +42,13 @@ export interface TestGateway {
   readonly url: string;
   readonly core: Core;
   readonly config: Config;
-  readonly emulator: RunningEmulator<CheckoutComControl>;
-  readonly tap: RunningEmulator<TapControl>;
-  readonly akurateco: RunningEmulator<AkuratecoControl>;
-  readonly qattah: RunningEmulator<QattahControl>;
+  /** The Checkout.com emulator. */
+  readonly emulator: RunningEmulator<EmulatorControl<'checkout_com'>>;
+  readonly tap: RunningEmulator<EmulatorControl<'tap'>>;
+  readonly akurateco: RunningEmulator<EmulatorControl<'akurateco'>>;
+  readonly qattah: RunningEmulator<EmulatorControl<'qattah'>>;
+  /** Every emulator of the registry's list, by name. */
+  readonly emulators: { readonly [N in EmulatorName]: RunningEmulator<EmulatorControl<N>> };
   /** The connectors the app and the worker share (a test may wrap one to count its calls). */
   readonly connectors: ConnectorRegistry;
   readonly worker: Worker;
@@ -74,10 +74,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     emulatorHost: '127.0.0.1',
     emulatorState: 'memory',
-    checkoutComEmulatorPort: 0,
-    tapEmulatorPort: 0,
-    akuratecoEmulatorPort: 0,
-    qattahEmulatorPort: 0,
+    emulatorPorts: Object.fromEntries(EMULATORS.map((e) => [e.name, 0])) as Record<EmulatorName, number>,
     runWorker: false,
     workerConcurrency: 16,
     jobLeaseMs: 60_000,
@@ -118,10 +115,7 @@ export async function createTestGateway(
     ...options.start,
     ...(options.database ? { database: options.database } : {}),
   });
-  const emulator = await startEmulator('checkout_com', { port: 0 });
-  const tap = await startEmulator('tap', { port: 0 });
-  const akurateco = await startEmulator('akurateco', { port: 0 });
-  const qattah = await startEmulator('qattah', { port: 0 });
+  const emulators = await startEmulators(() => ({ port: 0 }));
   const deps = adminDeps(core);
   const a = await createAccountWithKey(deps, 'Merchant A', 'test');
   const b = await createAccountWithKey(deps, 'Merchant B', 'test');
@@ -131,11 +125,11 @@ export async function createTestGateway(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   publicUrl.value = config.publicUrl ?? url;
-  await configureSandboxCheckout(deps, emulator, publicUrl.value);
-  // Tap behind Checkout.com changes what a Checkout.com fault does (failover): only when asked.
-  if (options.tap) await configureSandboxTap(deps, tap);
-  await configureSandboxAkurateco(deps, akurateco, publicUrl.value);
-  await configureSandboxQattah(deps, qattah);
+  for (const running of Object.values(emulators)) {
+    // Tap behind Checkout.com changes what a Checkout.com fault does (failover): only when asked.
+    if (running.name === 'tap' && !options.tap) continue;
+    await configureSandboxConnector(deps, running, publicUrl.value);
+  }
   const worker = createJobWorker(
     config,
     core,
@@ -154,10 +148,11 @@ export async function createTestGateway(
     url,
     core,
     config,
-    emulator,
-    tap,
-    akurateco,
-    qattah,
+    emulator: emulators.checkout_com,
+    tap: emulators.tap,
+    akurateco: emulators.akurateco,
+    qattah: emulators.qattah,
+    emulators,
     worker,
     connectors,
     merchant: merchant(a),
@@ -175,10 +170,7 @@ export async function createTestGateway(
     async close() {
       await worker.stop(1000);
       await app.close();
-      await emulator.close();
-      await tap.close();
-      await akurateco.close();
-      await qattah.close();
+      for (const running of Object.values(emulators)) await running.close();
       await core.database.close();
     },
   };

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import type { EmulatorName } from '../../emulators/registry.ts';
-
-const EMULATORS: readonly EmulatorName[] = ['checkout_com', 'tap', 'akurateco', 'qattah'];
+import { EMULATOR_NAMES, isEmulatorName } from '../../emulators/registry.ts';
 
 interface EmulateOptions {
   port: string;
@@ -17,8 +15,8 @@ interface EmulateOptions {
 export function registerEmulateCommand(program: Command): void {
   program
     .command('emulate')
-    .description(`run one provider emulator on its own (${EMULATORS.join(', ')})`)
-    .argument('<provider>', `one of: ${EMULATORS.join(', ')}`)
+    .description(`run one provider emulator on its own (${EMULATOR_NAMES.join(', ')})`)
+    .argument('<provider>', `one of: ${EMULATOR_NAMES.join(', ')}`)
     .option('--port <n>', 'port to listen on (0 = any free port)', '4100')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--public-url <url>', 'base URL clients use, if not http://host:port')
@@ -34,8 +32,8 @@ export function registerEmulateCommand(program: Command): void {
     )
     .option('--memory', 'keep the state in memory only (the default)')
     .action(async (provider: string, opts: EmulateOptions) => {
-      if (!(EMULATORS as readonly string[]).includes(provider)) {
-        program.error(`unknown provider "${provider}"; known: ${EMULATORS.join(', ')}`);
+      if (!isEmulatorName(provider)) {
+        return program.error(`unknown provider "${provider}"; known: ${EMULATOR_NAMES.join(', ')}`);
       }
       if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535)
         program.error('--port must be an integer from 0 to 65535');
@@ -43,7 +41,7 @@ export function registerEmulateCommand(program: Command): void {
       const { startEmulator } = await import('../../emulators/registry.ts');
       const { openFileStore } = await import('../../emulators/kit/store.ts');
       const store = opts.dataFile ? openFileStore(opts.dataFile) : undefined;
-      const emulator = await startEmulator(provider as EmulatorName, {
+      const emulator = await startEmulator(provider, {
         ...(store && { store }),
         port: Number(opts.port),
         host: opts.host,
