@@ -20,6 +20,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { loadConfig } from '../../src/config.ts';
 import type { CheckoutComControl } from '../../src/emulators/checkout-com/control.ts';
 import { type Gateway, startGateway } from '../../src/main.ts';
+import { freeEmulatorPorts } from '../support/emulator-ports.ts';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -202,10 +203,7 @@ describe('Checkout.com QPay: the customer pays in a real browser', { skip }, () 
         BAWABA_MODE: 'sandbox',
         BAWABA_DATA_DIR: dataDir,
         BAWABA_EMULATOR_HOST: '127.0.0.1',
-        BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
-        BAWABA_EMULATOR_TAP_PORT: '0',
-        BAWABA_EMULATOR_AKURATECO_PORT: '0',
-        BAWABA_EMULATOR_QATTAH_PORT: '0',
+        ...freeEmulatorPorts(),
         LOG_LEVEL: 'silent',
       }),
     );

@@ -21,6 +21,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { type Gateway, startGateway } from '../../src/main.ts';
 import { type BrowserSandbox, browserSkip, startBrowserSandbox } from '../support/browser.ts';
+import { freeEmulatorPorts } from '../support/emulator-ports.ts';
 import { waitForValue } from '../support/wait.ts';
 
 const SHOTS = process.env.BAWABA_CHECKOUT_MORE_SCREENSHOTS ?? '/tmp/bawaba-checkout-more';
@@ -226,10 +227,7 @@ describe('Bawaba Checkout: an expired session', { skip }, () => {
       loadConfig({
         PORT: '0',
         BAWABA_DATA_DIR: dir,
-        BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
-        BAWABA_EMULATOR_TAP_PORT: '0',
-        BAWABA_EMULATOR_AKURATECO_PORT: '0',
-        BAWABA_EMULATOR_QATTAH_PORT: '0',
+        ...freeEmulatorPorts(),
         LOG_LEVEL: 'silent',
       }),
       { clock },

@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { startGateway } from '../../src/main.ts';
 import { freePort } from '../soak/gateway-process.ts';
+import { freeEmulatorPorts } from '../support/emulator-ports.ts';
 import { PAYMENT_BODY } from '../support/gateway.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -19,10 +20,8 @@ async function settings(dir: string, extra: Record<string, string> = {}) {
   // The same ports on both starts, as `npm start` has: the payment's links name them.
   return {
     PORT: String(await freePort()),
+    ...freeEmulatorPorts(),
     BAWABA_EMULATOR_CHECKOUT_COM_PORT: String(await freePort()),
-    BAWABA_EMULATOR_TAP_PORT: '0',
-    BAWABA_EMULATOR_AKURATECO_PORT: '0',
-    BAWABA_EMULATOR_QATTAH_PORT: '0',
     BAWABA_DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     ...extra,

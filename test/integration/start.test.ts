@@ -6,15 +6,13 @@ import { after, test } from 'node:test';
 import { banner } from '../../src/cli/commands/serve.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { startGateway } from '../../src/main.ts';
+import { freeEmulatorPorts } from '../support/emulator-ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bawaba-start-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const env = {
   PORT: '0',
-  BAWABA_EMULATOR_CHECKOUT_COM_PORT: '0',
-  BAWABA_EMULATOR_TAP_PORT: '0',
-  BAWABA_EMULATOR_AKURATECO_PORT: '0',
-  BAWABA_EMULATOR_QATTAH_PORT: '0',
+  ...freeEmulatorPorts(),
   BAWABA_DATA_DIR: dir,
   LOG_LEVEL: 'silent',
 };
