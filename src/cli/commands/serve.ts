@@ -8,7 +8,7 @@ export function banner(gateway: Gateway, mode: string): string {
   const lines = [
     '',
     `Bawaba is running (${mode} mode)`,
-    `  API:           ${gateway.url}   (OpenAPI: ${gateway.url}/openapi.json)`,
+    `  API:           ${gateway.url}   (reference: ${gateway.url}/docs; OpenAPI: ${gateway.url}/openapi.json)`,
   ];
   if (key?.secret && key.created) lines.push(`  Test API key:  ${key.secret}   (new; saved in ${key.file})`);
   else if (key?.secret) lines.push(`  Test API key:  ${key.secret}   (from ${key.file})`);
