@@ -21,17 +21,12 @@ import type { ViewOf } from '../contract/common.ts';
 import { idempotencyReservation } from '../plugins/idempotency.ts';
 import { cursorPage } from '../query.ts';
 import type { ApiApp } from '../types.ts';
+import { contactOf } from './customer.ts';
 import { principalOf } from './principal.ts';
 
 function toInput(body: Static<typeof CreateCheckoutSessionBody>): CreateSessionInput {
   const c = body.customer;
-  const customer: Customer | undefined = c
-    ? {
-        ...(c.name !== undefined ? { name: c.name } : {}),
-        ...(c.email !== undefined ? { email: c.email } : {}),
-        ...(c.phone !== undefined ? { phone: c.phone } : {}),
-      }
-    : undefined;
+  const customer: Customer | undefined = c ? contactOf(c) : undefined;
   let expiresAt: number | undefined;
   if (body.expires_at !== undefined) {
     expiresAt = Date.parse(body.expires_at);

@@ -14,6 +14,7 @@ import {
 import { idempotencyReservation, sendStoredAnswer } from '../plugins/idempotency.ts';
 import { cursorPage } from '../query.ts';
 import type { ApiApp, AppDeps } from '../types.ts';
+import { contactOf } from './customer.ts';
 import { principalOf } from './principal.ts';
 
 /** {@link paymentView}, checked to give exactly the fields of the payment schema. */
@@ -27,12 +28,7 @@ function uncertain(payment: Payment): boolean {
 function toInput(body: Static<typeof CreatePaymentBody>): CreatePaymentInput {
   const c = body.customer;
   const customer: Customer | undefined = c
-    ? {
-        ...(c.name !== undefined ? { name: c.name } : {}),
-        ...(c.email !== undefined ? { email: c.email } : {}),
-        ...(c.phone !== undefined ? { phone: c.phone } : {}),
-        ...(c.national_id !== undefined ? { nationalId: c.national_id } : {}),
-      }
+    ? { ...contactOf(c), ...(c.national_id !== undefined ? { nationalId: c.national_id } : {}) }
     : undefined;
   return {
     amount: body.amount,
