@@ -209,6 +209,17 @@ describe('sqliteDialect', () => {
         'each durable transaction is there for another process, the rolled-back one is not',
       );
       assert.ok(commits < 4, `four transactions, ${commits} commits`);
+      // A write outside a transaction that joins a pending group returns once the group is on disk.
+      const seen = (id: number) =>
+        (reader.prepare('select count(*) as n from t where id = ?').get(id) as { n: number }).n;
+      await Promise.all([
+        insert(4),
+        db
+          .insertInto('t')
+          .values({ id: 5, v: 'alone' })
+          .execute()
+          .then(() => assert.equal(seen(5), 1, 'durable when it returns')),
+      ]);
     } finally {
       reader.close();
       await db.destroy();

@@ -52,9 +52,12 @@ export function lockForUpdate<DB, TB extends keyof DB, O>(
  * serialises; only tests open more.
  */
 export function sqliteDialect(config: SqliteDialectConfig): Dialect {
-  if (typeof config.database !== 'function') config = { ...config, database: reusingStatements(config.database) };
+  const activity: WriteActivity = { wrote: true };
+  if (typeof config.database !== 'function') {
+    config = { ...config, database: reusingStatements(config.database, activity) };
+  }
   const base = new SqliteDialect(config);
-  const driver = new GroupCommitSqliteDriver(config);
+  const driver = new GroupCommitSqliteDriver(config, activity);
   return {
     createAdapter: () => {
       const adapter = base.createAdapter();
@@ -98,7 +101,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * than running most of them). A statement is used by one query at a time: the driver runs one
  * query at once on its single connection, and better-sqlite3 runs each to completion.
  */
-function reusingStatements(database: SqliteDatabase): SqliteDatabase {
+function reusingStatements(database: SqliteDatabase, activity: WriteActivity): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     prepare(sql) {
@@ -113,6 +116,7 @@ function reusingStatements(database: SqliteDatabase): SqliteDatabase {
         statements.delete(sql);
       }
       statements.set(sql, statement);
+      if (!statement.reader) activity.wrote = true;
       return statement;
     },
     close() {
@@ -120,6 +124,11 @@ function reusingStatements(database: SqliteDatabase): SqliteDatabase {
       database.close();
     },
   };
+}
+
+/** Whether a statement that writes ran since the connection was last taken (unknown: true). */
+interface WriteActivity {
+  wrote: boolean;
 }
 
 interface Group {
@@ -149,15 +158,48 @@ function newGroup(): Group {
  *
  * A transaction is durable only once its group committed: `whenDurable` waits for that, and
  * every caller awaits it before anything outside the database learns of the change (an answer
- * sent, a provider called). A failed commit rejects every transaction of its group. Statements
- * outside transactions that run while a group is open join it.
+ * sent, a provider called). A failed commit rejects every transaction of its group. A write
+ * outside transactions that runs while a group is open joins it, and returns once it committed.
  */
 class GroupCommitSqliteDriver extends SqliteDriver {
+  readonly #activity: WriteActivity;
+  readonly #tracked: boolean;
   #group: Group | undefined;
   #lastCommitted: Promise<void> = Promise.resolve();
   #flushing = false;
+  /** The connection was taken for a transaction (not for one statement). */
+  #forTransaction = false;
+
+  constructor(config: SqliteDialectConfig, activity: WriteActivity) {
+    super(config);
+    this.#activity = activity;
+    // A database given as a factory is not wrapped: every statement is taken as a write.
+    this.#tracked = typeof config.database !== 'function';
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.#forTransaction = false;
+    if (this.#tracked) this.#activity.wrote = false;
+    return connection;
+  }
+
+  /**
+   * A write outside any transaction while a group is open joins that group: its caller hears of
+   * it only once the group has committed, like a transaction's.
+   */
+  override async releaseConnection(): Promise<void> {
+    const joined = this.#group !== undefined && !this.#forTransaction && this.#activity.wrote;
+    const group = this.#group;
+    await super.releaseConnection();
+    if (joined && group !== undefined) {
+      this.#scheduleFlush();
+      await group.committed;
+    }
+  }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    this.#forTransaction = true;
     if (this.#group === undefined) {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
       this.#group = newGroup();
