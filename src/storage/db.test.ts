@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { forEachDatabase, migrateUnderTest, TEST_DATABASES, withDatabase } from '../../test/support/databases.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { openDatabase } from './db.ts';
 
 async function pragma(database: Awaited<ReturnType<typeof openDatabase>>, name: string): Promise<unknown> {
@@ -26,10 +28,40 @@ describe('openDatabase', () => {
       assert.equal(await pragma(database, 'busy_timeout'), 5000);
       assert.equal(await pragma(database, 'synchronous'), 1); // NORMAL
       assert.equal(await pragma(database, 'foreign_keys'), 1);
-      assert.equal(await pragma(database, 'wal_autocheckpoint'), 10_000);
+      // The checkpoint worker checkpoints the WAL: commits do not.
+      assert.equal(await pragma(database, 'wal_autocheckpoint'), 0);
     } finally {
       await database.close();
     }
+  });
+
+  it('checkpoints the WAL into the database file off the event loop, and leaves no WAL on close', async () => {
+    const path = join(dir, 'checkpointed.db');
+    const database = await openDatabase(`sqlite:${path}`);
+    try {
+      await sql`create table blobs (id integer primary key, body blob not null)`.execute(database.db);
+      const before = statSync(path).size;
+      for (let i = 0; i < 20; i++) {
+        await sql`insert into blobs (body) values (${Buffer.alloc(64 * 1024, i)})`.execute(database.db);
+      }
+      // Nothing on this thread checkpoints (wal_autocheckpoint is 0): only the worker can grow
+      // the file, within about a second of the last commit.
+      const deadline = Date.now() + 5000;
+      while (statSync(path).size < before + 20 * 64 * 1024 && Date.now() < deadline) await sleep(50);
+      assert.ok(statSync(path).size >= before + 20 * 64 * 1024, `file ${statSync(path).size} bytes, was ${before}`);
+    } finally {
+      await database.close();
+    }
+    assert.equal(existsSync(`${path}-wal`), false);
+  });
+
+  it('reports a checkpoint worker that cannot open its database', async () => {
+    const failures: Error[] = [];
+    const checkpointer = startCheckpointer(join(dir, 'missing', 'dir', 'x.db'), (error) => failures.push(error));
+    const deadline = Date.now() + 5000;
+    while (failures.length === 0 && Date.now() < deadline) await sleep(20);
+    assert.equal(failures.length, 1);
+    await checkpointer.close();
   });
 
   it('opens an in-memory SQLite database with foreign keys on', async () => {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { type DialectName, isUniqueViolation, sqliteDialect } from './dialect.ts';
 import { toSafeInteger } from './safe-integer.ts';
 import type { DB } from './schema.ts';
@@ -37,7 +39,10 @@ export interface Listening {
 }
 
 const PG_INT8_OID = 20;
-/** WAL pages (4 KiB each) after which a commit checkpoints the WAL into the database file. */
+/**
+ * WAL pages (4 KiB each) after which a commit checkpoints the WAL into the database file, should
+ * the checkpoint worker (checkpointer.ts, which does it off the event loop) fail.
+ */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -77,8 +82,28 @@ function openSqlite(path: string): Database {
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<DB>({ dialect: sqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const checkpointer = inMemory ? undefined : offLoopCheckpoints(sqlite, path);
+  const db = new Kysely<DB>({ dialect: sqliteDialect({ database: sqlite }, checkpointer?.noteCommit) });
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      // The worker's connection closes first, so the main one, closing last, checkpoints the
+      // whole WAL into the file and removes it.
+      await checkpointer?.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** The WAL checkpointed by a worker thread; SQLite's own automatic checkpoints come back if it fails. */
+function offLoopCheckpoints(sqlite: SQLite.Database, path: string): Checkpointer {
+  sqlite.pragma('wal_autocheckpoint = 0');
+  return startCheckpointer(path, (error) => {
+    if (!sqlite.open) return;
+    sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    process.emitWarning(`SQLite WAL checkpoint worker failed (${error.message}): commits checkpoint again`);
+  });
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -191,6 +216,10 @@ function isStalePlan(error: unknown): boolean {
  * refuses to run it ("cached plan must not change result type"): the text gets a new name and
  * the query is sent once more, prepared afresh. Outside a transaction that is invisible; inside
  * one, the transaction has failed already and its request fails once.
+ *
+ * Each query's messages leave in one write: node-postgres writes a query's Bind, Describe,
+ * Execute and Sync one by one, and the socket sent the first alone and the rest in a second
+ * system call — two TCP segments, and two wake-ups of the server, per query.
  */
 function preparingStatements(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
@@ -207,25 +236,44 @@ function preparingStatements(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
+      const oneWrite = corking(client);
       const prepared = async (text: string, values: unknown[]) => {
         try {
-          return await client.query({ name: nameOf(text), text, values });
+          return await oneWrite(() => client.query({ name: nameOf(text), text, values }));
         } catch (error) {
           if (!isStalePlan(error)) throw error;
           generation += 1;
           names.clear();
-          return client.query({ name: nameOf(text), text, values });
+          return oneWrite(() => client.query({ name: nameOf(text), text, values }));
         }
       };
       return {
         query: ((text: string, parameters: readonly unknown[]) =>
           parameters.length > 0
             ? prepared(text, [...parameters])
-            : client.query(text, [...parameters])) as unknown as PostgresPoolClient['query'],
+            : oneWrite(() => client.query(text, [...parameters]))) as unknown as PostgresPoolClient['query'],
         release: () => client.release(),
       };
     },
     end: () => pool.end(),
+  };
+}
+
+/**
+ * Runs `send` with the client's socket corked, so what it writes leaves in one system call. A
+ * client that is idle (as Kysely's always is: one query at a time per connection) writes a
+ * query's messages within `client.query`; a queued query is written later, uncorked, as before.
+ */
+function corking(client: pg.PoolClient): <T>(send: () => T) => T {
+  const stream = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+  if (stream === undefined || typeof stream.cork !== 'function') return (send) => send();
+  return (send) => {
+    stream.cork();
+    try {
+      return send();
+    } finally {
+      stream.uncork();
+    }
   };
 }
 

@@ -49,15 +49,16 @@ export function lockForUpdate<DB, TB extends keyof DB, O>(
  * better-sqlite3 waits for a lock synchronously: two handles of one process on one file must
  * not hold transactions open at once (the second would stall the event loop the first needs
  * to finish, then fail with SQLITE_BUSY). One process uses one handle, which Kysely
- * serialises; only tests open more.
+ * serialises; only tests open more. (The WAL checkpoint worker's handle, checkpointer.ts, runs
+ * only PASSIVE checkpoints, which never hold a transaction nor wait for one.)
  */
-export function sqliteDialect(config: SqliteDialectConfig): Dialect {
+export function sqliteDialect(config: SqliteDialectConfig, onCommit: () => void = () => {}): Dialect {
   const activity: WriteActivity = { wrote: true };
   if (typeof config.database !== 'function') {
     config = { ...config, database: reusingStatements(config.database, activity) };
   }
   const base = new SqliteDialect(config);
-  const driver = new GroupCommitSqliteDriver(config, activity);
+  const driver = new GroupCommitSqliteDriver(config, activity, onCommit);
   return {
     createAdapter: () => {
       const adapter = base.createAdapter();
@@ -163,6 +164,7 @@ function newGroup(): Group {
  */
 class GroupCommitSqliteDriver extends SqliteDriver {
   readonly #activity: WriteActivity;
+  readonly #onCommit: () => void;
   readonly #tracked: boolean;
   #group: Group | undefined;
   #lastCommitted: Promise<void> = Promise.resolve();
@@ -170,9 +172,10 @@ class GroupCommitSqliteDriver extends SqliteDriver {
   /** The connection was taken for a transaction (not for one statement). */
   #forTransaction = false;
 
-  constructor(config: SqliteDialectConfig, activity: WriteActivity) {
+  constructor(config: SqliteDialectConfig, activity: WriteActivity, onCommit: () => void) {
     super(config);
     this.#activity = activity;
+    this.#onCommit = onCommit;
     // A database given as a factory is not wrapped: every statement is taken as a write.
     this.#tracked = typeof config.database !== 'function';
   }
@@ -186,16 +189,20 @@ class GroupCommitSqliteDriver extends SqliteDriver {
 
   /**
    * A write outside any transaction while a group is open joins that group: its caller hears of
-   * it only once the group has committed, like a transaction's.
+   * it only once the group has committed, like a transaction's. One that commits alone (a
+   * statement outside a group, or a group's own `COMMIT` in {@link #flush}) is counted by `onCommit`.
    */
   override async releaseConnection(): Promise<void> {
-    const joined = this.#group !== undefined && !this.#forTransaction && this.#activity.wrote;
+    const wroteAlone = !this.#forTransaction && this.#activity.wrote;
     const group = this.#group;
     await super.releaseConnection();
-    if (joined && group !== undefined) {
-      this.#scheduleFlush();
-      await group.committed;
+    if (!wroteAlone) return;
+    if (group === undefined) {
+      this.#onCommit();
+      return;
     }
+    this.#scheduleFlush();
+    await group.committed;
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
