@@ -180,6 +180,19 @@ export interface IdempotencyReservation {
   readonly accountId: string;
   readonly mode: Mode;
   readonly key: string;
+  /**
+   * Set when the key is not claimed yet: the transaction that writes the object inserts the
+   * key's record with it (one commit, not two) and, once that has committed, marks it claimed.
+   * A request that fails before then holds no key, and its answer is not stored.
+   */
+  readonly pending?: PendingIdempotencyClaim;
+}
+
+/** A key's record to insert with the object it creates (see {@link IdempotencyReservation}). */
+export interface PendingIdempotencyClaim {
+  readonly record: IdempotencyRecord;
+  /** Set once the record is committed: from then on the request holds the key. */
+  claimed: boolean;
 }
 
 /**
@@ -230,6 +243,8 @@ export interface IdempotencyRepo {
    * expired or its lock lapsed (`claimed`, keeping `resourceId`), or returns it (`existing`).
    */
   claim(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim>;
+  /** The record of a key, if there is one (a read: claims nothing). */
+  find(accountId: string, mode: Mode, key: string): Promise<IdempotencyRecord | undefined>;
   /** Records the id of the object the request is creating. */
   attachResource(accountId: string, mode: Mode, key: string, resourceId: string): Promise<void>;
   /** Stores the response and marks the record done. */

@@ -23,6 +23,7 @@ import type {
   ConnectorAccountRepo,
   IdempotencyRepo,
   PaymentRepo,
+  PendingIdempotencyClaim,
   Principal,
 } from '../core/repositories.ts';
 import type { CheckoutDeps } from '../core/services/checkout-sessions.ts';
@@ -80,6 +81,8 @@ export type ApiApp = FastifyInstance<
 export interface IdempotencyContext {
   readonly key: string;
   readonly resourceId: string | null;
+  /** The key is claimed with the object the request creates (`idempotencyClaim: 'with_object'`). */
+  readonly pending?: PendingIdempotencyClaim;
 }
 
 declare module 'fastify' {
@@ -102,6 +105,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `required`: the route needs an `Idempotency-Key` and replays its first answer. */
     idempotency?: 'required';
+    /**
+     * `with_object`: a new key is claimed in the transaction that writes the object the request
+     * creates, not on its own before the handler runs (see `IdempotencyReservation.pending`).
+     */
+    idempotencyClaim?: 'with_object';
     /** The route needs no API key. */
     public?: boolean;
   }

@@ -103,6 +103,21 @@ describe('idempotency', () => {
     assert.equal(good.statusCode, 201);
   });
 
+  test('a refusal before any payment is stored does not use up the key either (it is claimed with the payment)', async () => {
+    const key = `i-${++n}`;
+    const refused = await post({ ...PAYMENT_BODY, connector: 'nope' }, key);
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.json().error.code, 'connector_unknown');
+    const again = await post({ ...PAYMENT_BODY, connector: 'nope' }, key);
+    assert.equal(again.statusCode, 400);
+    assert.equal(again.headers['idempotent-replayed'], undefined, 'worked out afresh, not replayed');
+    const good = await post(PAYMENT_BODY, key);
+    assert.equal(good.statusCode, 201);
+    const replay = await post(PAYMENT_BODY, key);
+    assert.equal(replay.headers['idempotent-replayed'], 'true');
+    assert.equal(replay.json().id, good.json().id);
+  });
+
   test('concurrent requests with one key: one payment, one provider payment, the rest 409', async () => {
     const key = `i-${++n}`;
     const count = providerPaymentCount();

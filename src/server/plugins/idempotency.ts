@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.ts';
 import { BawabaError } from '../../core/errors.ts';
-import type { IdempotencyRepo, IdempotencyReservation } from '../../core/repositories.ts';
+import type { IdempotencyRecord, IdempotencyRepo, IdempotencyReservation } from '../../core/repositories.ts';
 
 /** Answers are replayed for this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
@@ -72,22 +72,28 @@ export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo,
     const { accountId, mode } = request.principal;
     const now = clock.now();
     const hash = requestHash(request);
-    const claim = await repo.claim(
-      {
-        accountId,
-        mode,
-        key,
-        requestHash: hash,
-        state: 'in_progress',
-        resourceId: null,
-        responseStatus: null,
-        responseBody: null,
-        lockedUntil: now + IDEMPOTENCY_LOCK_MS,
-        createdAt: now,
-        expiresAt: now + IDEMPOTENCY_TTL_MS,
-      },
-      now,
-    );
+    const fresh: IdempotencyRecord = {
+      accountId,
+      mode,
+      key,
+      requestHash: hash,
+      state: 'in_progress',
+      resourceId: null,
+      responseStatus: null,
+      responseBody: null,
+      lockedUntil: now + IDEMPOTENCY_LOCK_MS,
+      createdAt: now,
+      expiresAt: now + IDEMPOTENCY_TTL_MS,
+    };
+    // A key never seen is claimed with the object; a known one goes through the claim below,
+    // which replays, refuses, or takes over an expired or abandoned record.
+    if (request.routeOptions.config.idempotencyClaim === 'with_object') {
+      if ((await repo.find(accountId, mode, key)) === undefined) {
+        request.idempotency = { key, resourceId: null, pending: { record: fresh, claimed: false } };
+        return;
+      }
+    }
+    const claim = await repo.claim(fresh, now);
     const record = claim.record;
     if (claim.kind === 'claimed') {
       request.idempotency = { key, resourceId: record.resourceId };
@@ -103,6 +109,8 @@ export function registerIdempotency(app: FastifyInstance, repo: IdempotencyRepo,
   app.addHook('onSend', async (request, reply, payload) => {
     const ctx = request.idempotency;
     if (!ctx || !request.principal || request.idempotencyAnswered) return payload;
+    // Failed before its object was written: the request never held the key.
+    if (ctx.pending !== undefined && !ctx.pending.claimed) return payload;
     const { accountId, mode } = request.principal;
     if (request.idempotencyRetryable) await repo.release(accountId, mode, ctx.key);
     else {
@@ -145,5 +153,6 @@ export function sendStoredAnswer(
  */
 export function idempotencyReservation(request: FastifyRequest): IdempotencyReservation | undefined {
   if (!request.idempotency || !request.principal) return undefined;
-  return { accountId: request.principal.accountId, mode: request.principal.mode, key: request.idempotency.key };
+  const { key, pending } = request.idempotency;
+  return { accountId: request.principal.accountId, mode: request.principal.mode, key, ...(pending && { pending }) };
 }

@@ -59,7 +59,7 @@ function parseTime(value: string | undefined, param: string): number | undefined
 export function registerPaymentRoutes(app: ApiApp, deps: AppDeps): void {
   app.post(
     '/v1/payments',
-    { schema: CreatePaymentSchema, config: { idempotency: 'required' } },
+    { schema: CreatePaymentSchema, config: { idempotency: 'required', idempotencyClaim: 'with_object' } },
     async (request, reply) => {
       const principal = principalOf(request);
       const reservation = idempotencyReservation(request);

@@ -31,6 +31,9 @@ export function createIdempotencyRepo(db: Kysely<DB>): IdempotencyRepo {
       }
       throw new Error(`idempotency key "${record.key}" kept disappearing while being claimed`);
     },
+    find(accountId, mode, key) {
+      return read(db, { accountId, mode, key });
+    },
     async attachResource(accountId, mode, key, resourceId) {
       await linkIdempotentResource(db, { accountId, mode, key }, resourceId);
     },
@@ -52,13 +55,25 @@ export function createIdempotencyRepo(db: Kysely<DB>): IdempotencyRepo {
  * transaction (the same one that writes the object). Throws `idempotency_key_in_use` when the
  * key already names another object or is gone, so the caller's transaction writes nothing.
  * On PostgreSQL the UPDATE also takes the key's row lock until the object is committed.
+ *
+ * A pending reservation's record is inserted here instead, naming the object: when another
+ * request with the key got there first, this one throws (`idempotency_key_reused` for another
+ * request, `idempotency_key_in_use` for the same) and its transaction writes nothing. On
+ * PostgreSQL a racing insert waits for the other transaction to end.
  */
 export async function linkIdempotentResource(
   trx: Kysely<DB>,
   reservation: IdempotencyReservation,
   resourceId: string,
 ): Promise<void> {
-  const { accountId, mode, key } = reservation;
+  const { accountId, mode, key, pending } = reservation;
+  if (pending !== undefined) {
+    const inserted = await claimRow(trx, { ...freshRow(pending.record), resource_id: resourceId });
+    if (inserted.rows[0] !== undefined) return;
+    const first = await read(trx, reservation);
+    const reused = first !== undefined && first.requestHash !== pending.record.requestHash;
+    throw new BawabaError(reused ? 'idempotency_key_reused' : 'idempotency_key_in_use', undefined, 'Idempotency-Key');
+  }
   const result = await linkRow(trx, { accountId, mode, key, resourceId });
   if (result.numAffectedRows !== 1n) {
     throw new BawabaError('idempotency_key_in_use', undefined, 'Idempotency-Key');

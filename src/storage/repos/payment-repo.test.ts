@@ -115,6 +115,56 @@ forEachDatabase((kind) => {
         assert.equal(await payments.getById('pay_03'), undefined);
       }));
 
+    it('claims a new key with the payment: of racing requests one wins, and the key names its payment', () =>
+      run(async ({ payments, idempotency }) => {
+        const record = (requestHash: string) => ({
+          accountId: 'acct_1',
+          mode: 'test' as const,
+          key: 'order-9',
+          requestHash,
+          state: 'in_progress' as const,
+          resourceId: null,
+          responseStatus: null,
+          responseBody: null,
+          lockedUntil: T0 + 60_000,
+          createdAt: T0,
+          expiresAt: T0 + 86_400_000,
+        });
+        const reservation = (requestHash: string) => {
+          const pending = { record: record(requestHash), claimed: false };
+          return { accountId: 'acct_1', mode: 'test' as const, key: 'order-9', pending };
+        };
+        const same = [reservation('h'), reservation('h'), reservation('h')];
+        const other = reservation('other body');
+        const results = await Promise.allSettled([
+          ...same.map((r, i) => payments.insert(bare({ id: `pay_r${i}` }), undefined, r)),
+          payments.insert(bare({ id: 'pay_other' }), undefined, other),
+        ]);
+        const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+        assert.equal(won.length, 1, 'exactly one request holds the key');
+        const winner = won[0] as number;
+        const stored = await idempotency.find('acct_1', 'test', 'order-9');
+        const winnerId = winner === 3 ? 'pay_other' : `pay_r${winner}`;
+        assert.equal(stored?.resourceId, winnerId);
+        assert.equal(stored?.state, 'in_progress');
+        assert.deepEqual(
+          [...same, other].map((r) => r.pending.claimed),
+          [0, 1, 2, 3].map((i) => i === winner),
+          'only the winner is marked as holding the key',
+        );
+        for (const [i, r] of results.entries()) {
+          if (r.status !== 'rejected') continue;
+          const code = (r.reason as { code?: string }).code;
+          const sameBody = (i === 3) === (winner === 3);
+          assert.equal(code, sameBody ? 'idempotency_key_in_use' : 'idempotency_key_reused');
+          assert.equal(
+            await payments.getById(i === 3 ? 'pay_other' : `pay_r${i}`),
+            undefined,
+            'no payment without its key',
+          );
+        }
+      }));
+
     it('round-trips the shares of a split payment, Arabic names included', () =>
       run(async ({ payments }) => {
         const split = payment({

@@ -65,6 +65,7 @@ export function createPaymentRepo(
         await insert(trx, payment);
         if (!noOutbox) jobs.note(await writeOutbox(trx, ids, outbox, payment.updatedAt));
       });
+      if (reservation?.pending !== undefined) reservation.pending.claimed = true;
     },
     async getById(id) {
       const row = (await selectById(db, { id })).rows[0];
