@@ -198,8 +198,16 @@ async function release(db: Kysely<DB>, k: Key): Promise<void> {
     .execute();
 }
 
+// Every create of a payment reads its key first (see the idempotency plugin): compiled once.
+const readRow = compiled<Key, Row>((db, param) =>
+  db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where(keyIs({ accountId: param('accountId'), mode: param('mode'), key: param('key') })),
+);
+
 async function read(db: Kysely<DB>, k: Key): Promise<IdempotencyRecord | undefined> {
-  const row = await db.selectFrom('idempotency_keys').selectAll().where(keyIs(k)).executeTakeFirst();
+  const row = (await readRow(db, { accountId: k.accountId, mode: k.mode, key: k.key })).rows[0];
   return row === undefined ? undefined : toRecord(row);
 }
 
