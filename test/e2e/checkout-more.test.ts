@@ -248,6 +248,9 @@ describe('Bawaba Checkout: an expired session', { skip }, () => {
     assert.match((await page.locator('main').textContent()) ?? '', text);
     assert.equal(await page.locator('button.method').count(), 0, 'no method to choose');
     assert.equal(await page.locator('form').count(), 0, 'nothing to post');
+    // Nothing is left to pay: the amount is labelled as a payment, not as a call to pay.
+    const label = (await page.locator('#amount-label').textContent())?.trim() ?? '';
+    assert.match(label, lang === 'ar' ? /^دفعة إلى / : /^Payment to /);
     const back = new URL((await page.locator('#continue').getAttribute('href')) ?? '', page.url());
     assert.equal(back.searchParams.get('canceled'), '1', 'the way back is the cancel_url');
     await assertFits(page);

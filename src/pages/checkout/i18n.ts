@@ -5,6 +5,8 @@ export const CHECKOUT = dictionary({
   en: {
     title: 'Pay {merchant}',
     payTo: 'Pay {merchant}',
+    /** Above the amount once the session is over: nothing is left to pay. */
+    paymentTo: 'Payment to {merchant}',
     amountLabel: 'Amount to pay',
     reference: 'Order {reference}',
     chooseMethod: 'Choose how to pay',
@@ -74,6 +76,7 @@ export const CHECKOUT = dictionary({
   ar: {
     title: 'الدفع إلى {merchant}',
     payTo: 'الدفع إلى {merchant}',
+    paymentTo: 'دفعة إلى {merchant}',
     amountLabel: 'المبلغ المطلوب',
     reference: 'الطلب {reference}',
     chooseMethod: 'اختر طريقة الدفع',

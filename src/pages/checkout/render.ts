@@ -79,10 +79,10 @@ ${body}
 </html>`.value;
 }
 
-function summary(session: CheckoutSession, merchant: string, lang: Lang): SafeHtml {
+function summary(session: CheckoutSession, merchant: string, lang: Lang, over = false): SafeHtml {
   const s = t(lang);
   return html`<section class="card summary" aria-labelledby="amount-label">
-<p class="label" id="amount-label">${fill(s.payTo, { merchant })}</p>
+<p class="label" id="amount-label">${fill(over ? s.paymentTo : s.payTo, { merchant })}</p>
 <p class="amount" id="amount"><bdi>${shopperMoney(session.amount, session.currency, lang)}</bdi></p>
 ${session.description ? html`<p class="description">${session.description}</p>` : ''}
 ${session.reference ? html`<p class="reference">${fill(s.reference, { reference: session.reference })}</p>` : ''}
@@ -196,7 +196,7 @@ export function closedPage(frame: Frame, session: CheckoutSession, kind: 'expire
   return document(
     frame,
     title,
-    html`${summary(session, frame.merchant, frame.lang)}
+    html`${summary(session, frame.merchant, frame.lang, true)}
 <section class="card result ${kind === 'expired' ? 'bad' : 'ok'}" aria-labelledby="title">
 <div class="mark">${raw(kind === 'expired' ? CLOCK : CHECK)}</div>
 <h1 id="title">${title}</h1>
