@@ -10,6 +10,13 @@
  * {@link COMMITS_PER_CHECKPOINT} commits, or once a second while any commit is pending. PASSIVE
  * never waits for readers or writers: the main thread goes on committing while the worker copies.
  *
+ * The WAL is written from its start again only when a write transaction begins with every frame
+ * copied back; under steady load the main connection always has new frames the worker has not
+ * reached, so left at that the WAL would grow for as long as the load lasts. Once it passes
+ * {@link RESTART_AT_FRAMES} the worker asks for a hand: the main connection, right after its next
+ * commit, checkpoints the few frames written since the worker's pass (cheap: the worker copied
+ * the rest), and its next transaction starts the WAL over.
+ *
  * Nothing about durability changes: a commit is in the WAL (the durable record) either way; the
  * checkpoint only moves it into the main file. Should the worker fail, the main connection
  * takes its automatic checkpoints back (`onFailure`), so the WAL never grows without bound.
@@ -17,8 +24,10 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** About 10,000 WAL pages at the payment path's pages per commit (see db.ts). */
+/** Commits between the worker's checkpoints (and at most a second apart while any is pending). */
 export const COMMITS_PER_CHECKPOINT = 400;
+/** WAL frames (4 KiB pages) past which the main connection helps the WAL start over (~32 MiB). */
+export const RESTART_AT_FRAMES = 8192;
 /** A pending commit is checkpointed at the latest after this long. */
 const MAX_DELAY_MS = 1000;
 const POLL_MS = 50;
@@ -35,9 +44,10 @@ function checkpoint() {
   const pending = Atomics.load(commits, 0);
   if (pending === 0) { last = Date.now(); return; }
   if (pending < workerData.every && Date.now() - last < workerData.maxDelayMs) return;
-  db.pragma('wal_checkpoint(PASSIVE)');
+  const [result] = db.pragma('wal_checkpoint(PASSIVE)');
   Atomics.sub(commits, 0, pending);
   last = Date.now();
+  if (result && result.log >= workerData.restartAtFrames) parentPort.postMessage('restart');
 }
 const timer = setInterval(checkpoint, workerData.pollMs);
 parentPort.on('message', (message) => {
@@ -48,25 +58,52 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** The thresholds (the defaults above; tests make them small). */
+export interface CheckpointOptions {
+  readonly commitsPerCheckpoint?: number;
+  readonly restartAtFrames?: number;
+}
+
 export interface Checkpointer {
   /** Counts one commit (an atomic add: cheap enough for every commit). */
-  noteCommit(): void;
+  onCommit(): void;
+  /**
+   * True once after the worker asked for a hand: the main connection should run
+   * `PRAGMA wal_checkpoint(PASSIVE)` between transactions, so that its next one restarts the WAL.
+   */
+  takeRestart(): boolean;
   /** Stops the worker and closes its connection: call before the main connection closes. */
   close(): Promise<void>;
 }
 
 /** Starts checkpointing the WAL of the SQLite file at `path`; `onFailure` hears if the worker dies. */
-export function startCheckpointer(path: string, onFailure: (error: Error) => void): Checkpointer {
+export function startCheckpointer(
+  path: string,
+  onFailure: (error: Error) => void,
+  { commitsPerCheckpoint = COMMITS_PER_CHECKPOINT, restartAtFrames = RESTART_AT_FRAMES }: CheckpointOptions = {},
+): Checkpointer {
   const counter = new SharedArrayBuffer(4);
   const commits = new Int32Array(counter);
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path, driver, counter, every: COMMITS_PER_CHECKPOINT, maxDelayMs: MAX_DELAY_MS, pollMs: POLL_MS },
+    workerData: {
+      path,
+      driver,
+      counter,
+      every: commitsPerCheckpoint,
+      maxDelayMs: MAX_DELAY_MS,
+      pollMs: POLL_MS,
+      restartAtFrames,
+    },
   });
   // The worker alone must never keep the process alive.
   worker.unref();
   let running = true;
+  let restart = false;
+  worker.on('message', (message) => {
+    if (message === 'restart') restart = true;
+  });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('error', (error) => {
     if (!running) return;
@@ -80,8 +117,13 @@ export function startCheckpointer(path: string, onFailure: (error: Error) => voi
     }
   });
   return {
-    noteCommit() {
+    onCommit() {
       Atomics.add(commits, 0, 1);
+    },
+    takeRestart() {
+      const wanted = restart;
+      restart = false;
+      return wanted;
     },
     async close() {
       if (!running) return;

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { forEachDatabase, migrateUnderTest, TEST_DATABASES, withDatabase } from '../../test/support/databases.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { openDatabase } from './db.ts';
+import { durableTransaction } from './dialect.ts';
 
 async function pragma(database: Awaited<ReturnType<typeof openDatabase>>, name: string): Promise<unknown> {
   const { rows } = await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(database.db);
@@ -53,6 +54,36 @@ describe('openDatabase', () => {
       await database.close();
     }
     assert.equal(existsSync(`${path}-wal`), false);
+  });
+
+  it('keeps the WAL bounded while transactions never stop (each group commit follows the last)', async () => {
+    const path = join(dir, 'busy.db');
+    const pageSize = 4096;
+    const restartAtFrames = 64;
+    const database = await openDatabase(`sqlite:${path}`, { commitsPerCheckpoint: 5, restartAtFrames });
+    let written = 0;
+    try {
+      await sql`create table blobs (id integer primary key, body blob not null)`.execute(database.db);
+      const until = Date.now() + 2500;
+      // Sixteen writers at once, all the time: a group is always open when the worker finishes a
+      // pass, so only the main connection's hand lets the WAL start over.
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, writer) => {
+          while (Date.now() < until) {
+            await durableTransaction(database.db, async (trx) => {
+              await sql`insert into blobs (body) values (${Buffer.alloc(2 * pageSize, writer)})`.execute(trx);
+            });
+            written += 2;
+          }
+        }),
+      );
+      const walFrames = statSync(`${path}-wal`).size / (pageSize + 24);
+      assert.ok(written > 20 * restartAtFrames, `wrote only ${written} pages`);
+      // Without the restarts the WAL holds every page written (and more: index and table pages).
+      assert.ok(walFrames < written / 4, `the WAL grew to ${walFrames} frames for ${written} pages written`);
+    } finally {
+      await database.close();
+    }
   });
 
   it('reports a checkpoint worker that cannot open its database', async () => {

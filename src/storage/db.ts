@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
-import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
+import { type Checkpointer, type CheckpointOptions, startCheckpointer } from './checkpointer.ts';
 import { type DialectName, isUniqueViolation, sqliteDialect } from './dialect.ts';
 import { toSafeInteger } from './safe-integer.ts';
 import type { DB } from './schema.ts';
@@ -50,8 +50,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * Opens `sqlite::memory:`, `sqlite:<path>` (parent directory created) or
  * `postgres://…` / `postgresql://…` (optional `?schema=NAME`, created if missing).
  */
-export async function openDatabase(url: string): Promise<Database> {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+export async function openDatabase(url: string, checkpoints?: CheckpointOptions): Promise<Database> {
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), checkpoints);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url);
   throw new Error(
     `unsupported database URL scheme "${schemeOf(url)}": expected sqlite::memory:, sqlite:<path>, postgres:// or postgresql://`,
@@ -63,7 +63,7 @@ function schemeOf(url: string): string {
   return colon > 0 ? url.slice(0, colon + 1) : '(none)';
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(path: string, checkpoints?: CheckpointOptions): Database {
   if (path === '') throw new Error('sqlite: URL has no path: use sqlite::memory: or sqlite:<path>');
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
@@ -82,8 +82,8 @@ function openSqlite(path: string): Database {
     sqlite.close();
     throw error;
   }
-  const checkpointer = inMemory ? undefined : offLoopCheckpoints(sqlite, path);
-  const db = new Kysely<DB>({ dialect: sqliteDialect({ database: sqlite }, checkpointer?.noteCommit) });
+  const checkpointer = inMemory ? undefined : offLoopCheckpoints(sqlite, path, checkpoints);
+  const db = new Kysely<DB>({ dialect: sqliteDialect({ database: sqlite }, checkpointer) });
   return {
     db,
     dialect: 'sqlite',
@@ -97,13 +97,14 @@ function openSqlite(path: string): Database {
 }
 
 /** The WAL checkpointed by a worker thread; SQLite's own automatic checkpoints come back if it fails. */
-function offLoopCheckpoints(sqlite: SQLite.Database, path: string): Checkpointer {
+function offLoopCheckpoints(sqlite: SQLite.Database, path: string, options?: CheckpointOptions): Checkpointer {
   sqlite.pragma('wal_autocheckpoint = 0');
-  return startCheckpointer(path, (error) => {
+  const onFailure = (error: Error) => {
     if (!sqlite.open) return;
     sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     process.emitWarning(`SQLite WAL checkpoint worker failed (${error.message}): commits checkpoint again`);
-  });
+  };
+  return startCheckpointer(path, onFailure, options);
 }
 
 async function openPostgres(url: string): Promise<Database> {

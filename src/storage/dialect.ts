@@ -52,13 +52,13 @@ export function lockForUpdate<DB, TB extends keyof DB, O>(
  * serialises; only tests open more. (The WAL checkpoint worker's handle, checkpointer.ts, runs
  * only PASSIVE checkpoints, which never hold a transaction nor wait for one.)
  */
-export function sqliteDialect(config: SqliteDialectConfig, onCommit: () => void = () => {}): Dialect {
+export function sqliteDialect(config: SqliteDialectConfig, wal: WalHooks = NO_WAL_HOOKS): Dialect {
   const activity: WriteActivity = { wrote: true };
   if (typeof config.database !== 'function') {
     config = { ...config, database: reusingStatements(config.database, activity) };
   }
   const base = new SqliteDialect(config);
-  const driver = new GroupCommitSqliteDriver(config, activity, onCommit);
+  const driver = new GroupCommitSqliteDriver(config, activity, wal);
   return {
     createAdapter: () => {
       const adapter = base.createAdapter();
@@ -92,6 +92,16 @@ const durability = new WeakMap<object, () => Promise<void>>();
 export function whenDurable<T>(db: Kysely<T>): Promise<void> {
   return durability.get(db.getExecutor().adapter)?.() ?? Promise.resolve();
 }
+
+/** What the driver tells the WAL's checkpointer (checkpointer.ts), and asks of it. */
+export interface WalHooks {
+  /** A commit happened (a group's, or a write outside any group). */
+  onCommit(): void;
+  /** True when the connection should checkpoint after this commit (see `Checkpointer.takeRestart`). */
+  takeRestart(): boolean;
+}
+
+const NO_WAL_HOOKS: WalHooks = { onCommit: () => {}, takeRestart: () => false };
 
 /** Prepared statements kept per SQLite database; the least recently used go past this many. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -164,7 +174,7 @@ function newGroup(): Group {
  */
 class GroupCommitSqliteDriver extends SqliteDriver {
   readonly #activity: WriteActivity;
-  readonly #onCommit: () => void;
+  readonly #wal: WalHooks;
   readonly #tracked: boolean;
   #group: Group | undefined;
   #lastCommitted: Promise<void> = Promise.resolve();
@@ -172,10 +182,10 @@ class GroupCommitSqliteDriver extends SqliteDriver {
   /** The connection was taken for a transaction (not for one statement). */
   #forTransaction = false;
 
-  constructor(config: SqliteDialectConfig, activity: WriteActivity, onCommit: () => void) {
+  constructor(config: SqliteDialectConfig, activity: WriteActivity, wal: WalHooks) {
     super(config);
     this.#activity = activity;
-    this.#onCommit = onCommit;
+    this.#wal = wal;
     // A database given as a factory is not wrapped: every statement is taken as a write.
     this.#tracked = typeof config.database !== 'function';
   }
@@ -190,7 +200,7 @@ class GroupCommitSqliteDriver extends SqliteDriver {
   /**
    * A write outside any transaction while a group is open joins that group: its caller hears of
    * it only once the group has committed, like a transaction's. One that commits alone (a
-   * statement outside a group, or a group's own `COMMIT` in {@link #flush}) is counted by `onCommit`.
+   * statement outside a group, or a group's own `COMMIT` in {@link #flush}) is told to the WAL hooks.
    */
   override async releaseConnection(): Promise<void> {
     const wroteAlone = !this.#forTransaction && this.#activity.wrote;
@@ -198,7 +208,7 @@ class GroupCommitSqliteDriver extends SqliteDriver {
     await super.releaseConnection();
     if (!wroteAlone) return;
     if (group === undefined) {
-      this.#onCommit();
+      this.#wal.onCommit();
       return;
     }
     this.#scheduleFlush();
@@ -247,6 +257,10 @@ class GroupCommitSqliteDriver extends SqliteDriver {
       try {
         await connection.executeQuery(CompiledQuery.raw('commit'));
         group.resolve();
+        // Between transactions, when the checkpointer asks: the next one then restarts the WAL.
+        if (this.#wal.takeRestart()) {
+          await connection.executeQuery(CompiledQuery.raw('pragma wal_checkpoint(PASSIVE)')).catch(() => {});
+        }
       } catch (error) {
         await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
         group.reject(error);
