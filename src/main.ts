@@ -10,9 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { type Config, ConfigError } from './config.ts';
 import { createAllConnectors } from './connectors/registry.ts';
-import { type Clock, systemClock } from './core/clock.ts';
 import type { ConnectorRegistry } from './core/connector-contract.ts';
-import { createIdGenerator, type IdGenerator } from './core/ids.ts';
 import type { CheckoutDeps } from './core/services/checkout-sessions.ts';
 import type { PaymentLinkDeps } from './core/services/payment-links.ts';
 import type { NotificationDeps } from './core/services/receive-notification.ts';
@@ -21,43 +19,21 @@ import type { RunningEmulator } from './emulators/registry.ts';
 import { createHandlers } from './jobs/handlers/index.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
 import { createGuardedAgent } from './net/guarded-agent.ts';
-import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { type Core, type CoreOptions, JOBS_TOPIC, openCore } from './open-core.ts';
 import { registerPaymentLinkPages } from './pages/checkout/links.ts';
 import { registerCheckoutPages } from './pages/checkout/plugin.ts';
 import type { DashboardOptions } from './pages/dashboard/deps.ts';
 import { registerDashboard } from './pages/dashboard/plugin.ts';
-import { type SandboxKey, sandboxEncryptionKey, startSandbox } from './sandbox.ts';
+import { type SandboxKey, startSandbox } from './sandbox.ts';
 import { buildApp } from './server/app.ts';
-import { type Database, type Listening, openDatabase } from './storage/db.ts';
-import { migrateToLatest } from './storage/migrate.ts';
-import { createRepos, type Repos } from './storage/repos/index.ts';
-import { createSecretBox, parseEncryptionKey } from './storage/secret-box.ts';
+import type { Listening } from './storage/db.ts';
 
-/** The storage side of the gateway: database, repositories, clock, ids, and the worker's bell. */
-export interface Core {
-  readonly database: Database;
-  readonly repos: Repos;
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly logger: Logger;
-  /**
-   * Rung after a commit that wrote jobs, with the earliest time one is due: wakes this process's
-   * worker once one runs, and tells other processes' workers before that (on PostgreSQL).
-   */
-  readonly bell: { ring: (runAt: number) => void };
-  /** The migrations this opening applied, in order (none when the database was up to date). */
-  readonly migrated: readonly string[];
-}
-
-/** Repositories plus clock and ids: what administration helpers take. */
-export function adminDeps(core: Core) {
-  return { ...core.repos, ids: core.ids, clock: core.clock };
-}
+/** The storage side, opened alone by the administration commands (see open-core.ts). */
+export { adminDeps, type Core, openCore } from './open-core.ts';
 
 /** Options that tests and benchmarks change; production uses the defaults. */
-export interface StartOptions {
-  readonly clock?: Clock;
+export interface StartOptions extends CoreOptions {
   /** Every outbound call of both modes (tests pass a `MockAgent`); live mode too, unless `liveDispatcher` is set. */
   readonly dispatcher?: Dispatcher;
   /**
@@ -65,33 +41,6 @@ export interface StartOptions {
    * `dispatcher` when given, else an agent that connects to public addresses only.
    */
   readonly liveDispatcher?: Dispatcher;
-  readonly logDestination?: NodeJS.WritableStream;
-  /** An already opened database (tests); otherwise `config.databaseUrl` is opened. */
-  readonly database?: Database;
-}
-
-/** Opens and migrates the database and builds the repositories. */
-export async function openCore(config: Config, options: StartOptions = {}): Promise<Core> {
-  const logger = createLogger(config.logLevel, options.logDestination);
-  const key = config.encryptionKey ?? sandboxEncryptionKey(config.dataDir);
-  const box = createSecretBox(parseEncryptionKey(key));
-  const database = options.database ?? (await openDatabase(config.databaseUrl));
-  const applied = await migrateToLatest(database);
-  if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  const clock = options.clock ?? systemClock;
-  const ids = createIdGenerator(clock);
-  // Every commit that wrote jobs rings: this process's worker wakes for those due soon (see
-  // createJobWorker). With no worker here, workers elsewhere are told on PostgreSQL.
-  const channel = database.channel;
-  const bell: Core['bell'] = {
-    ring: (runAt) => {
-      channel?.notify(JOBS_TOPIC, String(runAt)).catch((err: unknown) => {
-        logger.warn({ err }, 'could not tell other workers of new jobs; they will find them when they poll');
-      });
-    },
-  };
-  const repos = createRepos(database, box, ids, (runAt) => bell.ring(runAt));
-  return { database, repos, clock, ids, logger, bell, migrated: applied };
 }
 
 let publicOnlyAgent: Dispatcher | undefined;
@@ -274,9 +223,6 @@ export interface Gateway {
 }
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
-
-/** The database channel on which processes without a worker announce jobs they wrote. */
-const JOBS_TOPIC = 'jobs';
 
 /**
  * Wakes `worker` when another process that shares the database (on PostgreSQL) wrote jobs, so

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAccountWithKey } from './api-key-admin.ts';
 import type { Config } from './config.ts';
@@ -9,24 +8,11 @@ import type { DashboardRepo } from './core/dashboard-ports.ts';
 import type { IdGenerator } from './core/ids.ts';
 import type { AccountRepo, ConnectorAccountRepo } from './core/repositories.ts';
 import { createDashboardUser } from './dashboard-users.ts';
+import { writeSecretFile } from './data-dir.ts';
 import { type EmulatorStore, memoryStore, openFileStore } from './emulators/kit/store.ts';
 import { EMULATORS, type RunningEmulator } from './emulators/registry.ts';
-import type { Core } from './main.ts';
+import type { Core } from './open-core.ts';
 import { apiKeyStatus, hashApiKey } from './server/api-keys.ts';
-
-/** A secret file under the data directory, readable by its owner only. */
-function writeSecretFile(path: string, content: string): void {
-  writeFileSync(path, content, { mode: 0o600 });
-  chmodSync(path, 0o600);
-}
-
-/** The sandbox's encryption key: `BAWABA_ENCRYPTION_KEY`, else one generated once into the data dir. */
-export function sandboxEncryptionKey(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, 'encryption.key');
-  if (!existsSync(path)) writeSecretFile(path, `${randomBytes(32).toString('hex')}\n`);
-  return readFileSync(path, 'utf8').trim();
-}
 
 /** What the start banner says about the test API key (and the dashboard's first admin). */
 export interface SandboxKey {

@@ -39,10 +39,7 @@ export interface Listening {
 }
 
 const PG_INT8_OID = 20;
-/**
- * WAL pages (4 KiB each) after which a commit checkpoints the WAL into the database file, should
- * the checkpoint worker (checkpointer.ts, which does it off the event loop) fail.
- */
+/** WAL pages after which a commit checkpoints, should the worker (checkpointer.ts) fail. */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { allApiKeys, apiKeyJson, expiryOf, issueApiKey } from '../../api-key-admin.ts';
 import { loadConfig } from '../../config.ts';
-import { adminDeps, type Core, openCore } from '../../main.ts';
+import { adminDeps, type Core, openCore } from '../../open-core.ts';
 import { fail, printJson, printTable } from '../output.ts';
 import type { CreateKeyOptions, ListKeysOptions, RevokeKeyOptions, RollKeyOptions } from './keys.ts';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createDashboardUser, resetDashboardPassword } from '../../dashboard-users.ts';
-import { adminDeps, type Core, openCore } from '../../main.ts';
+import { adminDeps, type Core, openCore } from '../../open-core.ts';
 
 async function withCore(run: (core: Core) => Promise<void>): Promise<void> {
   const core = await openCore({ ...loadConfig(), logLevel: 'warn' });
