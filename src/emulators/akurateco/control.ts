@@ -1,7 +1,6 @@
 import type { EmulatorClock } from '../kit/clock.ts';
-import type { FaultQueue, FaultSpec, QueuedFault } from '../kit/faults.ts';
-import type { NotificationFaultSpec, QueuedNotificationFault } from '../kit/notification-faults.ts';
-import type { DeliveryRecord } from '../kit/notifier.ts';
+import { notifyingControl } from '../kit/control.ts';
+import type { FaultQueue } from '../kit/faults.ts';
 import type { Merchant, MerchantInput, MerchantRegistry } from './merchants.ts';
 import { formatAmount } from './money.ts';
 import type { AkuratecoNotifier } from './notify.ts';
@@ -74,15 +73,12 @@ export function createControl(parts: ControlParts) {
   });
 
   return {
-    now: () => ({ now: clock.nowIso() }),
+    ...notifyingControl(clock, faults, notifier),
     advanceClock(ms: number): SweepResult & { now: string } {
       clock.advance(ms);
       return { now: clock.nowIso(), ...sweep() };
     },
     sweep,
-    addFault: (spec: FaultSpec): QueuedFault => faults.add(spec),
-    listFaults: (): QueuedFault[] => faults.list(),
-    clearFaults: (): void => faults.clear(),
     listPayments: (): Json[] => state.list().map(view),
     getPayment(id: string): Json | undefined {
       const payment = state.get(id);
@@ -120,14 +116,8 @@ export function createControl(parts: ControlParts) {
     listMerchants: (): Merchant[] => merchants.list(),
     setNotificationUrl: (key: string, url: string | null): Merchant | undefined =>
       merchants.setNotificationUrl(key, url),
-    notifications: (): DeliveryRecord[] => notifier.records(),
     /** The exact form body a callback carried. */
     notificationBody: (id: string): string | undefined => notifier.notification(id)?.body.toString('utf8'),
-    addNotificationFault: (spec: NotificationFaultSpec): QueuedNotificationFault => notifier.addFault(spec),
-    listNotificationFaults: (): QueuedNotificationFault[] => notifier.listFaults(),
-    clearNotificationFaults: (): void => notifier.clearFaults(),
-    flushNotifications: (): number => notifier.flush(),
-    resendNotification: (id: string): DeliveryRecord[] | undefined => notifier.resend(id),
     /** Payments, faults, callbacks, clock and settings as at start; merchants back to the first. */
     reset(): void {
       state.reset();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { card, MINUTE, newEmulator, openSession, status, submitCard } from './test-support.ts';
+import { card, MINUTE, newEmulator, openSession, PASSWORD, status, submitCard } from './test-support.ts';
 
 const get = (emu: ReturnType<typeof newEmulator>, url: string) => emu.app.inject({ method: 'GET', url });
 
@@ -18,6 +18,52 @@ describe('hosted page', () => {
     assert.match(page.body, /id="test-mode"/);
     assert.match(page.body, /4111111111111111/);
     assert.match(page.body, /3\.01 QAR/);
+    assert.match(page.body, /<h1 id="merchant-name">Emulator Merchant 1<\/h1>/);
+  });
+
+  test("the card page is headed by the merchant's name, in English and in Arabic, never by the payment id", async () => {
+    const emu = newEmulator({ merchantName: 'Doha Books' });
+    const en = await openSession(emu);
+    const enPage = await get(emu, en.path);
+    assert.match(enPage.body, /<html lang="en" dir="ltr">/);
+    assert.match(enPage.body, /<h1 id="merchant-name">Doha Books<\/h1>/);
+    assert.match(enPage.body, /<h2>Pay by card<\/h2>/);
+    assert.doesNotMatch(enPage.body, new RegExp(en.id));
+
+    // `checkout_language` picks the page's language; the merchant's name is the same in both.
+    for (const language of ['ar', 'ar-QA']) {
+      const ar = await openSession(emu, { checkout_language: language });
+      const arPage = await get(emu, ar.path);
+      assert.match(arPage.body, /<html lang="ar" dir="rtl">/);
+      assert.match(arPage.body, /<h1 id="merchant-name">Doha Books<\/h1>/);
+      assert.match(arPage.body, /<h2>الدفع بالبطاقة<\/h2>/);
+      assert.match(arPage.body, /الطلب <bdi>order-1234<\/bdi>/);
+      assert.doesNotMatch(arPage.body, new RegExp(ar.id));
+    }
+
+    // Each merchant's page shows its own name (set when the merchant is made).
+    const key = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    emu.control.createMerchant({ merchantKey: key, password: PASSWORD, name: 'متجر الكتب' });
+    const other = await openSession(emu, { merchant_key: key, checkout_language: 'ar' });
+    assert.match((await get(emu, other.path)).body, /<h1 id="merchant-name">متجر الكتب<\/h1>/);
+    const merchants = (await emu.app.inject({ method: 'GET', url: '/__control/merchants' })).json().merchants;
+    assert.deepEqual(
+      merchants.map((m: { name: string }) => m.name),
+      ['Doha Books', 'متجر الكتب'],
+    );
+  });
+
+  test('in Arabic, the form errors and the 3-D Secure step are Arabic too, under the same heading', async () => {
+    const emu = newEmulator({ merchantName: 'Doha Books' });
+    const { path } = await openSession(emu, { checkout_language: 'ar' });
+    const bad = await submitCard(emu, path, { card_number: '1', expiry: '13/25', cvv: '4', card_holder: ' ' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /<div class="field-error" id="card_number-error">أدخل رقم بطاقة صالحًا.<\/div>/);
+    await submitCard(emu, path, card('05/25'));
+    const step = await get(emu, path);
+    assert.match(step.body, /<html lang="ar" dir="rtl">/);
+    assert.match(step.body, /<h1 id="merchant-name">Doha Books<\/h1>/);
+    assert.match(step.body, /التحقق عبر <bdi>3-D Secure<\/bdi>/);
   });
 
   const finals: [string, string, string][] = [

@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { cardNumberValid, expiryValid, normalizeCardNumber } from '../kit/card-form.ts';
+import { formBody, see, sendPage } from '../kit/page.ts';
+import type { MerchantRegistry } from './merchants.ts';
 import { cardOutcome, complete, type Outcome, TEST_CARD } from './outcomes.ts';
+import { pageLang } from './page-text.ts';
 import {
   type CardField,
+  type PaymentPage,
   renderClosed,
   renderExpired,
   renderNotFound,
@@ -11,7 +15,6 @@ import {
 } from './pages.ts';
 import { type AkuratecoState, EXPIRED_REASON, type Payment } from './state.ts';
 
-type FormBody = Record<string, string | undefined>;
 type TokenParams = { Params: { token: string } };
 
 export type CardForm = { cardNumber: string; expiry: string; cvv: string; cardHolder: string };
@@ -28,29 +31,29 @@ export function validateCardForm(form: CardForm, now: number): CardField[] {
   return errors;
 }
 
-function sendPage(reply: FastifyReply, statusCode: number, page: string): FastifyReply {
-  return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
-}
-
-const see = (reply: FastifyReply, location: string): FastifyReply =>
-  reply.code(303).header('location', location).send();
-
-const formBody = (body: unknown): FormBody => (typeof body === 'object' && body !== null ? (body as FormBody) : {});
-
 const isExpired = (p: Payment): boolean => p.status === 'decline' && p.reason === EXPIRED_REASON;
 
 /** Pages for a payment that no longer takes input: expired (→ expiry_url) or used up. */
 function notOpen(reply: FastifyReply, payment: Payment): FastifyReply {
   if (isExpired(payment)) {
     if (payment.urls.expiry !== undefined) return see(reply, payment.urls.expiry);
-    return sendPage(reply, 410, renderExpired(payment));
+    return sendPage(reply, 410, renderExpired(payment, pageLang(payment.language)));
   }
-  return sendPage(reply, 410, renderClosed(payment));
+  return sendPage(reply, 410, renderClosed(payment, pageLang(payment.language)));
 }
 
 /** `GET /checkout/{token}`: card form, 3-D Secure step, or why the link cannot be used. */
-export async function hostedPageRoutes(app: FastifyInstance, options: { state: AkuratecoState }): Promise<void> {
-  const { state } = options;
+export async function hostedPageRoutes(
+  app: FastifyInstance,
+  options: { state: AkuratecoState; merchants: MerchantRegistry },
+): Promise<void> {
+  const { state, merchants } = options;
+  /** The page in the session's `checkout_language`, headed by its merchant's name. */
+  const pageOf = (payment: Payment): PaymentPage => ({
+    payment,
+    lang: pageLang(payment.language),
+    merchantName: merchants.get(payment.merchantKey)?.name,
+  });
 
   function finish(reply: FastifyReply, payment: Payment, outcome: Outcome, card?: Payment['card']) {
     const result = complete(state, payment, outcome, card === undefined ? {} : { card });
@@ -62,8 +65,8 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: A
   app.get<TokenParams>('/checkout/:token', async (request, reply) => {
     const payment = state.getByToken(request.params.token);
     if (!payment) return sendPage(reply, 404, renderNotFound());
-    if (payment.status === 'prepare') return sendPage(reply, 200, renderPaymentForm(payment));
-    if (payment.status === '3ds') return sendPage(reply, 200, renderThreeDs(payment));
+    if (payment.status === 'prepare') return sendPage(reply, 200, renderPaymentForm(pageOf(payment)));
+    if (payment.status === '3ds') return sendPage(reply, 200, renderThreeDs(pageOf(payment)));
     return notOpen(reply, payment);
   });
 
@@ -83,7 +86,7 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: A
     const errors = validateCardForm(form, state.clock.now());
     if (errors.length > 0) {
       const values = { card_number: form.cardNumber, expiry: form.expiry, card_holder: form.cardHolder };
-      return sendPage(reply, 400, renderPaymentForm(payment, { values, errors }));
+      return sendPage(reply, 400, renderPaymentForm(pageOf(payment), { values, errors }));
     }
     const card = { holder: form.cardHolder.trim(), lastFour: normalizeCardNumber(form.cardNumber).slice(-4) };
     return finish(reply, payment, cardOutcome(form.cardNumber, form.expiry), card);

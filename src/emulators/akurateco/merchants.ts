@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LOWER_ALNUM, randomString } from '../kit/ids.ts';
 import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
+import { isHttpUrl } from '../kit/urls.ts';
 
 /**
  * How a successful void is answered; each is a documented shape: TESS's void reference
@@ -11,12 +12,14 @@ export const VOID_ANSWERS = ['VOID', 'SUCCESS', 'payment_status'] as const;
 export type VoidAnswer = (typeof VOID_ANSWERS)[number];
 
 /**
- * A Checkout merchant: key (UUID) and password from the admin panel, its callback URL, the void
- * answer shape of its platform, and whether its platform answers status lookups by `order_id`
- * (a white label documents it; TESS and the seed document `payment_id` only).
+ * A Checkout merchant: key (UUID) and password from the admin panel, the name its hosted page
+ * shows, its callback URL, the void answer shape of its platform, and whether its platform
+ * answers status lookups by `order_id` (a white label documents it; TESS and the seed document
+ * `payment_id` only).
  */
 export type Merchant = {
   merchantKey: string;
+  name: string;
   password: string;
   notificationUrl: string | null;
   voidAnswer: VoidAnswer;
@@ -25,6 +28,7 @@ export type Merchant = {
 
 export type MerchantInput = {
   merchantKey?: string;
+  name?: string;
   password?: string;
   notificationUrl?: string | null;
   voidAnswer?: VoidAnswer;
@@ -37,28 +41,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const generatePassword = (): string => randomString(32, LOWER_ALNUM);
 
-export function validNotificationUrl(url: unknown): url is string {
-  if (typeof url !== 'string') return false;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** The name of the `n`th merchant when none is given. */
+const defaultName = (n: number): string => `Emulator Merchant ${n}`;
 
-function build(input: MerchantInput): Merchant {
+function build(input: MerchantInput, n: number): Merchant {
   const merchantKey = input.merchantKey ?? randomUUID();
   if (!UUID.test(merchantKey)) throw new TypeError('merchant_key must be a UUID');
+  const name = input.name ?? defaultName(n);
+  if (name.trim() === '') throw new TypeError('name must not be empty');
   const password = input.password ?? generatePassword();
   if (password.length === 0) throw new TypeError('password must not be empty');
   const notificationUrl = input.notificationUrl ?? null;
-  if (notificationUrl !== null && !validNotificationUrl(notificationUrl)) {
+  if (notificationUrl !== null && !isHttpUrl(notificationUrl)) {
     throw new TypeError('notification_url must be an http(s) URL');
   }
   const voidAnswer = input.voidAnswer ?? 'VOID';
   if (!VOID_ANSWERS.includes(voidAnswer)) throw new TypeError(`void_answer must be one of ${VOID_ANSWERS.join(', ')}`);
-  return { merchantKey, password, notificationUrl, voidAnswer, statusByOrderId: input.statusByOrderId ?? true };
+  return { merchantKey, name, password, notificationUrl, voidAnswer, statusByOrderId: input.statusByOrderId ?? true };
 }
 
 /**
@@ -67,14 +66,20 @@ function build(input: MerchantInput): Merchant {
  * with the key of one that came back adopts it, as a restarted sandbox does.
  */
 export function createMerchantRegistry(first: MerchantInput = {}, book: EmulatorBook = MEMORY_BOOK) {
-  const saved = book.load('merchant') as ReadonlyMap<string, Merchant>;
+  // A store written before merchants had names gives them the default ones.
+  const saved = new Map(
+    [...(book.load('merchant') as ReadonlyMap<string, Merchant>)].map(([key, m], i) => [
+      key,
+      { ...m, name: m.name ?? defaultName(i + 1) },
+    ]),
+  );
   const restored = new Set(saved.keys());
   const savedFirst = (book.load('meta').get('default_merchant') as { key?: string } | undefined)?.key;
   const previous = savedFirst === undefined ? undefined : saved.get(savedFirst);
   const initial =
     first.merchantKey === undefined && previous
       ? { ...previous, ...first, merchantKey: previous.merchantKey }
-      : build(first);
+      : build(first, 1);
   let merchants = new Map<string, Merchant>(saved);
   merchants.set(initial.merchantKey, { ...initial });
   const save = (merchant: Merchant): void => book.put('merchant', merchant.merchantKey, merchant);
@@ -86,7 +91,7 @@ export function createMerchantRegistry(first: MerchantInput = {}, book: Emulator
     list: (): Merchant[] => [...merchants.values()].map((m) => ({ ...m })),
     /** Throws TypeError on a malformed key/URL or a key already in use. */
     create(input: MerchantInput = {}): Merchant {
-      const merchant = build(input);
+      const merchant = build(input, merchants.size + 1);
       if (merchants.has(merchant.merchantKey) && !restored.has(merchant.merchantKey)) {
         throw new TypeError('merchant_key already exists');
       }
@@ -99,7 +104,7 @@ export function createMerchantRegistry(first: MerchantInput = {}, book: Emulator
     setNotificationUrl(key: string, url: string | null): Merchant | undefined {
       const merchant = merchants.get(key);
       if (!merchant) return undefined;
-      if (url !== null && !validNotificationUrl(url)) throw new TypeError('notification_url must be an http(s) URL');
+      if (url !== null && !isHttpUrl(url)) throw new TypeError('notification_url must be an http(s) URL');
       merchant.notificationUrl = url;
       save(merchant);
       return { ...merchant };

@@ -1,7 +1,7 @@
 import { utf8Body } from '../kit/bytes.ts';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { prefixedId } from '../kit/ids.ts';
-import { createGenericNotifier } from '../kit/notifier.ts';
+import { createGenericNotifier, type NotifierTuning } from '../kit/notifier.ts';
 import { callbackHash } from './hash.ts';
 import type { MerchantRegistry } from './merchants.ts';
 import { formatAmount } from './money.ts';
@@ -16,10 +16,8 @@ export const CALLBACK_CONTENT_TYPE = 'application/x-www-form-urlencoded; charset
 export type AkuratecoNotifierOptions = {
   merchants: MerchantRegistry;
   clock: EmulatorClock;
-  /** Waits between tries, counted on the emulator clock (default TESS's 15, 15, 15 min). */
-  retryDelaysMs?: readonly number[];
-  timeoutMs?: number;
-  maxInFlightPerUrl?: number;
+  /** Retry delays count on the emulator clock (default TESS's 15, 15, 15 min). */
+  tuning: NotifierTuning;
 };
 
 export type AkuratecoNotifier = ReturnType<typeof createAkuratecoNotifier>;
@@ -52,10 +50,9 @@ export function callbackFields(event: CallbackEvent, password: string): [string,
 export function createAkuratecoNotifier(options: AkuratecoNotifierOptions) {
   const notifier = createGenericNotifier({
     clock: options.clock,
-    retryDelaysMs: options.retryDelaysMs ?? TESS_RETRY_DELAYS_MS,
+    ...options.tuning,
+    retryDelaysMs: options.tuning.retryDelaysMs ?? TESS_RETRY_DELAYS_MS,
     retryOnClock: true,
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
   });
 
   function handle(event: CallbackEvent): void {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { createEmulatorClock, type EmulatorClock } from '../kit/clock.ts';
-import { createFaultQueue, type FaultQueue, installFaults } from '../kit/faults.ts';
-import { type EmulatorBook, keepClockOffset, MEMORY_BOOK } from '../kit/store.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EmulatorClock } from '../kit/clock.ts';
+import type { FaultQueue } from '../kit/faults.ts';
+import { createEmulatorServer, type EmulatorServerOptions, parseJsonBody } from '../kit/server.ts';
 import { apiRoutes, MALFORMED_BODY } from './api.ts';
 import { type AkuratecoControl, createControl } from './control.ts';
 import { controlRoutes } from './control-routes.ts';
@@ -15,10 +14,12 @@ import { type AkuratecoState, createState } from './state.ts';
 /** The first merchant: its key (UUID) and password; the password also signs the callbacks. */
 export type AkuratecoCredentials = { merchantKey: string; password: string };
 
-export type AkuratecoEmulatorOptions = {
+export type AkuratecoEmulatorOptions = EmulatorServerOptions & {
   /** The first merchant; generated (UUID key, 32-character password) when absent. */
   merchantKey?: string;
   password?: string;
+  /** The name the first merchant's hosted page shows (default `Emulator Merchant 1`). */
+  merchantName?: string;
   /** Where the first merchant's callbacks go (configured in the admin panel for real). */
   notificationUrl?: string;
   /** Waits between callback tries on the emulator clock (default 15, 15, 15 minutes). */
@@ -27,19 +28,8 @@ export type AkuratecoEmulatorOptions = {
   voidAnswer?: VoidAnswer;
   /** Whether the first merchant's platform answers status lookups by `order_id` (default true). */
   statusByOrderId?: boolean;
-  /** Limit on one callback delivery attempt (default 10 s). */
-  notificationTimeoutMs?: number;
-  /** Notification copies in flight to one URL at most (default 32); one payment's go one at a time. */
-  notificationMaxInFlight?: number;
-  /** Base of `redirect_url`; defaults to the Host the request came in on. */
-  baseUrl?: string | (() => string | undefined);
-  clock?: EmulatorClock;
   /** Emulator time after which a waiting refund succeeds by itself; null or absent: never. */
   refundApprovalDelayMs?: number | null;
-  /** How often due expiries, refunds and callback retries are checked in real time; 0 turns it off. */
-  sweepIntervalMs?: number;
-  /** Where the state is kept across restarts (default: memory only). */
-  book?: EmulatorBook;
 };
 
 export type AkuratecoEmulator = {
@@ -52,15 +42,6 @@ export type AkuratecoEmulator = {
   notifier: AkuratecoNotifier;
   credentials: AkuratecoCredentials;
 };
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return MALFORMED_BODY;
-  }
-}
 
 /** A flat form; `order[number]=...` style keys become the nested `order` object. */
 function formObject(text: string): Record<string, unknown> {
@@ -80,20 +61,12 @@ function formObject(text: string): Record<string, unknown> {
   return out;
 }
 
-function registerBodyParsers(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  // The documents' own curl examples send a JSON text with curl's default form Content-Type
-  // (`--data-raw '{...}'`), and other integrations send true `key=value` forms: both are read.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
-    if (text.trimStart().startsWith('{')) return done(null, parseJson(text));
-    done(null, formObject(text));
-  });
-  // Anything else is read as JSON, so a bad body gets the JSON error rather than a 415.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, parseJson(body as string));
-  });
-}
+/**
+ * The documents' own curl examples send a JSON text with curl's default form Content-Type
+ * (`--data-raw '{...}'`), and other integrations send true `key=value` forms: both are read.
+ */
+const readForm = (text: string): unknown =>
+  text.trimStart().startsWith('{') ? parseJsonBody(text, MALFORMED_BODY) : formObject(text);
 
 const OPERATION_ROUTES: Record<string, string> = {
   '/api/v1/session': 'session',
@@ -107,37 +80,20 @@ function classifyApiCall(request: FastifyRequest): string | null {
   return OPERATION_ROUTES[request.routeOptions.url ?? ''] ?? null;
 }
 
-function configuredBase(option: AkuratecoEmulatorOptions['baseUrl']): string | undefined {
-  const configured = typeof option === 'function' ? option() : option;
-  return configured?.replace(/\/+$/, '');
-}
-
-function listeningBase(app: FastifyInstance, option: AkuratecoEmulatorOptions['baseUrl']): () => string {
-  return () => {
-    const configured = configuredBase(option);
-    if (configured !== undefined) return configured;
-    const address = app.server.address();
-    if (address === null || typeof address === 'string') return 'http://localhost';
-    const wildcard = address.address === '0.0.0.0' || address.address === '::';
-    const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
-  };
-}
-
-function startSweeper(app: FastifyInstance, control: AkuratecoControl, intervalMs: number): void {
-  if (intervalMs <= 0) return;
-  const timer = setInterval(() => control.sweep(), intervalMs);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
-}
-
 /** A stateful Akurateco Checkout (TESS Payments) emulator; call `app.listen()` or `app.inject()`. */
 export function createAkuratecoEmulator(options: AkuratecoEmulatorOptions = {}): AkuratecoEmulator {
-  const book = options.book ?? MEMORY_BOOK;
+  // Anything but a form is read as JSON, so a bad body gets the JSON error rather than a 415.
+  const server = createEmulatorServer(options, {
+    form: readForm,
+    malformed: MALFORMED_BODY,
+    classify: classifyApiCall,
+  });
+  const { app, faults, book, clock } = server;
   const merchants = createMerchantRegistry(
     {
       ...(options.merchantKey !== undefined && { merchantKey: options.merchantKey }),
       ...(options.password !== undefined && { password: options.password }),
+      ...(options.merchantName !== undefined && { name: options.merchantName }),
       ...(options.notificationUrl !== undefined && { notificationUrl: options.notificationUrl }),
       ...(options.voidAnswer !== undefined && { voidAnswer: options.voidAnswer }),
       ...(options.statusByOrderId !== undefined && { statusByOrderId: options.statusByOrderId }),
@@ -145,22 +101,12 @@ export function createAkuratecoEmulator(options: AkuratecoEmulatorOptions = {}):
     book,
   );
   const { merchantKey, password } = merchants.defaultMerchant();
-  const clock = options.clock ?? createEmulatorClock();
-  keepClockOffset(clock, book);
   const state = createState(
     clock,
     options.refundApprovalDelayMs === undefined ? {} : { refundApprovalDelayMs: options.refundApprovalDelayMs },
     book,
   );
-  const faults = createFaultQueue();
-  const app = Fastify({ logger: false, genReqId: () => randomUUID(), forceCloseConnections: true });
-  const notifier = createAkuratecoNotifier({
-    merchants,
-    clock,
-    ...(options.notificationRetryDelaysMs !== undefined && { retryDelaysMs: options.notificationRetryDelaysMs }),
-    ...(options.notificationTimeoutMs !== undefined && { timeoutMs: options.notificationTimeoutMs }),
-    ...(options.notificationMaxInFlight !== undefined && { maxInFlightPerUrl: options.notificationMaxInFlight }),
-  });
+  const notifier = createAkuratecoNotifier({ merchants, clock, tuning: server.tuning });
   state.onEvent(notifier.handle);
   const control = createControl({
     state,
@@ -168,23 +114,16 @@ export function createAkuratecoEmulator(options: AkuratecoEmulatorOptions = {}):
     faults,
     merchants,
     notifier,
-    baseUrl: listeningBase(app, options.baseUrl),
+    baseUrl: server.baseUrl,
   });
 
-  registerBodyParsers(app);
-  installFaults(app, { queue: faults, classify: classifyApiCall });
-  app.register(apiRoutes, {
-    state,
-    merchants,
-    baseUrl: (request) => configuredBase(options.baseUrl) ?? `${request.protocol}://${request.host}`,
-  });
-  app.register(hostedPageRoutes, { state });
+  app.register(apiRoutes, { state, merchants, baseUrl: server.requestBase });
+  app.register(hostedPageRoutes, { state, merchants });
   app.register(controlRoutes, { control });
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send(errorBody(ERROR_CODES.invalidParams, 'Resource not found')),
   );
-  startSweeper(app, control, options.sweepIntervalMs ?? 1000);
-  app.addHook('preClose', async () => notifier.close());
+  server.run({ sweep: () => control.sweep(), notifier });
 
   return { app, state, control, clock, faults, merchants, notifier, credentials: { merchantKey, password } };
 }

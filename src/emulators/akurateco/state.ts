@@ -37,6 +37,8 @@ export type Payment = {
   order: Order;
   customer: { name?: string; email?: string };
   urls: { success: string; cancel?: string; expiry?: string; error?: string };
+  /** `checkout_language` as the session sent it: the hosted page's language. */
+  language?: string;
   status: PaymentStatus;
   reason?: string;
   createdAt: number;
@@ -67,7 +69,9 @@ export type Settings = {
   statusHistory: boolean;
 };
 
-export type NewPayment = Pick<Payment, 'merchantKey' | 'order' | 'customer' | 'urls'> & { expiryMinutes: number };
+export type NewPayment = Pick<Payment, 'merchantKey' | 'order' | 'customer' | 'urls' | 'language'> & {
+  expiryMinutes: number;
+};
 
 export const DECLINE_REASON = 'Declined by processing';
 export const THREE_DS_DECLINE_REASON = '3-D Secure authentication failed';
@@ -165,6 +169,7 @@ export function createState(clock: EmulatorClock, initial: Partial<Settings> = {
         order: { ...input.order },
         customer: { ...input.customer },
         urls: { ...input.urls },
+        ...(input.language !== undefined && { language: input.language }),
         status: 'prepare',
         createdAt: now,
         expiresAt: now + input.expiryMinutes * 60_000,

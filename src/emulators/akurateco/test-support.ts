@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { after } from 'node:test';
-import { waitFor as waitUntil } from '../../../test/support/wait.ts';
-import { createEmulatorClock } from '../kit/clock.ts';
+import { frozenEmulator, type Json, startReceiver as listen } from '../kit/test-support.ts';
 import { type AkuratecoEmulator, type AkuratecoEmulatorOptions, createAkuratecoEmulator } from './server.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
-export type Json = Record<string, any>;
+export { type Json, MINUTE, waitFor } from '../kit/test-support.ts';
 
 export const PASSWORD = 'test-password';
 export const MERCHANT_KEY = '5b6492f0-f8f5-11ea-976a-0242c0a85007';
-export const MINUTE = 60_000;
 /** Frozen real time: 2026-01-15 10:00 in Qatar (07:00 UTC); only advanceClock() moves it. */
 export const T0 = Date.UTC(2026, 0, 15, 7, 0, 0);
 
@@ -26,15 +22,9 @@ export function expectedHash(...parts: string[]): string {
 }
 
 export function newEmulator(options: AkuratecoEmulatorOptions = {}): AkuratecoEmulator {
-  const emu = createAkuratecoEmulator({
-    sweepIntervalMs: 0,
-    clock: createEmulatorClock(() => T0),
-    merchantKey: MERCHANT_KEY,
-    password: PASSWORD,
-    ...options,
-  });
-  after(() => emu.app.close());
-  return emu;
+  return frozenEmulator(T0, (frozen) =>
+    createAkuratecoEmulator({ ...frozen, merchantKey: MERCHANT_KEY, password: PASSWORD, ...options }),
+  );
 }
 
 export function sessionBody(extra: Json = {}, order: Json = {}): Json {
@@ -107,39 +97,15 @@ export async function settledPayment(emu: AkuratecoEmulator, order: Json = {}): 
 
 export type Hit = { path: string; headers: IncomingHttpHeaders; form: Record<string, string>; raw: string };
 
-/** A callback receiver on a real socket; answers scriptable per path. */
+/** A callback receiver on a real socket, closed when the test ends; answers scriptable per path. */
 export async function startReceiver() {
-  const hits: Hit[] = [];
-  const scripts = new Map<string, number[]>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const path = req.url ?? '';
-      hits.push({ path, headers: req.headers, raw, form: Object.fromEntries(new URLSearchParams(raw)) });
-      res.writeHead(scripts.get(path)?.shift() ?? 200).end();
-    });
+  const rx = await listen(({ path, headers, raw }): Hit => {
+    const text = raw.toString('utf8');
+    return { path, headers, raw: text, form: Object.fromEntries(new URLSearchParams(text)) };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  after(() => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return {
-    hits,
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    script(path: string, answers: number[]) {
-      scripts.set(path, [...answers]);
-    },
-    at: (path: string) => hits.filter((hit) => hit.path === path),
-  };
+  after(() => rx.close());
+  return rx;
 }
-
-/** Polls until `predicate` holds; the only waiting the tests do. */
-export const waitFor = (predicate: () => boolean, what = 'condition', timeoutMs = 5_000) =>
-  waitUntil(predicate, timeoutMs, what);
 
 /** Lets in-flight deliveries finish, so "nothing more was sent" can be asserted. */
 export const settle = (ms = 50): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -123,6 +123,7 @@ export function validateSession(body: Body): SessionCheck {
       },
       customer: customerOut,
       urls,
+      ...(typeof body.checkout_language === 'string' && { language: body.checkout_language }),
       expiryMinutes: expiry as number,
       hash: body.hash as string,
     },

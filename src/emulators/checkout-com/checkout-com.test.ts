@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
-import { createEmulatorClock } from '../kit/clock.ts';
 import { type RunningEmulator, startEmulator } from '../registry.ts';
 import type { CheckoutComControl } from './control.ts';
 import { formatAmount } from './pages.ts';
-import { type CheckoutComEmulator, createCheckoutComEmulator } from './server.ts';
+import type { CheckoutComEmulator } from './server.ts';
+import { type Json, MINUTE, newEmulator, post as postOver, T0 } from './test-support.ts';
 
 const SEED_BODY = {
   amount: 100,
@@ -20,21 +20,9 @@ const SEED_BODY = {
   },
 };
 const GOOD_CARD = { card_number: '4215375500883243', expiry: '12/99', pin: '677', otp: '123456' };
-const MINUTE = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
-type Json = Record<string, any>;
-
-// Frozen real time, so boundary tests (exactly 15 min, 24 h) depend only on advanceClock().
-const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
-
-function newEmulator(): CheckoutComEmulator {
-  const emu = createCheckoutComEmulator({ sweepIntervalMs: 0, clock: createEmulatorClock(() => T0) });
-  after(() => emu.app.close());
-  return emu;
-}
-
+// Frozen real time (T0), so boundary tests (exactly 15 min, 24 h) depend only on advanceClock().
 function auth(emu: CheckoutComEmulator): Record<string, string> {
   return { authorization: `Bearer ${emu.credentials.secretKey}` };
 }
@@ -547,18 +535,7 @@ describe('faults and registry (real sockets)', () => {
   });
 
   const post = (key?: string, headersTimeout = 5_000) =>
-    request(`${emu.baseUrl}/payments`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: {
-        authorization: `Bearer ${emu.credentials.secretKey}`,
-        'content-type': 'application/json',
-        ...(key && { 'cko-idempotency-key': key }),
-      },
-      body: JSON.stringify(SEED_BODY),
-      headersTimeout,
-      bodyTimeout: headersTimeout,
-    });
+    postOver(emu, agent, '/payments', SEED_BODY, key, headersTimeout);
   const count = () => emu.control.listPayments().length;
 
   test('the base URL has the real port and links use it', async () => {

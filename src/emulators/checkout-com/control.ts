@@ -1,14 +1,11 @@
 /**
- * The Checkout.com emulator's control API (`/__control/`): the clock, scripted faults, payment
- * outcomes, refunds' decisions, webhooks and merchants, as the tests and `bawaba emulate` drive them.
- *
- * Longer than 300 lines: one route table over one state, each route a few lines; split by topic it
- * would scatter the checks every route shares.
+ * The Checkout.com emulator's control handle: the clock, scripted faults, payment outcomes,
+ * refunds' decisions, webhooks and merchants, as the tests, `bawaba emulate` and the control API
+ * (control-routes.ts) drive them.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorClock } from '../kit/clock.ts';
-import { type FaultQueue, type FaultSpec, parseFaultSpec, type QueuedFault } from '../kit/faults.ts';
-import type { NotificationFaultSpec, QueuedNotificationFault } from '../kit/notification-faults.ts';
+import { type NotifyingControl, notifyingControl } from '../kit/control.ts';
+import type { FaultQueue } from '../kit/faults.ts';
 import {
   checkEntityInput,
   checkWebhooks,
@@ -20,20 +17,15 @@ import {
 import type { NotificationRecord, Notifier } from './notifier.ts';
 import { type RefundResult, type RefundView, refundResult, refundView } from './refund-control.ts';
 import { type Balances, paymentBalances } from './refunds.ts';
-import {
-  CANCELED_FAILURE_STATUSES,
-  type CanceledFailureStatus,
-  type CheckoutComState,
-  type EventListener,
-  EXPIRY_STATUSES,
-  type ExpiryStatus,
-  type NotificationEvent,
-  OUTCOMES,
-  type Outcome,
-  type Payment,
-  type PaymentAction,
-  type PaymentStatus,
-  type Settings,
+import type {
+  CheckoutComState,
+  EventListener,
+  NotificationEvent,
+  Outcome,
+  Payment,
+  PaymentAction,
+  PaymentStatus,
+  Settings,
 } from './state.ts';
 
 export const FAULT_OPERATIONS = ['create', 'retrieve', 'refund'] as const;
@@ -112,13 +104,9 @@ export type CompletionView =
   | { ok: true; status: string; session_id: string; redirect_url: string | null }
   | { ok: false; error: 'payment_not_found' | 'payment_not_pending'; status?: string };
 
-export type CheckoutComControl = {
-  now(): { now: string };
+export type CheckoutComControl = NotifyingControl<NotificationRecord> & {
   /** `approved_refunds`: action ids of the refunds whose approval delay the move passed. */
   advanceClock(ms: number): { now: string; expired: string[]; approved_refunds: string[] };
-  addFault(spec: FaultSpec): QueuedFault;
-  listFaults(): QueuedFault[];
-  clearFaults(): void;
   listPayments(): PaymentView[];
   getPayment(id: string): PaymentView | undefined;
   completePayment(id: string, outcome: Outcome): CompletionView;
@@ -139,15 +127,6 @@ export type CheckoutComControl = {
   /** Replaces an entity's webhook endpoints; undefined when no entity has that id or secret key. */
   setWebhooks(secretKeyOrEntityId: string, webhooks: WebhookEndpoint[]): Entity | undefined;
   listEntities(): Entity[];
-  /** Every webhook copy sent, being sent, held or dropped, with its attempts. */
-  notifications(): NotificationRecord[];
-  addNotificationFault(spec: NotificationFaultSpec): QueuedNotificationFault;
-  listNotificationFaults(): QueuedNotificationFault[];
-  clearNotificationFaults(): void;
-  /** Sends now what a reorder or delay fault holds; returns how many events were released. */
-  flushNotifications(): number;
-  /** Sends an event again (same id, body and signature); undefined for an unknown event id. */
-  resendNotification(eventId: string): NotificationRecord[] | undefined;
   /** Payments, faults, notifications, clock and settings as at start; entities back to the start one. */
   reset(): void;
 };
@@ -170,14 +149,11 @@ export function createControl(
   const expireDue = () => state.sweepExpired().map((payment) => payment.id);
   const approveDueRefunds = () => state.sweepRefunds().map((refund) => refund.actionId);
   return {
-    now: () => ({ now: clock.nowIso() }),
+    ...notifyingControl(clock, faults, notifier),
     advanceClock(ms) {
       clock.advance(ms);
       return { now: clock.nowIso(), expired: expireDue(), approved_refunds: approveDueRefunds() };
     },
-    addFault: (spec) => faults.add(spec),
-    listFaults: () => faults.list(),
-    clearFaults: () => faults.clear(),
     listPayments: () => state.listPayments().map(internalView),
     getPayment(id) {
       const found = state.lookup(id);
@@ -215,12 +191,6 @@ export function createControl(
       return entities.setWebhooks(ref, checked.value);
     },
     listEntities: () => entities.list(),
-    notifications: () => notifier.records(),
-    addNotificationFault: (spec) => notifier.addFault(spec),
-    listNotificationFaults: () => notifier.listFaults(),
-    clearNotificationFaults: () => notifier.clearFaults(),
-    flushNotifications: () => notifier.flush(),
-    resendNotification: (eventId) => notifier.resend(eventId),
     reset() {
       state.reset();
       faults.clear();
@@ -229,121 +199,4 @@ export function createControl(
       clock.reset();
     },
   };
-}
-
-type Body = Record<string, unknown>;
-
-function asBody(body: unknown): Body {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Body) : {};
-}
-
-function badRequest(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).send({ error: 'invalid_request', message });
-}
-
-function parseSettings(body: Body): Partial<Settings> | string {
-  const patch: Partial<Settings> = {};
-  const windowMs = body.payment_window_ms;
-  if (windowMs !== undefined) {
-    if (typeof windowMs !== 'number' || !Number.isSafeInteger(windowMs) || windowMs < 1) {
-      return 'payment_window_ms must be a positive integer';
-    }
-    patch.paymentWindowMs = windowMs;
-  }
-  const requireChannel = body.require_processing_channel_id;
-  if (requireChannel !== undefined) {
-    if (typeof requireChannel !== 'boolean') return 'require_processing_channel_id must be a boolean';
-    patch.requireProcessingChannelId = requireChannel;
-  }
-  const refundDelay = body.refund_approval_delay_ms;
-  if (refundDelay !== undefined) {
-    if (
-      refundDelay !== null &&
-      (typeof refundDelay !== 'number' || !Number.isSafeInteger(refundDelay) || refundDelay < 0)
-    ) {
-      return 'refund_approval_delay_ms must be a non-negative integer or null';
-    }
-    patch.refundApprovalDelayMs = refundDelay;
-  }
-  const expiry = body.expiry_status;
-  if (expiry !== undefined) {
-    if (!EXPIRY_STATUSES.includes(expiry as ExpiryStatus)) {
-      return `expiry_status must be one of ${EXPIRY_STATUSES.join(', ')}`;
-    }
-    patch.expiryStatus = expiry as ExpiryStatus;
-  }
-  const failure = body.canceled_failure_status;
-  if (failure !== undefined) {
-    if (!CANCELED_FAILURE_STATUSES.includes(failure as CanceledFailureStatus)) {
-      return `canceled_failure_status must be one of ${CANCELED_FAILURE_STATUSES.join(', ')}`;
-    }
-    patch.canceledFailureStatus = failure as CanceledFailureStatus;
-  }
-  return patch;
-}
-
-function settingsView(settings: Settings): Record<string, unknown> {
-  return {
-    payment_window_ms: settings.paymentWindowMs,
-    require_processing_channel_id: settings.requireProcessingChannelId,
-    expiry_status: settings.expiryStatus,
-    canceled_failure_status: settings.canceledFailureStatus,
-    // Left out while unset (refunds wait for the control API), as before refunds were emulated.
-    ...(settings.refundApprovalDelayMs !== null && { refund_approval_delay_ms: settings.refundApprovalDelayMs }),
-  };
-}
-
-/** Loopback-only test control API: clock, faults, state inspection, scripted outcomes. */
-export async function controlRoutes(app: FastifyInstance, options: { control: CheckoutComControl }): Promise<void> {
-  const { control } = options;
-  type IdParams = { Params: { id: string } };
-
-  app.get('/__control/clock', async () => control.now());
-  app.post('/__control/clock', async (request, reply) => {
-    const ms = asBody(request.body).advance_ms;
-    if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) {
-      return badRequest(reply, 'advance_ms must be a non-negative integer');
-    }
-    return control.advanceClock(ms);
-  });
-
-  app.get('/__control/faults', async () => ({ faults: control.listFaults() }));
-  app.post('/__control/faults', async (request, reply) => {
-    const parsed = parseFaultSpec(request.body, FAULT_OPERATIONS);
-    if (!parsed.ok) return badRequest(reply, parsed.error);
-    return reply.code(201).send(control.addFault(parsed.spec));
-  });
-  app.delete('/__control/faults', async () => {
-    control.clearFaults();
-    return { faults: [] };
-  });
-
-  app.get('/__control/payments', async () => ({ payments: control.listPayments() }));
-  app.get<IdParams>('/__control/payments/:id', async (request, reply) => {
-    const payment = control.getPayment(request.params.id);
-    return payment ?? reply.code(404).send({ error: 'payment_not_found' });
-  });
-  app.post<IdParams>('/__control/payments/:id/complete', async (request, reply) => {
-    const outcome = asBody(request.body).outcome;
-    if (!OUTCOMES.includes(outcome as Outcome))
-      return badRequest(reply, `outcome must be one of ${OUTCOMES.join(', ')}`);
-    const result = control.completePayment(request.params.id, outcome as Outcome);
-    if (result.ok) return { status: result.status, session_id: result.session_id, redirect_url: result.redirect_url };
-    return reply.code(result.error === 'payment_not_found' ? 404 : 409).send(result);
-  });
-  app.post('/__control/expire', async () => ({
-    expired: control.expireDue(),
-    approved_refunds: control.approveDueRefunds(),
-  }));
-
-  app.get('/__control/settings', async () => settingsView(control.settings()));
-  app.post('/__control/settings', async (request, reply) => {
-    const patch = parseSettings(asBody(request.body));
-    if (typeof patch === 'string') return badRequest(reply, patch);
-    return settingsView(control.updateSettings(patch));
-  });
-  app.post('/__control/reset', async () => {
-    control.reset();
-    return { ok: true };
-  });
 }

@@ -1,26 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { qpayFormErrors, readQpayForm } from '../kit/card-form.ts';
+import { formBody, see, sendPage } from '../kit/page.ts';
 import { type Lang, pickLang, renderNotFound, renderNotPayable, renderPaymentForm, renderResult } from './pages.ts';
 import { APPROVING_PIN, type CheckoutComState, type Outcome, type Payment } from './state.ts';
-import { type CardForm, validateCardForm } from './validate.ts';
-
-type FormBody = Record<string, string | undefined>;
-
-function sendPage(reply: FastifyReply, statusCode: number, page: string): FastifyReply {
-  return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
-}
-
-function formBody(body: unknown): FormBody {
-  return typeof body === 'object' && body !== null ? (body as FormBody) : {};
-}
-
-function readCardForm(body: FormBody): CardForm {
-  return {
-    cardNumber: body.card_number ?? '',
-    expiry: body.expiry ?? '',
-    pin: body.pin ?? '',
-    otp: body.otp ?? '',
-  };
-}
+import { otpValid } from './validate.ts';
 
 function finish(
   state: CheckoutComState,
@@ -31,7 +14,7 @@ function finish(
 ): FastifyReply {
   const result = state.complete(payment.id, outcome);
   if (!result.ok) return sendPage(reply, 409, renderNotPayable(payment, lang));
-  if (result.redirectUrl !== null) return reply.code(303).header('location', result.redirectUrl).send();
+  if (result.redirectUrl !== null) return see(reply, result.redirectUrl);
   return sendPage(reply, 200, renderResult(result.payment, result.session.id, lang));
 }
 
@@ -58,8 +41,8 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: C
     const lang = pickLang(body.lang, payment);
     if (payment.status !== 'Pending') return sendPage(reply, 409, renderNotPayable(payment, lang));
     if (body.action === 'cancel') return finish(state, reply, payment, 'cancel', lang);
-    const form = readCardForm(body);
-    const errors = validateCardForm(form, state.clock.now());
+    const form = readQpayForm(body);
+    const errors = qpayFormErrors(form, state.clock.now(), otpValid);
     if (errors.length > 0) {
       const values = { card_number: form.cardNumber, expiry: form.expiry };
       return sendPage(reply, 400, renderPaymentForm(payment, lang, { values, errors }));

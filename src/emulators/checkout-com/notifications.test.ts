@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../../../test/support/wait.ts';
@@ -8,11 +7,8 @@ import { createEmulatorClock } from '../kit/clock.ts';
 import { type RunningEmulator, startEmulator } from '../registry.ts';
 import type { CheckoutComControl } from './control.ts';
 import { createCheckoutComEmulator } from './server.ts';
+import { type Hit, type Json, MINUTE, startReceiver } from './test-support.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON bodies field by field.
-type Json = Record<string, any>;
-type Hit = { path: string; headers: IncomingHttpHeaders; raw: Buffer; body: Json; at: number };
-type Answer = number | 'hang';
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 type Emulator = RunningEmulator<CheckoutComControl>;
 
@@ -23,49 +19,8 @@ const SEED_BODY = {
   metadata: { order: 42 },
   source: { type: 'qpay', description: 'QPay Demo Payment' },
 };
-const MINUTE = 60_000;
 const EVT = /^evt_[a-z2-7]{26}$/;
 const FAST_RETRIES = [20, 40, 80];
-
-/** A webhook receiver on a real socket that keeps the raw bytes and headers of everything it gets. */
-async function startReceiver() {
-  const hits: Hit[] = [];
-  const scripts = new Map<string, Answer[]>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const path = req.url ?? '';
-      let body: Json = {};
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        // Kept as {}; the raw bytes are still recorded for the assertions.
-      }
-      hits.push({ path, headers: req.headers, raw, body, at: performance.now() });
-      const answer = scripts.get(path)?.shift() ?? 200;
-      if (answer !== 'hang') res.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    hits,
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    /** Answers for the next requests to `path`; 200 once they run out. */
-    script(path: string, answers: Answer[]) {
-      scripts.set(path, [...answers]);
-    },
-    at: (path: string) => hits.filter((hit) => hit.path === path),
-    forPayment: (paymentId: string, path?: string) =>
-      hits.filter((hit) => hit.body.data?.id === paymentId && (path === undefined || hit.path === path)),
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 const sign = (raw: Buffer, key: string): string => createHmac('sha256', key).update(raw).digest('hex');
 const typesOf = (hits: Hit[]): string[] => hits.map((hit) => hit.body.type);

@@ -4,6 +4,7 @@ import {
   createGenericNotifier,
   type DeliveryRecord,
   type NotificationTarget,
+  type NotifierTuning,
   type OutgoingNotification,
 } from '../kit/notifier.ts';
 import type { EntityRegistry, WebhookEndpoint } from './entities.ts';
@@ -29,9 +30,7 @@ export type NotifierOptions = {
   clock: EmulatorClock;
   /** Base of the links inside webhook bodies. */
   baseUrl(): string;
-  retryDelaysMs?: readonly number[];
-  timeoutMs?: number;
-  maxInFlightPerUrl?: number;
+  tuning: NotifierTuning;
 };
 
 export type Notifier = ReturnType<typeof createNotifier>;
@@ -56,9 +55,7 @@ export function createNotifier(options: NotifierOptions) {
   const { entities } = options;
   const notifier = createGenericNotifier({
     clock: options.clock,
-    ...(options.retryDelaysMs !== undefined && { retryDelaysMs: options.retryDelaysMs }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
+    ...options.tuning,
   });
   const entityOf = new Map<string, string>();
 

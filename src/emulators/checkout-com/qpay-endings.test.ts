@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
-import { createEmulatorClock } from '../kit/clock.ts';
-import { type CheckoutComEmulator, createCheckoutComEmulator } from './server.ts';
+import { describe, test } from 'node:test';
+import type { CheckoutComEmulator } from './server.ts';
+import { type Json, newEmulator } from './test-support.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
-type Json = Record<string, any>;
-const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
 const BODY = { amount: 100, currency: 'QAR', source: { type: 'qpay', description: 'QPay Demo Payment' } };
 
-function newEmulator(options: Parameters<typeof createCheckoutComEmulator>[0] = {}): CheckoutComEmulator {
-  const emu = createCheckoutComEmulator({ sweepIntervalMs: 0, clock: createEmulatorClock(() => T0), ...options });
-  after(() => emu.app.close());
-  return emu;
-}
 const auth = (emu: CheckoutComEmulator) => ({ authorization: `Bearer ${emu.credentials.secretKey}` });
 async function createOk(emu: CheckoutComEmulator): Promise<string> {
   const res = await emu.app.inject({ method: 'POST', url: '/payments', headers: auth(emu), payload: BODY });

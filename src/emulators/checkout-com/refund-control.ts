@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { CheckoutComControl } from './control.ts';
 import type { Refund, RefundStatus } from './refunds.ts';
 import type { RefundSettlement } from './state.ts';
 
@@ -46,25 +44,4 @@ export function refundResult(settlement: RefundSettlement): RefundResult {
   if (settlement.ok) return { ok: true, refund: refundView(settlement.refund) };
   if (settlement.reason === 'not_found') return { ok: false, error: 'refund_not_found' };
   return { ok: false, error: 'refund_not_pending', refund: refundView(settlement.refund) };
-}
-
-/** Control API for refunds: QPay's manual approval, done by hand. */
-export async function refundControlRoutes(
-  app: FastifyInstance,
-  options: { control: CheckoutComControl },
-): Promise<void> {
-  const { control } = options;
-  type ActionParams = { Params: { actionId: string } };
-
-  app.get('/__control/refunds', async () => ({ refunds: control.listRefunds() }));
-  for (const [path, settle] of [
-    ['approve', control.approveRefund],
-    ['decline', control.declineRefund],
-  ] as const) {
-    app.post<ActionParams>(`/__control/refunds/:actionId/${path}`, async (request, reply) => {
-      const result = settle(request.params.actionId);
-      if (result.ok) return result.refund;
-      return reply.code(result.error === 'refund_not_found' ? 404 : 409).send(result);
-    });
-  }
 }

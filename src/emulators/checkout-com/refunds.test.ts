@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Agent, request } from 'undici';
-import { waitFor as waitUntil } from '../../../test/support/wait.ts';
-import { createEmulatorClock } from '../kit/clock.ts';
 import { type RunningEmulator, startEmulator } from '../registry.ts';
 import type { CheckoutComControl } from './control.ts';
 import { type CheckoutComEmulator, createCheckoutComEmulator } from './server.ts';
-
-const waitFor = (predicate: () => boolean, what: string) => waitUntil(predicate, 5_000, what);
-
-// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
-type Json = Record<string, any>;
+import { type Json, MINUTE, newEmulator, post as postOver, startReceiver, T0, waitFor } from './test-support.ts';
 
 const SEED_BODY = {
   amount: 100,
@@ -21,17 +13,7 @@ const SEED_BODY = {
   reference: 'ORD-7',
   source: { type: 'qpay', description: 'QPay Demo Payment' },
 };
-const MINUTE = 60_000;
 const ACT = /^act_[a-z2-7]{26}$/;
-// Frozen real time: only advanceClock() moves the emulator clock.
-const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
-
-function newEmulator(): CheckoutComEmulator {
-  const emu = createCheckoutComEmulator({ sweepIntervalMs: 0, clock: createEmulatorClock(() => T0) });
-  after(() => emu.app.close());
-  return emu;
-}
-
 const auth = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
 
 async function capturedPayment(emu: CheckoutComEmulator, key = emu.credentials.secretKey, amount = 100) {
@@ -581,37 +563,16 @@ describe('control API for refunds', () => {
   });
 });
 
-/** A webhook receiver that keeps raw bodies and headers. */
-async function startReceiver() {
-  const hits: { headers: IncomingHttpHeaders; raw: Buffer; body: Json }[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      hits.push({ headers: req.headers, raw, body: JSON.parse(raw.toString('utf8')) });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    hits,
-    url: `http://127.0.0.1:${port}/hooks`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 describe('over real sockets: signed refund webhooks and faults', () => {
   let emu: RunningEmulator<CheckoutComControl>;
   let rx: Awaited<ReturnType<typeof startReceiver>>;
   const agent = new Agent();
   before(async () => {
     rx = await startReceiver();
-    emu = await startEmulator('checkout_com', { webhooks: [{ url: rx.url }], notificationRetryDelaysMs: [20] });
+    emu = await startEmulator('checkout_com', {
+      webhooks: [{ url: rx.url('/hooks') }],
+      notificationRetryDelaysMs: [20],
+    });
   });
   after(async () => {
     await emu.close();
@@ -620,18 +581,7 @@ describe('over real sockets: signed refund webhooks and faults', () => {
   });
 
   const post = (path: string, body?: unknown, key?: string, timeoutMs = 5_000) =>
-    request(`${emu.baseUrl}${path}`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: {
-        authorization: `Bearer ${emu.credentials.secretKey}`,
-        'content-type': 'application/json',
-        ...(key && { 'cko-idempotency-key': key }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+    postOver(emu, agent, path, body, key, timeoutMs);
   const captured = async (): Promise<string> => {
     const res = await post('/payments', SEED_BODY);
     const { id } = (await res.body.json()) as Json;

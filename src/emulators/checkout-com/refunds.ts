@@ -44,11 +44,12 @@ const CAPTURED_STATUSES: readonly PaymentStatus[] = ['Captured', 'Partially Refu
 const sum = (refunds: Refund[], status: RefundStatus): number =>
   refunds.filter((r) => r.status === status).reduce((total, r) => total + r.amount, 0);
 
-/** Pending refunds reserve their amount: it can be neither refunded twice nor shown as available. */
-export function paymentBalances(payment: Payment): Balances {
-  // QPay has no separate authorisation: money is either captured in full or not at all.
-  const captured = CAPTURED_STATUSES.includes(payment.status) ? payment.amount : 0;
-  const refunded = sum(payment.refunds, 'approved');
+/**
+ * The balances of a QPay payment: it has no separate authorisation, so money is either captured
+ * in full or not at all. Pending refunds reserve their amount: it can be neither refunded twice
+ * nor shown as available.
+ */
+export function qpayBalances(captured: number, refunded = 0, pending = 0): Balances {
   return {
     total_authorized: captured,
     total_voided: 0,
@@ -56,8 +57,13 @@ export function paymentBalances(payment: Payment): Balances {
     total_captured: captured,
     available_to_capture: 0,
     total_refunded: refunded,
-    available_to_refund: captured - refunded - sum(payment.refunds, 'pending'),
+    available_to_refund: captured - refunded - pending,
   };
+}
+
+export function paymentBalances(payment: Payment): Balances {
+  const captured = CAPTURED_STATUSES.includes(payment.status) ? payment.amount : 0;
+  return qpayBalances(captured, sum(payment.refunds, 'approved'), sum(payment.refunds, 'pending'));
 }
 
 export type EmitRefundEvent = (

@@ -1,10 +1,4 @@
-import {
-  lateBaseUrl,
-  notificationOptions,
-  type RunningEmulator,
-  type SandboxSetup,
-  type StartEmulatorOptions,
-} from '../kit/entry.ts';
+import { type RunningEmulator, type SandboxSetup, type StartEmulatorOptions, startEmulatorWith } from '../kit/entry.ts';
 import type { CheckoutComControl } from './control.ts';
 import type { Entity } from './entities.ts';
 import { TEST_CARD } from './pages.ts';
@@ -59,38 +53,31 @@ export function sandboxSetup(control: CheckoutComControl): SandboxSetup {
   };
 }
 
-export async function startCheckoutCom(
+export function startCheckoutCom(
   opts: StartEmulatorOptions,
 ): Promise<RunningEmulator<CheckoutComControl, 'checkout_com'>> {
-  const base = lateBaseUrl(opts);
-  const emulator = createCheckoutComEmulator({
-    ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
-    ...(opts.webhookSignatureKey !== undefined && { webhookSignatureKey: opts.webhookSignatureKey }),
-    ...(opts.webhooks !== undefined && { webhooks: opts.webhooks }),
-    ...notificationOptions(opts),
-    ...(opts.store && { book: opts.store.book('checkout_com') }),
-    baseUrl: base.get,
-  });
-  const resolvedBase = await base.listen(emulator.app);
-  const { credentials } = emulator;
-  const defaultId = emulator.entities.defaultEntity().id;
-  return {
+  return startEmulatorWith(opts, {
     name: 'checkout_com',
-    baseUrl: resolvedBase,
-    credentials,
-    control: emulator.control,
-    sandbox: sandboxSetup(emulator.control),
-    describe: () => [
-      `Checkout.com QPay emulator: ${resolvedBase}`,
-      `  API:            POST ${resolvedBase}/payments, GET ${resolvedBase}/payments/{pay_|sid_}, POST .../payments/{pay_}/refunds`,
+    create: (common) =>
+      createCheckoutComEmulator({
+        ...common,
+        ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
+        ...(opts.webhookSignatureKey !== undefined && { webhookSignatureKey: opts.webhookSignatureKey }),
+        ...(opts.webhooks !== undefined && { webhooks: opts.webhooks }),
+      }),
+    credentials: (emulator) => emulator.credentials,
+    control: (emulator) => emulator.control,
+    sandbox: sandboxSetup,
+    describe: ({ credentials, control, entities }, base) => [
+      `Checkout.com QPay emulator: ${base}`,
+      `  API:            POST ${base}/payments, GET ${base}/payments/{pay_|sid_}, POST .../payments/{pay_}/refunds`,
       `  Refunds:        pending until approved or declined over the control API (or refund_approval_delay_ms)`,
       `  Secret key:     ${credentials.secretKey}  (Authorization: Bearer <key>)`,
       `  Public key:     ${credentials.publicKey}`,
-      ...entityLines(emulator.control.listEntities(), defaultId),
+      ...entityLines(control.listEntities(), entities.defaultEntity().id),
       `  Test card:      ${TEST_CARD} (any Luhn-valid 16 to 19 digit card), any future expiry, any 6-digit OTP`,
       `  PIN ${APPROVING_PIN} approves; any other PIN declines`,
-      `  Control API:    ${resolvedBase}/__control/ (clock, faults, payments, refunds, settings, reset, entities, notifications)`,
+      `  Control API:    ${base}/__control/ (clock, faults, payments, refunds, settings, reset, entities, notifications)`,
     ],
-    close: () => emulator.app.close(),
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../kit/urls.ts';
 import type { RefundInput } from './refunds.ts';
 import type { CreatePaymentInput, Settings } from './state.ts';
 
@@ -15,16 +16,6 @@ function isObject(value: unknown): value is Fields {
 
 // JSON null on an optional field is treated like an absent field.
 const absent = (value: unknown): value is null | undefined => value === undefined || value === null;
-
-function isAbsoluteHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 function amountCodes(amount: unknown): string[] {
   if (absent(amount)) return ['amount_required'];
@@ -60,8 +51,8 @@ function sourceCodes(source: unknown): string[] {
 
 function optionalFieldCodes(body: Fields, settings: Settings): string[] {
   const codes: string[] = [];
-  if (!absent(body.success_url) && !isAbsoluteHttpUrl(body.success_url)) codes.push('success_url_invalid');
-  if (!absent(body.failure_url) && !isAbsoluteHttpUrl(body.failure_url)) codes.push('failure_url_invalid');
+  if (!absent(body.success_url) && !isHttpUrl(body.success_url)) codes.push('success_url_invalid');
+  if (!absent(body.failure_url) && !isHttpUrl(body.failure_url)) codes.push('failure_url_invalid');
   const { reference } = body;
   if (!absent(reference) && (typeof reference !== 'string' || reference.length > MAX_REFERENCE_LENGTH)) {
     codes.push('reference_invalid');
@@ -133,43 +124,5 @@ export function validateRefund(body: unknown): Validation<RefundInput> {
   return { ok: true, value: input };
 }
 
-export type CardFormField = 'card_number' | 'expiry' | 'pin' | 'otp';
-export type CardForm = { cardNumber: string; expiry: string; pin: string; otp: string };
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
-export function normalizeCardNumber(value: string): string {
-  return value.replace(/[\s-]/g, '');
-}
-
-/** MM/YY, valid through the last day of that month (UTC). */
-export function expiryValid(value: string, now: number): boolean {
-  const match = /^\s*(\d{2})\s*\/\s*(\d{2})\s*$/.exec(value);
-  if (!match) return false;
-  const month = Number(match[1]);
-  const year = 2000 + Number(match[2]);
-  if (month < 1 || month > 12) return false;
-  return now < Date.UTC(year, month, 1);
-}
-
-/** Returns the fields that are wrong; an empty list means the form can be submitted. */
-export function validateCardForm(form: CardForm, now: number): CardFormField[] {
-  const errors: CardFormField[] = [];
-  const card = normalizeCardNumber(form.cardNumber);
-  if (!/^\d{16,19}$/.test(card) || !luhnValid(card)) errors.push('card_number');
-  if (!expiryValid(form.expiry, now)) errors.push('expiry');
-  if (!/^\d{3,6}$/.test(form.pin)) errors.push('pin');
-  if (!/^\d{6}$/.test(form.otp)) errors.push('otp');
-  return errors;
-}
+/** The OTP the emulator's QPay page asks for: exactly 6 digits. */
+export const otpValid = (otp: string): boolean => /^\d{6}$/.test(otp);

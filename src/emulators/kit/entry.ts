@@ -1,7 +1,8 @@
 /**
  * What every emulator offers the registry: its entry (the connector id it stands in for, its
  * default port, how to start it) and, once started, a handle with its base URL, credentials,
- * banner, control and the way a sandbox gateway gives an account a connector against it.
+ * banner, control and the way a sandbox gateway gives an account a connector against it; and the
+ * one way every emulator is started (`startEmulatorWith`).
  *
  * Light on purpose: the configuration and the CLI read the registry's list at start-up, so an
  * entry loads its emulator's server only when it is started.
@@ -91,15 +92,22 @@ export interface EmulatorEntry<Name extends string = string, Control = unknown> 
   start(opts: StartEmulatorOptions): Promise<RunningEmulator<Control, Name>>;
 }
 
+/** An emulator's server as starting and stopping it needs it. */
+type ListeningApp = {
+  listen(o: { port: number; host: string }): Promise<unknown>;
+  server: { address(): unknown };
+  close(): PromiseLike<unknown>;
+};
+
 /**
  * The base URL an emulator puts in its links, read lazily: the public one if given, else the
  * real address once it listens (port 0 picks a free port).
  */
-export function lateBaseUrl(opts: StartEmulatorOptions) {
+function lateBaseUrl(opts: StartEmulatorOptions) {
   let value = opts.publicBaseUrl?.replace(/\/+$/, '');
   return {
     get: () => value,
-    async listen(app: { listen(o: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } }) {
+    async listen(app: ListeningApp) {
       const host = opts.host ?? '127.0.0.1';
       await app.listen({ port: opts.port ?? 0, host });
       const { port } = app.server.address() as AddressInfo;
@@ -116,10 +124,55 @@ function urlHost(host: string): string {
 }
 
 /** The notification options every emulator takes alike, those of `opts` that are set. */
-export function notificationOptions(opts: StartEmulatorOptions) {
+function notificationOptions(opts: StartEmulatorOptions) {
   return {
     ...(opts.notificationRetryDelaysMs !== undefined && { notificationRetryDelaysMs: opts.notificationRetryDelaysMs }),
     ...(opts.notificationTimeoutMs !== undefined && { notificationTimeoutMs: opts.notificationTimeoutMs }),
     ...(opts.notificationMaxInFlight !== undefined && { notificationMaxInFlight: opts.notificationMaxInFlight }),
+  };
+}
+
+/** What every emulator is made with from the start options: notification tuning, book of the store, base URL. */
+export type CommonEmulatorOptions = ReturnType<typeof notificationOptions> & {
+  book?: ReturnType<EmulatorStore['book']>;
+  baseUrl: () => string | undefined;
+};
+
+/** How one emulator is started: made, then described in the shape every emulator shares. */
+export type EmulatorStart<E extends { app: ListeningApp }, Control, Name extends string> = {
+  name: Name;
+  /** Makes the emulator from the options every emulator takes (`common`) and its own. */
+  create(common: CommonEmulatorOptions): E;
+  /** Its first merchant's credentials in the shared shape. */
+  credentials(emulator: E): EmulatorCredentials;
+  control(emulator: E): Control;
+  sandbox(control: Control): SandboxSetup;
+  /** The lines printed on start, given the base URL it listens on. */
+  describe(emulator: E, baseUrl: string): string[];
+};
+
+/** Makes the emulator, listens (the base URL is known from then on) and hands back its running handle. */
+export async function startEmulatorWith<E extends { app: ListeningApp }, Control, Name extends string>(
+  opts: StartEmulatorOptions,
+  start: EmulatorStart<E, Control, Name>,
+): Promise<RunningEmulator<Control, Name>> {
+  const base = lateBaseUrl(opts);
+  const emulator = start.create({
+    ...notificationOptions(opts),
+    ...(opts.store && { book: opts.store.book(start.name) }),
+    baseUrl: base.get,
+  });
+  const baseUrl = await base.listen(emulator.app);
+  const control = start.control(emulator);
+  return {
+    name: start.name,
+    baseUrl,
+    credentials: start.credentials(emulator),
+    control,
+    sandbox: start.sandbox(control),
+    describe: () => start.describe(emulator, baseUrl),
+    close: async () => {
+      await emulator.app.close();
+    },
   };
 }

@@ -63,8 +63,8 @@ export type DeliveryRecord = {
   next_attempt_at: string | null;
 };
 
-export type GenericNotifierOptions = {
-  clock: EmulatorClock;
+/** How an emulator's notifications are retried and paced; each unset one takes the default. */
+export type NotifierTuning = {
   retryDelaysMs?: readonly number[];
   timeoutMs?: number;
   /**
@@ -72,6 +72,10 @@ export type GenericNotifierOptions = {
    * payment's) always go one at a time, the next after the receiver answered the last.
    */
   maxInFlightPerUrl?: number;
+};
+
+export type GenericNotifierOptions = NotifierTuning & {
+  clock: EmulatorClock;
   /** Called when a copy about `subjectId` ends delivered or failed (after its last retry). */
   onSettled?(subjectId: string, delivered: boolean): void;
   /**

@@ -1,23 +1,19 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { parseFaultSpec } from '../kit/faults.ts';
+import type { FastifyInstance } from 'fastify';
+import {
+  asBody,
+  type Body,
+  badRequest,
+  controlApiRoutes,
+  isNonNegativeInt,
+  merchantRoutes,
+} from '../kit/control-routes.ts';
+import { oneOf, readSettings } from '../kit/control-settings.ts';
 import { FAULT_OPERATIONS, type QattahControl, type SplitRequest } from './control.ts';
-import type { Merchant } from './merchants.ts';
+import type { Merchant, MerchantInput } from './merchants.ts';
 import { PAYMENT_BRANDS, type PaymentBrand, WINDOW_STARTS, type WindowStart } from './state.ts';
 
-type Body = Record<string, unknown>;
 type IdParams = { Params: { id: string } };
 type InvoiceParams = { Params: { id: string; inv: string } };
-
-function asBody(body: unknown): Body {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Body) : {};
-}
-
-function badRequest(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).send({ error: 'invalid_request', message });
-}
-
-const isNonNegativeInt = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /** `{"people": N}` or `{"shares": [{"name", "amount": "50.00"}]}`; a number amount is taken as its text. */
 function parseSplit(body: Body): SplitRequest | string {
@@ -37,32 +33,25 @@ function parseSplit(body: Body): SplitRequest | string {
 
 const merchantView = (m: Merchant) => ({ id: m.id, name: m.name, api_token: m.apiToken });
 
+function merchantInput(body: Body): MerchantInput {
+  const input: MerchantInput = {};
+  if (typeof body.name === 'string') input.name = body.name;
+  if (typeof body.api_token === 'string') input.apiToken = body.api_token;
+  return input;
+}
+
+const parseSettings = (body: Body) =>
+  readSettings<{ window_starts: WindowStart }>(body, { window_starts: ['window_starts', oneOf(WINDOW_STARTS)] });
+
 /** Loopback-only test control API: clock, faults, orders, split and pay, callbacks, merchants. */
 export async function controlRoutes(app: FastifyInstance, options: { control: QattahControl }): Promise<void> {
   const { control } = options;
 
-  app.get('/__control/clock', async () => control.now());
-  app.post('/__control/clock', async (request, reply) => {
-    const ms = asBody(request.body).advance_ms;
-    if (!isNonNegativeInt(ms)) return badRequest(reply, 'advance_ms must be a non-negative integer');
-    return control.advanceClock(ms);
-  });
-  app.post('/__control/expire', async () => ({ timed_out: control.expireDue() }));
-
-  app.get('/__control/faults', async () => ({ faults: control.listFaults() }));
-  app.post('/__control/faults', async (request, reply) => {
-    const parsed = parseFaultSpec(request.body, FAULT_OPERATIONS);
-    if (!parsed.ok) return badRequest(reply, parsed.error);
-    return reply.code(201).send(control.addFault(parsed.spec));
-  });
-  app.delete('/__control/faults', async () => {
-    control.clearFaults();
-    return { faults: [] };
-  });
-
-  app.get('/__control/orders', async () => ({ orders: control.listOrders() }));
-  app.get<IdParams>('/__control/orders/:id', async (request, reply) => {
-    return control.getOrder(request.params.id) ?? reply.code(404).send({ error: 'order_not_found' });
+  controlApiRoutes(app, control, {
+    faultOperations: FAULT_OPERATIONS,
+    objects: { plural: 'orders', notFound: 'order_not_found', list: control.listOrders, get: control.getOrder },
+    sweep: { path: 'expire', run: () => ({ timed_out: control.expireDue() }) },
+    settings: { view: (settings) => settings, parse: parseSettings },
   });
   app.post<IdParams>('/__control/orders/:id/split', async (request, reply) => {
     const split = parseSplit(asBody(request.body));
@@ -86,30 +75,5 @@ export async function controlRoutes(app: FastifyInstance, options: { control: Qa
   app.get('/__control/callbacks', async () => ({ callbacks: control.callbacks() }));
   app.get('/__control/requests', async () => ({ requests: control.requests() }));
 
-  app.get('/__control/settings', async () => control.settings());
-  app.post('/__control/settings', async (request, reply) => {
-    const value = asBody(request.body).window_starts;
-    if (value !== undefined && !WINDOW_STARTS.includes(value as WindowStart)) {
-      return badRequest(reply, `window_starts must be one of ${WINDOW_STARTS.join(', ')}`);
-    }
-    return control.updateSettings(value === undefined ? {} : { window_starts: value as WindowStart });
-  });
-
-  app.get('/__control/merchants', async () => ({ merchants: control.listMerchants().map(merchantView) }));
-  app.post('/__control/merchants', async (request, reply) => {
-    const body = asBody(request.body);
-    const input: { name?: string; apiToken?: string } = {};
-    if (typeof body.name === 'string') input.name = body.name;
-    if (typeof body.api_token === 'string') input.apiToken = body.api_token;
-    try {
-      return reply.code(201).send(merchantView(control.createMerchant(input)));
-    } catch (err) {
-      return badRequest(reply, (err as Error).message);
-    }
-  });
-
-  app.post('/__control/reset', async () => {
-    control.reset();
-    return { ok: true };
-  });
+  merchantRoutes(app, control, merchantView, merchantInput);
 }

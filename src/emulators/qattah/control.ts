@@ -1,5 +1,6 @@
 import type { EmulatorClock } from '../kit/clock.ts';
-import type { FaultQueue, FaultSpec, QueuedFault } from '../kit/faults.ts';
+import { type BaseControl, baseControl } from '../kit/control.ts';
+import type { FaultQueue } from '../kit/faults.ts';
 import type { DeliveryRecord } from '../kit/notifier.ts';
 import { orderView } from './api.ts';
 import type { Merchant, MerchantInput, MerchantRegistry } from './merchants.ts';
@@ -20,15 +21,11 @@ export type ControlResult =
   | { ok: true; order: OrderView }
   | { ok: false; error: SplitError | PayError | 'invalid_request'; message?: string };
 
-export type QattahControl = {
-  now(): { now: string };
+export type QattahControl = BaseControl & {
   /** `timed_out`: orders whose 15-minute window the move passed. */
   advanceClock(ms: number): { now: string; timed_out: string[] };
   /** Times out every open order past its window; returns their ids. */
   expireDue(): string[];
-  addFault(spec: FaultSpec): QueuedFault;
-  listFaults(): QueuedFault[];
-  clearFaults(): void;
   listOrders(): OrderView[];
   getOrder(id: string): OrderView | undefined;
   /** What the initiator does on the hosted page: custom shares (decimal strings) or N equal ones. */
@@ -75,15 +72,12 @@ export function createControl(deps: ControlDeps): QattahControl {
   }
 
   return {
-    now: () => ({ now: clock.nowIso() }),
+    ...baseControl(clock, faults),
     advanceClock(ms) {
       clock.advance(ms);
       return { now: clock.nowIso(), timed_out: state.sweep() };
     },
     expireDue: () => state.sweep(),
-    addFault: (spec) => faults.add(spec),
-    listFaults: () => faults.list(),
-    clearFaults: () => faults.clear(),
     listOrders: () => state.list().map(view),
     getOrder(id) {
       const order = state.get(id);

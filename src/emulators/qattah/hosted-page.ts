@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { formBody as readForm, see, sendPage } from '../kit/page.ts';
 import { pickLang } from './page-text.ts';
 import {
   renderInvoicePage,
@@ -25,16 +26,7 @@ type OrderParams = PageQuery & { Params: { id: string } };
 type InvoiceParams = PageQuery & { Params: { id: string; inv: string } };
 type SplitParams = PageQuery & { Params: { id: string; mode: string } };
 
-function sendPage(reply: FastifyReply, statusCode: number, page: string): FastifyReply {
-  return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
-}
-
-const see = (reply: FastifyReply, location: string): FastifyReply =>
-  reply.code(303).header('location', location).send();
-
-function formBody(body: unknown): FormBody {
-  return typeof body === 'object' && body !== null ? (body as FormBody) : {};
-}
+const formBody = (body: unknown): FormBody => readForm<string | string[]>(body);
 
 const all = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];

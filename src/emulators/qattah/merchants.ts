@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { randomString } from '../kit/ids.ts';
+import { createAccountRegistry } from '../kit/merchants.ts';
 import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 
 export const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -15,65 +15,31 @@ export const merchantId = (): string => `mer_${randomString(13, MIXED_ALNUM)}`;
 export const generateApiToken = (): string => randomString(48, MIXED_ALNUM);
 const TOKEN = /^[A-Za-z0-9._|-]{16,200}$/;
 
-function same(presented: Buffer, token: string): boolean {
-  const expected = Buffer.from(token);
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
-}
-
 export type MerchantRegistry = ReturnType<typeof createMerchantRegistry>;
 
-/** The first merchant is created at start and survives `reset()`, so its token stays valid. */
-/**
- * The merchants; the first survives `reset()`. With a durable `book` the merchants of the last
- * run come back, and its first stays first unless another api_token is given.
- */
+/** Qattah's merchant integrations (kit/merchants.ts), each with its name and api_token. */
 export function createMerchantRegistry(initial: MerchantInput = {}, book: EmulatorBook = MEMORY_BOOK) {
-  const merchants = new Map<string, Merchant>();
-  for (const merchant of book.load('merchant').values() as Iterable<Merchant>) merchants.set(merchant.id, merchant);
-
-  function create(input: MerchantInput = {}): Merchant {
-    if (input.apiToken !== undefined && !TOKEN.test(input.apiToken)) {
-      throw new TypeError(`apiToken must match ${TOKEN}`);
-    }
-    const existing = [...merchants.values()].find((m) => m.apiToken === input.apiToken);
-    if (existing) return { ...existing };
-    const merchant: Merchant = {
+  const accounts = createAccountRegistry<Merchant, MerchantInput>(initial, book, {
+    secretOf: (m) => m.apiToken,
+    secretIn: (input) => input.apiToken,
+    withSecret: (input, apiToken) => ({ ...input, apiToken }),
+    check(input) {
+      if (input.apiToken !== undefined && !TOKEN.test(input.apiToken))
+        throw new TypeError(`apiToken must match ${TOKEN}`);
+    },
+    make: (input, count) => ({
       id: merchantId(),
-      name: input.name ?? `Emulator Merchant ${merchants.size + 1}`,
+      name: input.name ?? `Emulator Merchant ${count + 1}`,
       apiToken: input.apiToken ?? generateApiToken(),
-    };
-    merchants.set(merchant.id, merchant);
-    book.put('merchant', merchant.id, merchant);
-    return { ...merchant };
-  }
-
-  const savedFirst = book.load('meta').get('default_merchant') as { id?: string } | undefined;
-  const previous = savedFirst?.id === undefined ? undefined : merchants.get(savedFirst.id);
-  const firstToken = initial.apiToken ?? previous?.apiToken;
-  const first = create(firstToken === undefined ? initial : { ...initial, apiToken: firstToken });
-  book.put('meta', 'default_merchant', { id: first.id });
-
+    }),
+  });
   return {
-    defaultMerchant: (): Merchant => ({ ...first }),
-    create,
-    get: (id: string): Merchant | undefined => merchants.get(id),
-    list: (): Merchant[] => [...merchants.values()].map((m) => ({ ...m })),
+    ...accounts,
+    create: (input: MerchantInput = {}): Merchant => accounts.create(input),
     /** `Authorization: Bearer <api_token>` (SDKs) or the bare token (Qattah's docs). */
     authenticate(header: string | undefined): Merchant | undefined {
       const token = (header ?? '').replace(/^Bearer\s+/i, '').trim();
-      if (token === '') return undefined;
-      const presented = Buffer.from(token);
-      // Compare against every token so the time taken does not tell which merchant matched.
-      let found: Merchant | undefined;
-      for (const merchant of merchants.values()) if (same(presented, merchant.apiToken)) found ??= merchant;
-      return found;
-    },
-    reset(): void {
-      for (const id of merchants.keys()) if (id !== first.id) book.remove('merchant', id);
-      merchants.clear();
-      merchants.set(first.id, { ...first });
-      book.put('merchant', first.id, merchants.get(first.id));
-      book.put('meta', 'default_merchant', { id: first.id });
+      return token === '' ? undefined : accounts.bySecret(token);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { EmulatorClock } from '../kit/clock.ts';
 import { prefixedId } from '../kit/ids.ts';
-import { createGenericNotifier } from '../kit/notifier.ts';
+import { createGenericNotifier, type NotifierTuning } from '../kit/notifier.ts';
 import type { Order } from './state.ts';
 
 /** "A few" retries on a non-2xx answer (the schedule is not documented): after 2 s, 10 s, 1 min. */
@@ -8,9 +8,7 @@ export const DEFAULT_CALLBACK_RETRY_DELAYS_MS: readonly number[] = [2_000, 10_00
 
 export type QattahNotifierOptions = {
   clock: EmulatorClock;
-  retryDelaysMs?: readonly number[];
-  timeoutMs?: number;
-  maxInFlightPerUrl?: number;
+  tuning: NotifierTuning;
 };
 
 export type QattahNotifier = ReturnType<typeof createQattahNotifier>;
@@ -29,9 +27,8 @@ export function callbackTarget(callbackUrl: string, orderId: string): string {
 export function createQattahNotifier(options: QattahNotifierOptions) {
   const notifier = createGenericNotifier({
     clock: options.clock,
-    retryDelaysMs: options.retryDelaysMs ?? DEFAULT_CALLBACK_RETRY_DELAYS_MS,
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
+    ...options.tuning,
+    retryDelaysMs: options.tuning.retryDelaysMs ?? DEFAULT_CALLBACK_RETRY_DELAYS_MS,
   });
 
   function orderPaid(order: Order): void {

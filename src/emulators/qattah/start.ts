@@ -1,10 +1,4 @@
-import {
-  lateBaseUrl,
-  notificationOptions,
-  type RunningEmulator,
-  type SandboxSetup,
-  type StartEmulatorOptions,
-} from '../kit/entry.ts';
+import { type RunningEmulator, type SandboxSetup, type StartEmulatorOptions, startEmulatorWith } from '../kit/entry.ts';
 import type { QattahControl } from './control.ts';
 import { createQattahEmulator } from './server.ts';
 
@@ -31,32 +25,27 @@ export function sandboxSetup(control: QattahControl): SandboxSetup {
  * (the only secret Qattah has); `webhookSignatureKey` is '' because Qattah signs nothing: its
  * callback is a bare `GET {callback_url}?order_id=...` (providers.md §3.7).
  */
-export async function startQattah(opts: StartEmulatorOptions): Promise<RunningEmulator<QattahControl, 'qattah'>> {
-  const base = lateBaseUrl(opts);
-  const emulator = createQattahEmulator({
-    ...(opts.secretKey !== undefined && { apiToken: opts.secretKey }),
-    ...notificationOptions(opts),
-    ...(opts.store && { book: opts.store.book('qattah') }),
-    baseUrl: base.get,
-  });
-  const resolvedBase = await base.listen(emulator.app);
-  const { apiToken } = emulator.credentials;
-  return {
+export function startQattah(opts: StartEmulatorOptions): Promise<RunningEmulator<QattahControl, 'qattah'>> {
+  return startEmulatorWith(opts, {
     name: 'qattah',
-    baseUrl: resolvedBase,
-    credentials: { secretKey: apiToken, publicKey: apiToken, webhookSignatureKey: '' },
-    control: emulator.control,
-    sandbox: sandboxSetup(emulator.control),
-    describe: () => [
-      `Qattah Pay split-bill emulator (SAR only): ${resolvedBase}  (real host https://api.qattahpay.sa)`,
-      `  API:            POST ${resolvedBase}/api/v1/merchant-integration/orders, GET .../orders/{ord_}, POST .../orders/{ord_}/refund (full only)`,
-      `  Cancel:         POST ${resolvedBase}/api/v1/qattah/orders/{ord_}/cancel`,
-      `  API token:      ${apiToken}  (Authorization: Bearer <token>, or the bare token)`,
-      `  Hosted page:    ${resolvedBase}/{ord_} (split equally or by amounts; share links /{ord_}/invoices/{inv_}); ?lang=en|ar`,
+    create: (common) =>
+      createQattahEmulator({ ...common, ...(opts.secretKey !== undefined && { apiToken: opts.secretKey }) }),
+    credentials: ({ credentials: { apiToken } }) => ({
+      secretKey: apiToken,
+      publicKey: apiToken,
+      webhookSignatureKey: '',
+    }),
+    control: (emulator) => emulator.control,
+    sandbox: sandboxSetup,
+    describe: ({ credentials }, base) => [
+      `Qattah Pay split-bill emulator (SAR only): ${base}  (real host https://api.qattahpay.sa)`,
+      `  API:            POST ${base}/api/v1/merchant-integration/orders, GET .../orders/{ord_}, POST .../orders/{ord_}/refund (full only)`,
+      `  Cancel:         POST ${base}/api/v1/qattah/orders/{ord_}/cancel`,
+      `  API token:      ${credentials.apiToken}  (Authorization: Bearer <token>, or the bare token)`,
+      `  Hosted page:    ${base}/{ord_} (split equally or by amounts; share links /{ord_}/invoices/{inv_}); ?lang=en|ar`,
       '  Payment:        "Apple Pay" and "mada" buttons pay a share; the order is PAID when every share is, TIMEOUT after 15 minutes',
       '  Callback:       GET {callback_url}?order_id=... once paid (unsigned, no body); retried on non-2xx',
-      `  Control API:    ${resolvedBase}/__control/ (clock, expire, faults, orders, split, pay, callbacks, merchants, reset)`,
+      `  Control API:    ${base}/__control/ (clock, expire, faults, orders, split, pay, callbacks, merchants, reset)`,
     ],
-    close: () => emulator.app.close(),
-  };
+  });
 }

@@ -1,15 +1,10 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
-import { waitFor as waitUntil } from '../../../test/support/wait.ts';
-import { createEmulatorClock } from '../kit/clock.ts';
+import { frozenEmulator, type Json, startReceiver as listen } from '../kit/test-support.ts';
 import { createQattahEmulator, type QattahEmulator, type QattahEmulatorOptions } from './server.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
-export type Json = Record<string, any>;
+export { type Json, MINUTE, waitFor } from '../kit/test-support.ts';
 
 export const API = '/api/v1/merchant-integration';
-export const MINUTE = 60_000;
 /** Frozen real time, so boundary tests depend only on the emulator clock. */
 export const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
 
@@ -23,9 +18,7 @@ export const ORDER_BODY = {
 };
 
 export function newEmulator(options: QattahEmulatorOptions = {}): QattahEmulator {
-  const emu = createQattahEmulator({ sweepIntervalMs: 0, clock: createEmulatorClock(() => T0), ...options });
-  after(() => emu.app.close());
-  return emu;
+  return frozenEmulator(T0, (frozen) => createQattahEmulator({ ...frozen, ...options }));
 }
 
 export const auth = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
@@ -67,31 +60,11 @@ export async function postForm(emu: QattahEmulator, url: string, fields: [string
 
 export type Hit = { method: string; url: string; body: string };
 
-/** A callback receiver on a real socket; answers are scriptable (status codes, in order). */
+/** A callback receiver on a real socket, closed when the test ends; answers are scriptable (status codes, in order). */
 export async function startReceiver(answers: number[] = []) {
-  const hits: Hit[] = [];
-  const script = [...answers];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    req.on('end', () => {
-      hits.push({ method: req.method ?? '', url: req.url ?? '', body });
-      res.writeHead(script.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  after(() => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { hits, url: (path: string) => `http://127.0.0.1:${port}${path}` };
+  const rx = await listen(({ method, path, raw }): Hit => ({ method, url: path, body: raw.toString('utf8') }), answers);
+  after(() => rx.close());
+  return { hits: rx.hits, url: rx.url };
 }
-
-/** Polls until `predicate` holds; the only waiting the tests do. */
-export const waitFor = (predicate: () => boolean, what = 'condition', timeoutMs = 5_000) =>
-  waitUntil(predicate, timeoutMs, what);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

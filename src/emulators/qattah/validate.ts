@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../kit/urls.ts';
 import { parseSarNumber } from './money.ts';
 import type { Lang, NewOrder } from './state.ts';
 
@@ -23,15 +24,6 @@ const STRING_FIELDS = [
 ] as const;
 
 const URL_FIELDS = ['callback_url', 'success_url', 'failure_url'] as const;
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** Empty strings and null count as absent (the docs: "empty → Qattah success screen"). */
 function optional(body: Record<string, unknown>, field: string): string | null {

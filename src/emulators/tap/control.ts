@@ -1,6 +1,6 @@
 import type { EmulatorClock } from '../kit/clock.ts';
-import type { FaultQueue, FaultSpec, QueuedFault } from '../kit/faults.ts';
-import type { NotificationFaultSpec, QueuedNotificationFault } from '../kit/notification-faults.ts';
+import { type NotifyingControl, notifyingControl } from '../kit/control.ts';
+import type { FaultQueue } from '../kit/faults.ts';
 import type { DeliveryRecord } from '../kit/notifier.ts';
 import { pageUrl } from './api.ts';
 import { chargeJson, refundJson } from './charge-json.ts';
@@ -28,13 +28,9 @@ export type RefundResult =
   | { ok: false; error: 'refund_not_found' }
   | { ok: false; error: 'refund_not_pending'; refund: Json };
 
-export type TapControl = {
-  now(): { now: string };
+export type TapControl = NotifyingControl<DeliveryRecord> & {
   /** `abandoned`: charges whose window the move passed; `refunded`: refunds whose delay it passed. */
   advanceClock(ms: number): { now: string; abandoned: string[]; refunded: string[] };
-  addFault(spec: FaultSpec): QueuedFault;
-  listFaults(): QueuedFault[];
-  clearFaults(): void;
   listCharges(): ChargeView[];
   getCharge(id: string): ChargeView | undefined;
   /** What the customer would do on the hosted page; approve uses the test card. */
@@ -51,15 +47,6 @@ export type TapControl = {
   /** Another merchant account (own keys); throws TypeError on a malformed key. */
   createMerchant(input?: MerchantInput): Merchant;
   listMerchants(): Merchant[];
-  /** Every notification copy sent, being sent, held or dropped, with its attempts. */
-  notifications(): DeliveryRecord[];
-  addNotificationFault(spec: NotificationFaultSpec): QueuedNotificationFault;
-  listNotificationFaults(): QueuedNotificationFault[];
-  clearNotificationFaults(): void;
-  /** Sends now what a reorder or delay fault holds; returns how many notifications were released. */
-  flushNotifications(): number;
-  /** Sends a notification again (same body and hashstring); undefined for an unknown id. */
-  resendNotification(id: string): DeliveryRecord[] | undefined;
   /** Charges, refunds, faults, notifications, clock and settings as at start; merchants back to the first. */
   reset(): void;
 };
@@ -108,14 +95,11 @@ export function createControl(parts: ControlParts): TapControl {
   const approveDueRefunds = () => state.sweepRefunds().map((refund) => refund.id);
   const testCard = { firstSix: TEST_CARD.slice(0, 6), lastFour: TEST_CARD.slice(-4), brand: cardBrand(TEST_CARD) };
   return {
-    now: () => ({ now: clock.nowIso() }),
+    ...notifyingControl(clock, faults, notifier),
     advanceClock(ms) {
       clock.advance(ms);
       return { now: clock.nowIso(), abandoned: expireDue(), refunded: approveDueRefunds() };
     },
-    addFault: (spec) => faults.add(spec),
-    listFaults: () => faults.list(),
-    clearFaults: () => faults.clear(),
     listCharges: () => state.listCharges().map(view),
     getCharge(id) {
       const charge = state.getCharge(id);
@@ -138,12 +122,6 @@ export function createControl(parts: ControlParts): TapControl {
     onEvent: (listener) => state.onEvent(listener),
     createMerchant: (input = {}) => merchants.create(input),
     listMerchants: () => merchants.list(),
-    notifications: () => notifier.records(),
-    addNotificationFault: (spec) => notifier.addFault(spec),
-    listNotificationFaults: () => notifier.listFaults(),
-    clearNotificationFaults: () => notifier.clearFaults(),
-    flushNotifications: () => notifier.flush(),
-    resendNotification: (id) => notifier.resend(id),
     reset() {
       state.reset();
       faults.clear();

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TapEmulator } from './server.ts';
-import { auth, createOk, get, type Json, MINUTE, newEmulator, pagePath, SEED_BODY } from './test-support.ts';
-
-async function refund(emu: TapEmulator, body: Json) {
-  return emu.app.inject({
-    method: 'POST',
-    url: '/v2/refunds',
-    headers: { ...auth(emu.credentials.secretKey), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-}
+import { createOk, get, type Json, MINUTE, newEmulator, pagePath, refund, SEED_BODY } from './test-support.ts';
 
 const refundBody = (chargeId: string, amount: number, idempotent?: string): Json => ({
   charge_id: chargeId,

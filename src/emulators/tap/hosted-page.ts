@@ -1,32 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { cardNumberValid, expiryValid, normalizeCardNumber } from '../kit/card-form.ts';
+import { normalizeCardNumber, qpayFormErrors, readQpayForm } from '../kit/card-form.ts';
+import { formBody, see, sendPage } from '../kit/page.ts';
 import { PAGE_PATH } from './api.ts';
 import type { Outcome } from './outcomes.ts';
-import type { CardFormField, Lang } from './page-text.ts';
+import type { Lang } from './page-text.ts';
 import { pickLang, renderNotFound, renderNotPayable, renderPaymentForm, renderResult } from './pages.ts';
 import { APPROVING_PIN, type CardDetails, type Charge, cardBrand, type TapState } from './state.ts';
 
-type FormBody = Record<string, string | undefined>;
-
-export type CardForm = { cardNumber: string; expiry: string; pin: string; otp: string };
-
-/** Returns the fields that are wrong; any OTP passes in test mode (seed), but one must be typed. */
-export function validateCardForm(form: CardForm, now: number): CardFormField[] {
-  const errors: CardFormField[] = [];
-  if (!cardNumberValid(form.cardNumber)) errors.push('card_number');
-  if (!expiryValid(form.expiry, now)) errors.push('expiry');
-  if (!/^\d{3,6}$/.test(form.pin)) errors.push('pin');
-  if (form.otp.trim() === '') errors.push('otp');
-  return errors;
-}
-
-function sendPage(reply: FastifyReply, statusCode: number, page: string): FastifyReply {
-  return reply.code(statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
-}
-
-function formBody(body: unknown): FormBody {
-  return typeof body === 'object' && body !== null ? (body as FormBody) : {};
-}
+/** Any OTP passes in test mode (seed), but one must be typed. */
+const otpTyped = (otp: string): boolean => otp.trim() !== '';
 
 function cardOf(cardNumber: string): CardDetails {
   const card = normalizeCardNumber(cardNumber);
@@ -43,8 +25,7 @@ function finish(
 ) {
   const result = state.complete(charge.id, outcome, card);
   if (!result.ok) return sendPage(reply, 409, renderNotPayable(charge, lang));
-  // 303 so the browser follows with a GET, whatever method brought it here.
-  if (result.redirectUrl !== null) return reply.code(303).header('location', result.redirectUrl).send();
+  if (result.redirectUrl !== null) return see(reply, result.redirectUrl);
   return sendPage(reply, 200, renderResult(result.charge, lang));
 }
 
@@ -69,13 +50,8 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: T
     if (!charge) return sendPage(reply, 404, renderNotFound(lang));
     if (charge.status !== 'INITIATED') return sendPage(reply, 409, renderNotPayable(charge, lang));
     if (body.action === 'cancel') return finish(state, reply, charge, 'cancel', lang);
-    const form = {
-      cardNumber: body.card_number ?? '',
-      expiry: body.expiry ?? '',
-      pin: body.pin ?? '',
-      otp: body.otp ?? '',
-    };
-    const errors = validateCardForm(form, state.clock.now());
+    const form = readQpayForm(body);
+    const errors = qpayFormErrors(form, state.clock.now(), otpTyped);
     if (errors.length > 0) {
       const values = { card_number: form.cardNumber, expiry: form.expiry };
       return sendPage(reply, 400, renderPaymentForm(charge, lang, { values, errors }));

@@ -1,7 +1,7 @@
 import { utf8Body } from '../kit/bytes.ts';
 import type { EmulatorClock } from '../kit/clock.ts';
 import { prefixedId } from '../kit/ids.ts';
-import { createGenericNotifier } from '../kit/notifier.ts';
+import { createGenericNotifier, type NotifierTuning } from '../kit/notifier.ts';
 import { chargeHashFields, chargeJson, refundHashFields, refundJson } from './charge-json.ts';
 import { hashString } from './hashstring.ts';
 import type { MerchantRegistry } from './merchants.ts';
@@ -10,9 +10,7 @@ import type { TapEvent } from './state.ts';
 export type TapNotifierOptions = {
   merchants: MerchantRegistry;
   clock: EmulatorClock;
-  retryDelaysMs?: readonly number[];
-  timeoutMs?: number;
-  maxInFlightPerUrl?: number;
+  tuning: NotifierTuning;
   /** A copy about `subjectId` ended delivered or failed: Tap shows it as `post.status`. */
   onSettled?(subjectId: string, delivered: boolean): void;
 };
@@ -26,9 +24,7 @@ export type TapNotifier = ReturnType<typeof createTapNotifier>;
 export function createTapNotifier(options: TapNotifierOptions) {
   const notifier = createGenericNotifier({
     clock: options.clock,
-    ...(options.retryDelaysMs !== undefined && { retryDelaysMs: options.retryDelaysMs }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.maxInFlightPerUrl !== undefined && { maxInFlightPerUrl: options.maxInFlightPerUrl }),
+    ...options.tuning,
     ...(options.onSettled !== undefined && { onSettled: options.onSettled }),
   });
 

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TapEmulator } from './server.ts';
-import { auth, createOk, get, type Json, MINUTE, newEmulator, T0 } from './test-support.ts';
-
-async function refund(emu: TapEmulator, body: Json) {
-  return emu.app.inject({
-    method: 'POST',
-    url: '/v2/refunds',
-    headers: { ...auth(emu.credentials.secretKey), 'content-type': 'application/json' },
-    payload: JSON.stringify(body),
-  });
-}
+import { auth, createOk, get, type Json, MINUTE, newEmulator, refund, T0 } from './test-support.ts';
 
 async function captured(emu: TapEmulator, amount = 10): Promise<Json> {
   const charge = await createOk(emu, { amount });

@@ -1,10 +1,4 @@
-import {
-  lateBaseUrl,
-  notificationOptions,
-  type RunningEmulator,
-  type SandboxSetup,
-  type StartEmulatorOptions,
-} from '../kit/entry.ts';
+import { type RunningEmulator, type SandboxSetup, type StartEmulatorOptions, startEmulatorWith } from '../kit/entry.ts';
 import type { TapControl } from './control.ts';
 import { TEST_CARD } from './page-text.ts';
 import { createTapEmulator } from './server.ts';
@@ -26,35 +20,29 @@ export function sandboxSetup(control: TapControl): SandboxSetup {
   };
 }
 
-export async function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<TapControl, 'tap'>> {
-  const base = lateBaseUrl(opts);
-  const emulator = createTapEmulator({
-    ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
-    ...(opts.publicKey !== undefined && { publicKey: opts.publicKey }),
-    ...notificationOptions(opts),
-    ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
-    ...(opts.store && { book: opts.store.book('tap') }),
-    baseUrl: base.get,
-  });
-  const resolvedBase = await base.listen(emulator.app);
-  const { credentials } = emulator;
-  return {
+export function startTap(opts: StartEmulatorOptions): Promise<RunningEmulator<TapControl, 'tap'>> {
+  return startEmulatorWith(opts, {
     name: 'tap',
-    baseUrl: resolvedBase,
-    credentials,
-    control: emulator.control,
-    sandbox: sandboxSetup(emulator.control),
-    describe: () => [
-      `Tap Payments NAPS/QPay emulator: ${resolvedBase}  (real host https://api.tap.company)`,
-      `  API:            POST ${resolvedBase}/v2/charges/ (source.id src_qa.qpay, QAR), GET .../v2/charges/{chg_}, POST .../v2/refunds, GET .../v2/refunds/{re_}`,
+    create: (common) =>
+      createTapEmulator({
+        ...common,
+        ...(opts.secretKey !== undefined && { secretKey: opts.secretKey }),
+        ...(opts.publicKey !== undefined && { publicKey: opts.publicKey }),
+        ...(opts.refundApprovalDelayMs !== undefined && { refundApprovalDelayMs: opts.refundApprovalDelayMs }),
+      }),
+    credentials: (emulator) => emulator.credentials,
+    control: (emulator) => emulator.control,
+    sandbox: sandboxSetup,
+    describe: ({ credentials }, base) => [
+      `Tap Payments NAPS/QPay emulator: ${base}  (real host https://api.tap.company)`,
+      `  API:            POST ${base}/v2/charges/ (source.id src_qa.qpay, QAR), GET .../v2/charges/{chg_}, POST .../v2/refunds, GET .../v2/refunds/{re_}`,
       `  Secret key:     ${credentials.secretKey}  (Authorization: Bearer <key>; also the hashstring key)`,
       `  Public key:     ${credentials.publicKey}  (refused by the API with error 2106)`,
       `  Charges:        INITIATED with transaction.url; ABANDONED after the 30-minute expiry; notified to post.url with a hashstring header`,
       `  Refunds:        PENDING until approved/declined/failed over the control API (or refund_approval_delay_ms)`,
       `  Test card:      ${TEST_CARD} (any Luhn-valid 16 to 19 digit card), any future expiry, any OTP`,
       `  PIN ${APPROVING_PIN} approves (CAPTURED); any other PIN declines (DECLINED)`,
-      `  Control API:    ${resolvedBase}/__control/ (clock, faults, charges, refunds, notifications, merchants, settings, reset)`,
+      `  Control API:    ${base}/__control/ (clock, faults, charges, refunds, notifications, merchants, settings, reset)`,
     ],
-    close: () => emulator.app.close(),
-  };
+  });
 }

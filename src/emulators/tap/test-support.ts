@@ -1,12 +1,8 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after } from 'node:test';
-import { waitFor as waitUntil } from '../../../test/support/wait.ts';
-import { createEmulatorClock } from '../kit/clock.ts';
+import type { IncomingHttpHeaders } from 'node:http';
+import { frozenEmulator, type Json, jsonOf, startReceiver as listen } from '../kit/test-support.ts';
 import { createTapEmulator, type TapEmulator, type TapEmulatorOptions } from './server.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests read parsed JSON answers field by field.
-export type Json = Record<string, any>;
+export { type Json, MINUTE, waitFor } from '../kit/test-support.ts';
 
 /** The seed's exact request body (providers.md §2.1, seeds/001). */
 export const SEED_BODY = {
@@ -32,14 +28,11 @@ export const SEED_BODY = {
 };
 
 export const GOOD_CARD = { card_number: '4215375500883243', expiry: '12/99', pin: '677', otp: '1234' };
-export const MINUTE = 60_000;
 /** Frozen real time, so boundary tests depend only on advanceClock(). */
 export const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
 
 export function newEmulator(options: TapEmulatorOptions = {}): TapEmulator {
-  const emu = createTapEmulator({ sweepIntervalMs: 0, clock: createEmulatorClock(() => T0), ...options });
-  after(() => emu.app.close());
-  return emu;
+  return frozenEmulator(T0, (frozen) => createTapEmulator({ ...frozen, ...options }));
 }
 
 export const auth = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
@@ -81,45 +74,16 @@ export async function submit(emu: TapEmulator, charge: Json, fields: Record<stri
 }
 
 export type Hit = { path: string; headers: IncomingHttpHeaders; raw: Buffer; body: Json };
-type Answer = number | 'hang';
 
 /** A notification receiver on a real socket that keeps what it gets; answers are scriptable per path. */
-export async function startReceiver() {
-  const hits: Hit[] = [];
-  const scripts = new Map<string, Answer[]>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const path = req.url ?? '';
-      let body: Json = {};
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        // Kept as {}; the raw bytes are still recorded.
-      }
-      hits.push({ path, headers: req.headers, raw, body });
-      const answer = scripts.get(path)?.shift() ?? 200;
-      if (answer !== 'hang') res.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    hits,
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    script(path: string, answers: Answer[]) {
-      scripts.set(path, [...answers]);
-    },
-    at: (path: string) => hits.filter((hit) => hit.path === path),
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+export const startReceiver = () => listen(({ path, headers, raw }): Hit => ({ path, headers, raw, body: jsonOf(raw) }));
 
-/** Polls until `predicate` holds; the only waiting the tests do. */
-export const waitFor = (predicate: () => boolean, what = 'condition', timeoutMs = 5_000) =>
-  waitUntil(predicate, timeoutMs, what);
+/** `POST /v2/refunds` with the merchant's secret key. */
+export async function refund(emu: TapEmulator, body: Json) {
+  return emu.app.inject({
+    method: 'POST',
+    url: '/v2/refunds',
+    headers: { ...auth(emu.credentials.secretKey), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+}

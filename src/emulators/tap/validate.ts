@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../kit/urls.ts';
 import { type TapError, tapError } from './errors.ts';
 import { isIsoCurrency, majorToMinor } from './money.ts';
 
@@ -57,16 +58,6 @@ export function isObject(value: unknown): value is Fields {
 const absent = (value: unknown): value is null | undefined => value === undefined || value === null;
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const flag = (value: unknown, fallback: boolean): boolean => (typeof value === 'boolean' ? value : fallback);
-
-export function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
