@@ -40,8 +40,20 @@ if (DATABASE_KIND === 'postgres' && !POSTGRES_URL) {
 if (NODES > 1 && DATABASE_KIND !== 'postgres')
   throw new Error('--nodes above 1 needs PostgreSQL (--database postgres)');
 
-/** `lifecycles` goes through Checkout.com; `tap`, `qattah` and `akurateco` through those providers. */
-export const PHASE_NAMES = ['hello', 'direct', 'lifecycles', 'tap', 'qattah', 'akurateco', 'creates'] as const;
+/**
+ * `lifecycles` goes through Checkout.com; `tap`, `qattah` and `akurateco` through those providers;
+ * `checkout` opens checkout sessions and chooses QPay on their pages (test/load/bench-checkout.ts).
+ */
+export const PHASE_NAMES = [
+  'hello',
+  'direct',
+  'lifecycles',
+  'tap',
+  'qattah',
+  'akurateco',
+  'creates',
+  'checkout',
+] as const;
 export type PhaseName = (typeof PHASE_NAMES)[number];
 /**
  * The default order runs the lifecycles before the create-only phases: every payment gets a

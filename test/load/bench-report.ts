@@ -3,6 +3,7 @@
  * phase, PostgreSQL's per-table counters, notes computed from the figures, and the checks.
  */
 import { availableParallelism } from 'node:os';
+import type { CheckoutSamples } from './bench-checkout.ts';
 import type { Checks } from './bench-checks.ts';
 import { CONNECTOR_BENCHES, CONNECTORS, type ConnectorId } from './bench-connectors.ts';
 import {
@@ -138,7 +139,14 @@ function pgPer(phase: Phase): string {
 /** The measured phases by name; `lifecycles` goes through Checkout.com, `tap`, `qattah` and `akurateco` through theirs. */
 export type Phases = Partial<
   Record<
-    'direct1' | 'gateway1' | 'direct16' | 'gateway16' | 'lifecycles' | 'hello' | Exclude<ConnectorId, 'checkout_com'>,
+    | 'direct1'
+    | 'gateway1'
+    | 'direct16'
+    | 'gateway16'
+    | 'lifecycles'
+    | 'hello'
+    | 'checkout'
+    | Exclude<ConnectorId, 'checkout_com'>,
     Phase
   >
 >;
@@ -164,11 +172,21 @@ export interface ReportInput {
   readonly p: Phases;
   /** From the emulator's completion call answered to `payment.captured` at the receiver (Checkout.com lifecycles), ms. */
   readonly webhookAfterCompletion: readonly number[];
+  /** The checkout phase's steps, ms (test/load/bench-checkout.ts). */
+  readonly checkout: CheckoutSamples;
   readonly checks: Checks;
   readonly rss: { idle: (number | undefined)[]; end: (number | undefined)[]; idleCpuShare: number };
 }
 
-export function report({ databaseLabel, phases, p, webhookAfterCompletion, checks, rss }: ReportInput): string {
+export function report({
+  databaseLabel,
+  phases,
+  p,
+  webhookAfterCompletion,
+  checkout,
+  checks,
+  rss,
+}: ReportInput): string {
   const lat = (phase: Phase | undefined, q: number) => (phase ? percentile(phase.result.latencies, q) : Number.NaN);
   const per = (phase: Phase, ms: number) => ms / (phase.result.succeeded || 1);
   const c = CONCURRENCY;
@@ -202,6 +220,19 @@ export function report({ databaseLabel, phases, p, webhookAfterCompletion, check
         goalName: 'create ratio',
       };
     }),
+    row(
+      'Bawaba Checkout at c=1, p50 / p99: session created; page opened; QPay chosen (its payment made at the provider)',
+      '(shown)',
+      [p.checkout],
+      () => {
+        const steps = [checkout.session, checkout.page, checkout.choose].map((samples) => {
+          const sorted = [...samples].sort((a, b) => a - b);
+          return `${f2(percentile(sorted, 50))} / ${f2(percentile(sorted, 99))}`;
+        });
+        const bare = gateway1 ? `; a bare create ${f2(lat(gateway1, 50))} / ${f2(lat(gateway1, 99))}` : '';
+        return { text: `${steps.join('; ')} ms${bare}` };
+      },
+    ),
     row('gateway CPU per create', '≤ 0.6 ms', [gateway16], () => {
       const g = gateway16 as Phase;
       const cpu = per(g, g.gatewayCpuMs);

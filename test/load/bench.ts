@@ -18,7 +18,7 @@
  * beside the gateway's. CPU time and memory come from /proc (a local PostgreSQL's too).
  *
  * Usage: node --import tsx test/load/bench.ts [--smoke] [--database sqlite|postgres] [--nodes N]
- *          [--phases hello,direct,lifecycles,tap,qattah,akurateco,creates]   (a subset, in the order given)
+ *          [--phases hello,direct,lifecycles,tap,qattah,akurateco,creates,checkout]   (a subset, in order)
  *
  * Environment:
  *   BENCH_SECONDS               length of each measured phase (default 10; smoke 1.5)
@@ -53,6 +53,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'undici';
 import { freePort } from '../soak/gateway-process.ts';
+import { checkoutVisit, newCheckoutSamples } from './bench-checkout.ts';
 import { check, type NotifyingProvider } from './bench-checks.ts';
 import {
   CONNECTOR_BENCHES,
@@ -173,6 +174,9 @@ function gatewaySettings(dir: string, databaseUrl: string | undefined): Record<s
     // public routes' limits would only throttle the bench.
     BAWABA_RATE_LIMIT_HOOKS_PER_ADDRESS: '0',
     BAWABA_RATE_LIMIT_HOOKS_PER_CONNECTOR_ACCOUNT: '0',
+    // Shoppers reach the checkout pages from addresses of their own, through a proxy on loopback
+    // (the pages limit views per address): test/load/bench-checkout.ts gives each one.
+    BAWABA_TRUST_PROXY: '127.0.0.1',
     ...(databaseUrl ? { BAWABA_DATABASE_URL: databaseUrl } : {}),
   };
 }
@@ -194,7 +198,9 @@ async function startNode(dir: string, index: number, settings: Record<string, st
 /** The connectors whose lifecycles the chosen phases run (`lifecycles` and `creates` use Checkout.com). */
 function connectorsRun(): ConnectorId[] {
   return CONNECTORS.filter((id) =>
-    id === 'checkout_com' ? PHASES.some((n) => n === 'lifecycles' || n === 'creates') : PHASES.includes(id),
+    id === 'checkout_com'
+      ? PHASES.some((n) => n === 'lifecycles' || n === 'creates' || n === 'checkout')
+      : PHASES.includes(id),
   );
 }
 
@@ -630,6 +636,7 @@ async function main(): Promise<number> {
     const idleCpuShare = (gatewayCpu(b) - idleCpu0) / (performance.now() - idleStart);
     const idle = b.nodes.map((n) => n.child.rssKb());
     const samples: LifecycleSamples = { webhookAfterCompletion: [], ids: [] };
+    const checkoutSamples = newCheckoutSamples();
     const warmSamples: LifecycleSamples = { webhookAfterCompletion: [], ids: [] };
     let warm = false;
     for (const name of PHASES) {
@@ -681,6 +688,14 @@ async function main(): Promise<number> {
         const create = () => gatewayCreate(b).then(() => {});
         p.gateway1 = await phase(b, 'gateway POST /v1/payments, c=1', 1, WARMUP, create);
         p.gateway16 = await phase(b, `gateway POST /v1/payments, c=${CONCURRENCY}`, CONCURRENCY, WARMUP, create);
+      } else if (name === 'checkout') {
+        const visit = async (measured: boolean) => {
+          const id = await checkoutVisit(nextNode(b).pool, b.apiKey, measured ? checkoutSamples : undefined);
+          totals.gatewayCreatedCount++;
+          totals.gatewayCreated.add(id);
+          expectNotifications('checkout_com', CONNECTOR_BENCHES.checkout_com.notificationsPerCreate);
+        };
+        p.checkout = await phase(b, 'checkout: session, page, QPay chosen, c=1', 1, Math.round(WARMUP / 3), visit);
       }
     }
     const end = b.nodes.map((n) => n.child.rssKb());
@@ -707,6 +722,7 @@ async function main(): Promise<number> {
       phases,
       p,
       webhookAfterCompletion: samples.webhookAfterCompletion,
+      checkout: checkoutSamples,
       checks,
       rss: { idle, end, idleCpuShare },
     });
