@@ -572,6 +572,10 @@ const MAPPED: Readonly<Record<string, Mapped>> = {
     mentions: ["'bench.ts'"],
   },
   'npm run bench -- --phases lifecycles': { test: 'test/bench/bench-smoke.test.ts', mentions: ["'bench.ts'"] },
+  'npm run bench -- --phases hello,direct,lifecycles,creates': {
+    test: 'test/bench/bench-smoke.test.ts',
+    mentions: ["'bench.ts'"],
+  },
   'BENCH_SECONDS=300 npm run bench -- --phases lifecycles': {
     test: 'test/bench/bench-smoke.test.ts',
     mentions: ["'bench.ts'", 'BENCH_SECONDS'],
