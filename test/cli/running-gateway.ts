@@ -60,8 +60,13 @@ export interface Finished {
  * the child talks to.
  */
 export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 60_000) {
+  return runProgram(process.execPath, args, env, timeoutMs);
+}
+
+/** `runNode`'s counterpart for any program (`sh`, `npm`): runs it to its end without blocking this process. */
+export function runProgram(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000) {
   return new Promise<Finished>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

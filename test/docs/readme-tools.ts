@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, type Finished, type RunningGateway, root, runCli, waitFor } from '../cli/running-gateway.ts';
+import { BIN, type Finished, type RunningGateway, root, runCli, runProgram, waitFor } from '../cli/running-gateway.ts';
 import { killOnExit } from '../support/child-cleanup.ts';
 import type { ShellCommand } from './shell-commands.ts';
 
@@ -29,26 +29,8 @@ export interface Started {
   stop(): Promise<number | null>;
 }
 
-/** `runNode`'s counterpart for any program (`sh`, `npm`): runs it to its end without blocking this process. */
-export function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000) {
-  return new Promise<Finished>((resolve, reject) => {
-    const child = spawn(file, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** Runs any program (`sh`, `npm`) to its end without blocking this process. */
+export const run = runProgram;
 
 /** The `npx bawaba` words before the first argument or option: `payments list`, `emulate`. */
 function commandPath(args: string): string[] {
