@@ -5,7 +5,7 @@ import { forEachDatabase, withDatabase } from '../../../test/support/databases.t
 import { createManualClock, systemClock } from '../../core/clock.ts';
 import { createIdGenerator } from '../../core/ids.ts';
 import type { Payment } from '../../core/payment/payment.ts';
-import type { PaymentListQuery } from '../../core/repositories.ts';
+import type { IdempotencyRecord, PaymentListQuery } from '../../core/repositories.ts';
 import type { Database } from '../db.ts';
 import { createSecretBox } from '../secret-box.ts';
 import { createRepos, type Repos } from './index.ts';
@@ -62,6 +62,21 @@ const bare = (overrides: Partial<Payment> = {}): Payment =>
     ...overrides,
   });
 
+/** A fresh, in-progress record of idempotency key `key` of acct_1 (test mode). */
+const keyRecord = (key: string, requestHash: string): IdempotencyRecord => ({
+  accountId: 'acct_1',
+  mode: 'test',
+  key,
+  requestHash,
+  state: 'in_progress',
+  resourceId: null,
+  responseStatus: null,
+  responseBody: null,
+  lockedUntil: T0 + 60_000,
+  createdAt: T0,
+  expiresAt: T0 + 86_400_000,
+});
+
 forEachDatabase((kind) => {
   const run = (fn: (repos: Repos, database: Database) => Promise<void>) =>
     withDatabase(kind, async (database) => {
@@ -83,22 +98,7 @@ forEachDatabase((kind) => {
     it('stores a payment and its idempotency key’s link to it together, or neither', () =>
       run(async ({ payments, idempotency }) => {
         const key = { accountId: 'acct_1', mode: 'test' as const, key: 'order-7' };
-        const claim = (k: string) =>
-          idempotency.claim(
-            {
-              ...key,
-              key: k,
-              requestHash: 'h',
-              state: 'in_progress',
-              resourceId: null,
-              responseStatus: null,
-              responseBody: null,
-              lockedUntil: T0 + 60_000,
-              createdAt: T0,
-              expiresAt: T0 + 86_400_000,
-            },
-            T0,
-          );
+        const claim = (k: string) => idempotency.claim(keyRecord(k, 'h'), T0);
         assert.equal((await claim('order-7')).kind, 'claimed');
         await payments.insert(bare(), undefined, key);
         const linked = await claim('order-7');
@@ -117,21 +117,8 @@ forEachDatabase((kind) => {
 
     it('claims a new key with the payment: of racing requests one wins, and the key names its payment', () =>
       run(async ({ payments, idempotency }) => {
-        const record = (requestHash: string) => ({
-          accountId: 'acct_1',
-          mode: 'test' as const,
-          key: 'order-9',
-          requestHash,
-          state: 'in_progress' as const,
-          resourceId: null,
-          responseStatus: null,
-          responseBody: null,
-          lockedUntil: T0 + 60_000,
-          createdAt: T0,
-          expiresAt: T0 + 86_400_000,
-        });
         const reservation = (requestHash: string) => {
-          const pending = { record: record(requestHash), claimed: false };
+          const pending = { record: keyRecord('order-9', requestHash), claimed: false };
           return { accountId: 'acct_1', mode: 'test' as const, key: 'order-9', pending };
         };
         const same = [reservation('h'), reservation('h'), reservation('h')];
