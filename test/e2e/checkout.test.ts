@@ -185,6 +185,9 @@ describe('Bawaba Checkout: a shopper on a phone', { skip: browserSkip() }, () =>
       await page.locator('#method-card').click();
       await page.waitForURL((url) => !url.href.startsWith(sandbox.gateway.url) && !url.href.includes('/c/'));
       await shot(page, 'ar-8-card-provider');
+      // The shopper switched the page to Arabic: the card page follows, though the session said nothing.
+      assert.equal(await page.locator('html').getAttribute('lang'), 'ar');
+      assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
       // The other tab still shows the methods; choosing one finds the card payment in flight.
       await second.locator('#method-qattah').click();
       await second.getByRole('heading', { name: 'عملية دفع قيد التنفيذ' }).waitFor();

@@ -21,12 +21,14 @@ export type ChooseResult =
  * The customer chose `method` on the page. Under a hold on the session, a new payment id is
  * claimed only when the session is open, offers the method, and its latest payment is final and
  * not captured; the payment is then made with that id through {@link createPayment}. Two tabs,
- * a reload or a double click: the second finds the first one's payment in flight.
+ * a reload or a double click: the second finds the first one's payment in flight. `locale` is the
+ * language the customer's page was in (they may have switched it): the provider's page follows it.
  */
 export async function chooseMethod(
   deps: CheckoutDeps,
   sessionId: string,
   method: PaymentMethod,
+  locale?: 'en' | 'ar',
 ): Promise<ChooseResult> {
   const now = deps.payment.clock.now();
   const claim = await deps.sessions.hold<ChooseResult | { kind: 'claimed'; session: CheckoutSession }>(
@@ -67,7 +69,7 @@ export async function chooseMethod(
         ...(session.description !== null ? { description: session.description } : {}),
         ...(session.customer !== null ? { customer: session.customer } : {}),
         metadata: { ...session.metadata, [SESSION_METADATA_KEY]: session.id },
-        locale: session.locale ?? 'en',
+        locale: locale ?? session.locale ?? 'en',
       },
       { paymentId },
     );

@@ -174,7 +174,12 @@ export async function registerCheckoutPages(app: FastifyInstance, deps: Checkout
         if (!(PAYMENT_METHODS as readonly string[]).includes(method ?? '')) return reply.redirect(base, 303);
         let outcome: Awaited<ReturnType<typeof chooseMethod>>;
         try {
-          outcome = await chooseMethod(checkout, session.id, method as PaymentMethod);
+          outcome = await chooseMethod(
+            checkout,
+            session.id,
+            method as PaymentMethod,
+            languageOf(request, reply, session),
+          );
         } catch (err) {
           if (!isBawabaError(err) || err.status >= 500) throw err;
           request.log.warn({ sessionId: session.id, code: err.code }, 'checkout method could not be used');
