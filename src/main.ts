@@ -9,7 +9,6 @@ import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { type Config, ConfigError } from './config.ts';
-import { createAllConnectors } from './connectors/registry.ts';
 import type { ConnectorRegistry } from './core/connector-contract.ts';
 import type { CheckoutDeps } from './core/services/checkout-sessions.ts';
 import type { PaymentLinkDeps } from './core/services/payment-links.ts';
@@ -18,9 +17,9 @@ import { dashboardServices } from './dashboard-users.ts';
 import type { RunningEmulator } from './emulators/registry.ts';
 import { createHandlers } from './jobs/handlers/index.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
-import { createGuardedAgent } from './net/guarded-agent.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { type Core, type CoreOptions, JOBS_TOPIC, openCore } from './open-core.ts';
+import { createConnectors, liveDispatcherOf } from './outbound.ts';
 import { registerPaymentLinkPages } from './pages/checkout/links.ts';
 import { registerCheckoutPages } from './pages/checkout/plugin.ts';
 import type { DashboardOptions } from './pages/dashboard/deps.ts';
@@ -31,6 +30,7 @@ import type { Listening } from './storage/db.ts';
 
 /** The storage side, opened alone by the administration commands (see open-core.ts). */
 export { adminDeps, type Core, openCore } from './open-core.ts';
+export { createConnectors } from './outbound.ts';
 
 /** Options that tests and benchmarks change; production uses the defaults. */
 export interface StartOptions extends CoreOptions {
@@ -41,33 +41,6 @@ export interface StartOptions extends CoreOptions {
    * `dispatcher` when given, else an agent that connects to public addresses only.
    */
   readonly liveDispatcher?: Dispatcher;
-}
-
-let publicOnlyAgent: Dispatcher | undefined;
-
-/**
- * The dispatcher of live-mode outbound calls: the one given, else `dispatcher` (a test's mock),
- * else one process-wide agent that checks, at each connection, that every address it would
- * reach is public (test mode reaches loopback: the emulators and developers' machines are there).
- */
-function liveDispatcherOf(dispatcher?: Dispatcher, liveDispatcher?: Dispatcher): Dispatcher {
-  const given = liveDispatcher ?? dispatcher;
-  if (given) return given;
-  publicOnlyAgent ??= createGuardedAgent();
-  return publicOnlyAgent;
-}
-
-/** Every connector Bawaba has. */
-export function createConnectors(
-  config: Config,
-  dispatcher?: Dispatcher,
-  liveDispatcher?: Dispatcher,
-): ConnectorRegistry {
-  return createAllConnectors({
-    timeoutMs: config.providerTimeoutMs,
-    ...(dispatcher ? { dispatcher } : {}),
-    liveDispatcher: liveDispatcherOf(dispatcher, liveDispatcher),
-  });
 }
 
 /** Where customers' browsers reach the gateway; settled once the listening port is known. */

@@ -28,7 +28,8 @@ export function registerConnectorCommands(program: Command): void {
         opts: { account: string; mode: string; credential: string[]; setting: string[]; priority: string },
       ) => {
         const { loadConfig } = await import('../../config.ts');
-        const { createConnectors, openCore } = await import('../../main.ts');
+        const { createConnectors } = await import('../../outbound.ts');
+        const { openCore } = await import('../../open-core.ts');
         const config = { ...loadConfig(), logLevel: 'warn' };
         const connector = createConnectors(config).get(id);
         if (!connector) program.error(`unknown connector "${id}"`);
