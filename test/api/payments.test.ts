@@ -29,6 +29,7 @@ describe('POST /v1/payments', () => {
     const p = res.json();
     assert.match(p.id, /^pay_[0-9a-z]{26}$/);
     assert.equal(p.status, 'requires_action');
+    assert.equal(p.captured_at, null);
     assert.equal(p.next_action.type, 'redirect');
     assert.ok(p.next_action.url.startsWith(`${gw.emulator.baseUrl}/qpay-external/redirect-to-qpay?pun=`));
     assert.equal(p.connector, 'checkout_com');

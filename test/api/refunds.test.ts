@@ -55,11 +55,14 @@ describe('refunds', () => {
     assert.equal(r.amount, 1500);
     assert.match(r.provider_refund_id, /^act_/);
     assert.equal((await get(`/v1/payments/${p.id}`)).amount_refunded, 0, 'nothing refunded before approval');
-    assert.equal((await get(`/v1/payments/${p.id}`)).status, 'captured');
+    const capturedNow = await get(`/v1/payments/${p.id}`);
+    assert.equal(capturedNow.status, 'captured');
+    assert.match(String(capturedNow.captured_at), /^\d{4}-\d{2}-\d{2}T/, 'when the capture was recorded');
     decide(r.provider_refund_id, 'approve');
     await waitFor(async () => (await get(`/v1/refunds/${r.id}`)).status === 'succeeded', 5000, 'refund succeeded');
     const after = await get(`/v1/payments/${p.id}`);
     assert.equal(after.status, 'refunded');
+    assert.equal(after.captured_at, capturedNow.captured_at, 'a refund keeps the time of capture');
     assert.equal(after.amount_refunded, 1500);
     assert.deepEqual(await eventTypes(r.id), ['refund.created', 'refund.succeeded']);
     assert.equal((await eventTypes(p.id)).at(-1), 'payment.refunded');

@@ -68,6 +68,7 @@ function payment(id: string): Payment {
     failure_code: null,
     failure_message: null,
     expires_at: '2026-01-01T00:15:00.000Z',
+    captured_at: null,
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
   };

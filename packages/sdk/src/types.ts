@@ -95,6 +95,8 @@ export interface Payment {
   failure_code: string | null;
   failure_message: string | null;
   expires_at: string | null;
+  /** When the gateway recorded the capture; null until captured. */
+  captured_at: string | null;
   created_at: string;
   updated_at: string;
 }

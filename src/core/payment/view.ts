@@ -44,6 +44,7 @@ export function paymentView(p: Payment) {
     failure_code: p.failureCode,
     failure_message: p.failureMessage,
     expires_at: p.expiresAt === null ? null : iso(p.expiresAt),
+    captured_at: p.capturedAt === null ? null : iso(p.capturedAt),
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
   };

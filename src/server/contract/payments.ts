@@ -106,6 +106,8 @@ export const PaymentObject = Type.Object(
     failure_code: Nullable(Type.String()),
     failure_message: Nullable(Type.String()),
     expires_at: Nullable(Type.String()),
+    /** When the gateway recorded the capture; null until captured. */
+    captured_at: Nullable(Type.String()),
     created_at: Type.String(),
     updated_at: Type.String(),
   },
