@@ -13,6 +13,7 @@ import { checkEntityInput, checkWebhooks, type Entity, type EntityRegistry } fro
 import { CANCELED_FAILURE_STATUSES, EXPIRY_STATUSES, OUTCOMES, type Settings } from './state.ts';
 
 const SNAKE_NAMES = {
+  name: 'name',
   secretKey: 'secret_key',
   publicKey: 'public_key',
   webhookSignatureKey: 'webhook_signature_key',
@@ -22,6 +23,7 @@ const SNAKE_NAMES = {
 export function entityView(entity: Entity): Record<string, unknown> {
   return {
     id: entity.id,
+    name: entity.name,
     secret_key: entity.secretKey,
     public_key: entity.publicKey,
     webhook_signature_key: entity.webhookSignatureKey,

@@ -134,6 +134,7 @@ export type CheckoutComControl = NotifyingControl<NotificationRecord> & {
 export type WebhookParts = { entities: EntityRegistry; notifier: Notifier };
 
 const CAMEL_NAMES = {
+  name: 'name',
   secretKey: 'secretKey',
   publicKey: 'publicKey',
   webhookSignatureKey: 'webhookSignatureKey',

@@ -5,9 +5,13 @@ import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 /** Where an entity's webhooks go; `authorization` is sent verbatim as the `Authorization` header. */
 export type WebhookEndpoint = { url: string; authorization?: string };
 
-/** One merchant account of the emulated provider, with its own keys and webhook endpoints. */
+/**
+ * One merchant account of the emulated provider, with its own keys and webhook endpoints, and the
+ * name its QPay page is headed by (the API never shows it).
+ */
 export type Entity = {
   id: string;
+  name: string;
   secretKey: string;
   publicKey: string;
   webhookSignatureKey: string;
@@ -15,6 +19,7 @@ export type Entity = {
 };
 
 export type EntityInput = {
+  name?: string;
   secretKey?: string;
   publicKey?: string;
   webhookSignatureKey?: string;
@@ -26,6 +31,9 @@ export type EntityRegistry = ReturnType<typeof createEntityRegistry>;
 export const generateSecretKey = (): string => prefixedId('sk_sbox_', 27);
 export const generatePublicKey = (): string => prefixedId('pk_sbox_', 27);
 export const generateEntityId = (): string => prefixedId('ent_', 26);
+
+/** The name of the `n`th entity when none is given. */
+const defaultName = (n: number): string => `Emulator Merchant ${n}`;
 
 type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -71,6 +79,12 @@ export function checkEntityInput(
   names: Record<keyof EntityInput, string>,
 ): Checked<EntityInput> {
   const out: EntityInput = {};
+  const name = input[names.name];
+  if (name !== undefined && name !== null) {
+    if (typeof name !== 'string' || name.trim() === '')
+      return { ok: false, error: `${names.name} must be a non-empty string` };
+    out.name = name;
+  }
   for (const field of ['secretKey', 'publicKey', 'webhookSignatureKey'] as const) {
     const value = input[names[field]];
     if (value === undefined || value === null) continue;
@@ -98,11 +112,17 @@ const copyEntity = (entity: Entity): Entity => ({ ...entity, webhooks: copyEndpo
 export function createEntityRegistry(initial: EntityInput = {}, book: EmulatorBook = MEMORY_BOOK) {
   const entities = new Map<string, Entity>();
   const save = (entity: Entity): void => book.put('entity', entity.id, entity);
-  for (const entity of book.load('entity').values() as Iterable<Entity>) entities.set(entity.id, entity);
+  for (const saved of book.load('entity').values() as Iterable<Entity>) {
+    // A store written before entities had names gives them the default ones.
+    const entity = saved.name === undefined ? { ...saved, name: defaultName(entities.size + 1) } : saved;
+    entities.set(entity.id, entity);
+    if (entity !== saved) save(entity);
+  }
 
   function create(input: EntityInput): { entity: Entity; created: boolean } {
     const existing = input.secretKey === undefined ? undefined : bySecretKey(input.secretKey);
     if (existing) {
+      if (input.name !== undefined) existing.name = input.name;
       if (input.publicKey !== undefined) existing.publicKey = input.publicKey;
       if (input.webhookSignatureKey !== undefined) existing.webhookSignatureKey = input.webhookSignatureKey;
       if (input.webhooks !== undefined) existing.webhooks = copyEndpoints(input.webhooks);
@@ -111,6 +131,7 @@ export function createEntityRegistry(initial: EntityInput = {}, book: EmulatorBo
     }
     const entity: Entity = {
       id: generateEntityId(),
+      name: input.name ?? defaultName(entities.size + 1),
       secretKey: input.secretKey ?? generateSecretKey(),
       publicKey: input.publicKey ?? generatePublicKey(),
       webhookSignatureKey: input.webhookSignatureKey ?? randomUUID(),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { qpayFormErrors, readQpayForm } from '../kit/card-form.ts';
 import { formBody, see, sendPage } from '../kit/page.ts';
+import type { EntityRegistry } from './entities.ts';
 import { type Lang, pickLang, renderNotFound, renderNotPayable, renderPaymentForm, renderResult } from './pages.ts';
 import { APPROVING_PIN, type CheckoutComState, type Outcome, type Payment } from './state.ts';
 import { otpValid } from './validate.ts';
@@ -19,8 +20,12 @@ function finish(
 }
 
 /** The QPay page the customer is redirected to, and the form it posts back. */
-export async function hostedPageRoutes(app: FastifyInstance, options: { state: CheckoutComState }): Promise<void> {
-  const { state } = options;
+export async function hostedPageRoutes(
+  app: FastifyInstance,
+  options: { state: CheckoutComState; entities: EntityRegistry },
+): Promise<void> {
+  const { state, entities } = options;
+  const nameOf = (payment: Payment): string | undefined => entities.get(payment.entityId)?.name;
 
   app.get<{ Querystring: { pun?: string; lang?: string } }>(
     '/qpay-external/redirect-to-qpay',
@@ -30,7 +35,7 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: C
       if (!payment) return sendPage(reply, 404, renderNotFound(pickLang(lang)));
       const pageLang = pickLang(lang, payment);
       if (payment.status !== 'Pending') return sendPage(reply, 409, renderNotPayable(payment, pageLang));
-      return sendPage(reply, 200, renderPaymentForm(payment, pageLang));
+      return sendPage(reply, 200, renderPaymentForm(payment, nameOf(payment), pageLang));
     },
   );
 
@@ -45,7 +50,7 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: C
     const errors = qpayFormErrors(form, state.clock.now(), otpValid);
     if (errors.length > 0) {
       const values = { card_number: form.cardNumber, expiry: form.expiry };
-      return sendPage(reply, 400, renderPaymentForm(payment, lang, { values, errors }));
+      return sendPage(reply, 400, renderPaymentForm(payment, nameOf(payment), lang, { values, errors }));
     }
     return finish(state, reply, payment, form.pin === APPROVING_PIN ? 'approve' : 'decline', lang);
   });

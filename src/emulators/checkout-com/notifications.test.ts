@@ -540,6 +540,7 @@ describe('entities', () => {
     assert.equal(created.status, 201);
     assert.deepEqual(Object.keys(created.json), [
       'id',
+      'name',
       'secret_key',
       'public_key',
       'webhook_signature_key',

@@ -48,11 +48,18 @@ const PAGES = qpayPages({
 
 export type FormState = QpayFormState;
 
-export function renderPaymentForm(payment: Payment, lang: Lang, state: FormState = {}): string {
+/** The card form of a payment, headed by its entity's name. */
+export function renderPaymentForm(
+  payment: Payment,
+  merchantName: string | undefined,
+  lang: Lang,
+  state: FormState = {},
+): string {
   return PAGES.form(
     lang,
     payment.pun,
     {
+      merchantName,
       amount: formatAmount(payment.amount, payment.currency),
       description: payment.description,
       action: '/qpay-external/pay',

@@ -24,6 +24,8 @@ export type CheckoutComEmulatorOptions = EmulatorServerOptions & {
   secretKey?: string;
   publicKey?: string;
   webhookSignatureKey?: string;
+  /** The name of the default entity, which heads its QPay page (default `Emulator Merchant 1`). */
+  merchantName?: string;
   /** Webhook endpoints of the default entity. */
   webhooks?: WebhookEndpoint[];
   paymentWindowMs?: number;
@@ -71,6 +73,7 @@ export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = 
   const { app, faults, book, clock } = server;
   const entities = createEntityRegistry(
     {
+      ...(options.merchantName !== undefined && { name: options.merchantName }),
       ...(options.secretKey !== undefined && { secretKey: options.secretKey }),
       ...(options.publicKey !== undefined && { publicKey: options.publicKey }),
       ...(options.webhookSignatureKey !== undefined && { webhookSignatureKey: options.webhookSignatureKey }),
@@ -99,7 +102,7 @@ export function createCheckoutComEmulator(options: CheckoutComEmulatorOptions = 
     event: notifier.event,
     baseUrl: server.requestBase,
   });
-  app.register(hostedPageRoutes, { state });
+  app.register(hostedPageRoutes, { state, entities });
   app.register(controlRoutes, { control, entities });
   // Unknown paths answer like an unknown id.
   app.setNotFoundHandler((request, reply) => reply.code(404).header('cko-request-id', request.id).send());

@@ -35,15 +35,16 @@ function entityLines(entities: Entity[], defaultId: string): string[] {
 }
 
 /**
- * A sandbox account is an entity of its own, keeping the stored keys, whose webhooks go to the
- * account's hook URL.
+ * A sandbox account is an entity of its own, under the account's name, keeping the stored keys,
+ * whose webhooks go to the account's hook URL.
  */
 export function sandboxSetup(control: CheckoutComControl): SandboxSetup {
   return {
     priority: 100,
     settings: {},
-    merchant({ stored, hookUrl }) {
+    merchant({ stored, hookUrl, name }) {
       const entity = control.createEntity({
+        ...(name.trim() !== '' && { name }),
         ...(stored?.secret_key ? { secretKey: stored.secret_key } : {}),
         ...(stored?.webhook_signature_key ? { webhookSignatureKey: stored.webhook_signature_key } : {}),
       });

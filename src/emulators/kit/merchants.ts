@@ -19,6 +19,8 @@ export type AccountRules<M extends { id: string }, I> = {
   check?(input: I): void;
   /** A new account from a checked input; `count` is how many accounts there are already. */
   make(input: I, count: number): M;
+  /** An account saved by an earlier run, brought up to date (`index`: its place, from 0); default as saved. */
+  restore?(saved: M, index: number): M;
 };
 
 function same(presented: Buffer, secret: string): boolean {
@@ -32,7 +34,11 @@ export function createAccountRegistry<M extends { id: string }, I>(
   rules: AccountRules<M, I>,
 ) {
   const merchants = new Map<string, M>();
-  for (const merchant of book.load('merchant').values() as Iterable<M>) merchants.set(merchant.id, merchant);
+  for (const saved of book.load('merchant').values() as Iterable<M>) {
+    const merchant = rules.restore ? rules.restore(saved, merchants.size) : saved;
+    merchants.set(merchant.id, merchant);
+    if (merchant !== saved) book.put('merchant', merchant.id, merchant);
+  }
 
   function create(input: I): M {
     rules.check?.(input);

@@ -1,9 +1,9 @@
 /**
  * The hosted QPay (NAPS debit) card page, whoever hosts it: the branded header with its language
- * switch, the payment summary, the card form (card number, expiry, PIN, OTP), the test-mode box
- * and the message pages, with the words they share in English and Arabic. Each host brings its
- * colours, its own words (who powers the page, its test data, its result titles), its paths and
- * the field that names the payment.
+ * switch, the payment summary headed by the merchant's name, the card form (card number, expiry,
+ * PIN, OTP), the test-mode box and the message pages, with the words they share in English and
+ * Arabic. Each host brings its colours, its own words (who powers the page, its test data, its
+ * result titles), its paths, the field that names the payment and the merchant's name.
  */
 import type { QpayField } from './card-form.ts';
 import { html, renderPage, type SafeHtml } from './html.ts';
@@ -15,6 +15,7 @@ export const QPAY_TEXT = {
   en: {
     title: 'QPay – Secure payment',
     merchantPayment: 'Payment to merchant',
+    paymentTo: 'Payment to',
     amount: 'Amount',
     description: 'Description',
     cardNumber: 'Card number',
@@ -43,6 +44,7 @@ export const QPAY_TEXT = {
   ar: {
     title: 'QPay – دفع آمن',
     merchantPayment: 'دفعة إلى التاجر',
+    paymentTo: 'دفعة إلى',
     amount: 'المبلغ',
     description: 'الوصف',
     cardNumber: 'رقم البطاقة',
@@ -165,6 +167,8 @@ ${invalid && html`<div class="field-error" id="${id}-error">${t.errors[spec.name
 
 /** What the card form shows and where it posts. */
 export type QpayPayment = {
+  /** The heading's merchant; the fixed words when the host does not know it. */
+  merchantName: string | undefined;
   /** The amount as shown, with its currency. */
   amount: string;
   /** Shown when the payment has one. */
@@ -183,7 +187,7 @@ function qpayFormPage(frame: QpayFrame, payment: QpayPayment, state: QpayFormSta
   const errors = state.errors ?? [];
   const values = state.values ?? {};
   const content = html`<section class="card">
-  <h1>${t.merchantPayment}</h1>
+  <h1>${payment.merchantName === undefined ? t.merchantPayment : html`${t.paymentTo} <bdi id="merchant-name">${payment.merchantName}</bdi>`}</h1>
   <dl class="summary">
     <dt>${t.amount}</dt><dd class="amount"><span class="ltr" id="amount">${payment.amount}</span></dd>
     ${payment.description !== undefined && html`<dt>${t.description}</dt><dd><bdi id="description">${payment.description}</bdi></dd>`}

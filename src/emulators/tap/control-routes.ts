@@ -23,10 +23,11 @@ const settingsView = (settings: Settings) => ({
   refund_approval_delay_ms: settings.refundApprovalDelayMs,
 });
 
-const merchantView = (m: Merchant) => ({ id: m.id, secret_key: m.secretKey, public_key: m.publicKey });
+const merchantView = (m: Merchant) => ({ id: m.id, name: m.name, secret_key: m.secretKey, public_key: m.publicKey });
 
 function merchantInput(body: Body): MerchantInput {
   const input: MerchantInput = {};
+  if (typeof body.name === 'string') input.name = body.name;
   if (typeof body.secret_key === 'string') input.secretKey = body.secret_key;
   if (typeof body.public_key === 'string') input.publicKey = body.public_key;
   return input;

@@ -44,7 +44,7 @@ export type TapControl = NotifyingControl<DeliveryRecord> & {
   settings(): Settings;
   updateSettings(patch: Partial<Settings>): Settings;
   onEvent(listener: EventListener): () => void;
-  /** Another merchant account (own keys); throws TypeError on a malformed key. */
+  /** Another merchant account (own name and keys); throws TypeError on a malformed key or an empty name. */
   createMerchant(input?: MerchantInput): Merchant;
   listMerchants(): Merchant[];
   /** Charges, refunds, faults, notifications, clock and settings as at start; merchants back to the first. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { normalizeCardNumber, qpayFormErrors, readQpayForm } from '../kit/card-form.ts';
 import { formBody, see, sendPage } from '../kit/page.ts';
 import { PAGE_PATH } from './api.ts';
+import type { MerchantRegistry } from './merchants.ts';
 import type { Outcome } from './outcomes.ts';
 import type { Lang } from './page-text.ts';
 import { pickLang, renderNotFound, renderNotPayable, renderPaymentForm, renderResult } from './pages.ts';
@@ -30,8 +31,12 @@ function finish(
 }
 
 /** The QPay page `transaction.url` opens, and the form it posts back. */
-export async function hostedPageRoutes(app: FastifyInstance, options: { state: TapState }): Promise<void> {
-  const { state } = options;
+export async function hostedPageRoutes(
+  app: FastifyInstance,
+  options: { state: TapState; merchants: MerchantRegistry },
+): Promise<void> {
+  const { state, merchants } = options;
+  const nameOf = (charge: Charge): string | undefined => merchants.get(charge.merchantId)?.name;
 
   app.get<{ Querystring: { chg?: string; lang?: string } }>(PAGE_PATH, async (request, reply) => {
     const { chg, lang } = request.query;
@@ -40,7 +45,7 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: T
     const pageLang = pickLang(lang ?? charge?.langCode);
     if (!charge) return sendPage(reply, 404, renderNotFound(pageLang));
     if (charge.status !== 'INITIATED') return sendPage(reply, 409, renderNotPayable(charge, pageLang));
-    return sendPage(reply, 200, renderPaymentForm(charge, pageLang));
+    return sendPage(reply, 200, renderPaymentForm(charge, nameOf(charge), pageLang));
   });
 
   app.post(PAGE_PATH, async (request, reply) => {
@@ -54,7 +59,7 @@ export async function hostedPageRoutes(app: FastifyInstance, options: { state: T
     const errors = qpayFormErrors(form, state.clock.now(), otpTyped);
     if (errors.length > 0) {
       const values = { card_number: form.cardNumber, expiry: form.expiry };
-      return sendPage(reply, 400, renderPaymentForm(charge, lang, { values, errors }));
+      return sendPage(reply, 400, renderPaymentForm(charge, nameOf(charge), lang, { values, errors }));
     }
     const outcome = form.pin === APPROVING_PIN ? 'approve' : 'decline';
     return finish(state, reply, charge, outcome, lang, cardOf(form.cardNumber));

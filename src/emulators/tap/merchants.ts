@@ -3,10 +3,13 @@ import { createAccountRegistry } from '../kit/merchants.ts';
 import { type EmulatorBook, MEMORY_BOOK } from '../kit/store.ts';
 import { MIXED_ALNUM } from './tap-ids.ts';
 
-/** One Tap merchant account: its keys sign its notifications and scope its charges. */
-export type Merchant = { id: string; secretKey: string; publicKey: string };
+/**
+ * One Tap merchant account: its keys sign its notifications and scope its charges; its name heads
+ * the QPay page (the charge itself carries no name: `merchant` is `{country, currency, id}`).
+ */
+export type Merchant = { id: string; name: string; secretKey: string; publicKey: string };
 
-export type MerchantInput = { secretKey?: string; publicKey?: string };
+export type MerchantInput = { name?: string; secretKey?: string; publicKey?: string };
 
 /** The seed's key is `sk_test_` + 24 mixed-case alphanumerics. */
 export const generateSecretKey = (): string => `sk_test_${randomString(24, MIXED_ALNUM)}`;
@@ -18,7 +21,11 @@ export type AuthResult = { ok: true; merchant: Merchant } | { ok: false; code: '
 
 export type MerchantRegistry = ReturnType<typeof createMerchantRegistry>;
 
-function checkKeys(input: MerchantInput): void {
+/** The name of the `n`th merchant when none is given. */
+const defaultName = (n: number): string => `Emulator Merchant ${n}`;
+
+function checkInput(input: MerchantInput): void {
+  if (input.name !== undefined && input.name.trim() === '') throw new TypeError('name must not be empty');
   for (const [field, pattern] of [
     ['secretKey', SECRET_KEY],
     ['publicKey', PUBLIC_KEY],
@@ -28,18 +35,21 @@ function checkKeys(input: MerchantInput): void {
   }
 }
 
-/** Tap's merchant accounts (kit/merchants.ts), each with its secret and public key. */
+/** Tap's merchant accounts (kit/merchants.ts), each with its name and its secret and public key. */
 export function createMerchantRegistry(initial: MerchantInput = {}, book: EmulatorBook = MEMORY_BOOK) {
   const accounts = createAccountRegistry<Merchant, MerchantInput>(initial, book, {
     secretOf: (m) => m.secretKey,
     secretIn: (input) => input.secretKey,
     withSecret: (input, secretKey) => ({ ...input, secretKey }),
-    check: checkKeys,
-    make: (input) => ({
+    check: checkInput,
+    make: (input, count) => ({
       id: randomString(6, DIGITS).replace(/^0/, '1'),
+      name: input.name ?? defaultName(count + 1),
       secretKey: input.secretKey ?? generateSecretKey(),
       publicKey: input.publicKey ?? generatePublicKey(),
     }),
+    // A store written before merchants had names gives them the default ones.
+    restore: (saved, index) => ({ ...saved, name: saved.name ?? defaultName(index + 1) }),
   });
   return {
     ...accounts,

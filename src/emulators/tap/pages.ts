@@ -19,11 +19,18 @@ const money = (charge: Charge): string => `${charge.currency} ${formatMajor(char
 
 export type FormState = QpayFormState;
 
-export function renderPaymentForm(charge: Charge, lang: Lang, state: FormState = {}): string {
+/** The card form of a charge, headed by its merchant's name. */
+export function renderPaymentForm(
+  charge: Charge,
+  merchantName: string | undefined,
+  lang: Lang,
+  state: FormState = {},
+): string {
   return PAGES.form(
     lang,
     charge.pageToken,
     {
+      merchantName,
       amount: money(charge),
       description: charge.description,
       action: PAGE_PATH,

@@ -18,6 +18,8 @@ export type TapEmulatorOptions = EmulatorServerOptions & {
   /** Keys of the merchant created at start; generated (`sk_test_` + 24 alphanumerics) when absent. */
   secretKey?: string;
   publicKey?: string;
+  /** The name of the merchant created at start, which heads its QPay page (default `Emulator Merchant 1`). */
+  merchantName?: string;
   /** Time a charge waits in INITIATED before it is ABANDONED (default 30 min). */
   paymentWindowMs?: number;
   /** Emulator time after which a PENDING refund is REFUNDED by itself; null or absent: never. */
@@ -57,6 +59,7 @@ export function createTapEmulator(options: TapEmulatorOptions = {}): TapEmulator
     {
       ...(options.secretKey !== undefined && { secretKey: options.secretKey }),
       ...(options.publicKey !== undefined && { publicKey: options.publicKey }),
+      ...(options.merchantName !== undefined && { name: options.merchantName }),
     },
     book,
   );
@@ -79,7 +82,7 @@ export function createTapEmulator(options: TapEmulatorOptions = {}): TapEmulator
   const control = createControl({ state, clock, faults, merchants, notifier, baseUrl: server.baseUrl });
 
   app.register(apiRoutes, { state, merchants, baseUrl: server.requestBase });
-  app.register(hostedPageRoutes, { state });
+  app.register(hostedPageRoutes, { state, merchants });
   app.register(controlRoutes, { control });
   app.setNotFoundHandler((_request, reply) => sendErrors(reply, 404, [tapError('1103', 'Resource not found')]));
   server.run({

@@ -5,16 +5,19 @@ import { createTapEmulator } from './server.ts';
 import { APPROVING_PIN } from './state.ts';
 
 /**
- * A sandbox account is a merchant of its own, keeping the stored secret key; behind
- * Checkout.com in routing order (Tap takes over when Checkout.com is unavailable). Tap posts
- * notifications to the URL each charge names.
+ * A sandbox account is a merchant of its own, under the account's name, keeping the stored
+ * secret key; behind Checkout.com in routing order (Tap takes over when Checkout.com is
+ * unavailable). Tap posts notifications to the URL each charge names.
  */
 export function sandboxSetup(control: TapControl): SandboxSetup {
   return {
     priority: 200,
     settings: {},
-    merchant({ stored }) {
-      const merchant = control.createMerchant(stored?.secret_key ? { secretKey: stored.secret_key } : {});
+    merchant({ stored, name }) {
+      const merchant = control.createMerchant({
+        ...(stored?.secret_key ? { secretKey: stored.secret_key } : {}),
+        ...(name.trim() !== '' && { name }),
+      });
       return { secret_key: merchant.secretKey };
     },
   };
