@@ -31,6 +31,8 @@ export const RESTART_AT_FRAMES = 8192;
 /** A pending commit is checkpointed at the latest after this long. */
 const MAX_DELAY_MS = 1000;
 const POLL_MS = 50;
+/** Checkpoints failing in a row (a second's worth of polls) before the worker gives up. */
+const MAX_FAILURES = 20;
 
 /** The worker's program (CommonJS, run with `eval`; no TypeScript loader in a worker's eval). */
 const WORKER_SOURCE = `
@@ -40,11 +42,21 @@ const db = new SQLite(workerData.path);
 db.pragma('busy_timeout = 5000');
 const commits = new Int32Array(workerData.counter);
 let last = Date.now();
+let failures = 0;
 function checkpoint() {
   const pending = Atomics.load(commits, 0);
   if (pending === 0) { last = Date.now(); return; }
   if (pending < workerData.every && Date.now() - last < workerData.maxDelayMs) return;
-  const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+  let result;
+  try {
+    [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    failures = 0;
+  } catch (error) {
+    // A passing fault (the file locked by another process) is tried again at the next poll;
+    // one that lasts ends the worker, and the main connection checkpoints again.
+    if (++failures >= workerData.maxFailures) throw error;
+    return;
+  }
   Atomics.sub(commits, 0, pending);
   last = Date.now();
   if (result && result.log >= workerData.restartAtFrames) parentPort.postMessage('restart');
@@ -94,6 +106,7 @@ export function startCheckpointer(
       every: commitsPerCheckpoint,
       maxDelayMs: MAX_DELAY_MS,
       pollMs: POLL_MS,
+      maxFailures: MAX_FAILURES,
       restartAtFrames,
     },
   });
