@@ -572,6 +572,8 @@ const MAPPED: Readonly<Record<string, Mapped>> = {
     mentions: ["'bench.ts'"],
   },
   'npm run bench -- --phases lifecycles': { test: 'test/bench/bench-smoke.test.ts', mentions: ["'bench.ts'"] },
+  // Downloads Bun and Deno (about 200 MB): an opt-in script, run by hand.
+  'npm run test:runtimes': { test: 'scripts/sdk-runtimes.mjs', mentions: ['npm run test:runtimes', 'smoke.mjs'] },
   'npm run bench -- --phases hello,direct,lifecycles,creates': {
     test: 'test/bench/bench-smoke.test.ts',
     mentions: ["'bench.ts'"],
