@@ -296,6 +296,29 @@ forEachDatabase((database) => {
       assert.equal(read.max_payments, 2);
     });
 
+    test('events: payment_link.created once, payment_link.updated for each real change only', async () => {
+      const link = await created();
+      await post(`/v1/payment_links/${link.id}/deactivate`);
+      await post(`/v1/payment_links/${link.id}/deactivate`);
+      await post(`/v1/payment_links/${link.id}/activate`);
+      const res = await gw.app.inject({ method: 'GET', url: `/v1/events?object_id=${link.id}`, headers: auth() });
+      assert.equal(res.statusCode, 200, res.body);
+      const events = (res.json().data as { type: string; data: { object: Link } }[]).reverse();
+      assert.deepEqual(
+        events.map((e) => [e.type, e.data.object.active]),
+        [
+          ['payment_link.created', true],
+          ['payment_link.updated', false],
+          ['payment_link.updated', true],
+        ],
+        'deactivating twice is one change',
+      );
+      for (const e of events) {
+        assert.equal(e.data.object.id, link.id);
+        assert.equal(e.data.object.url, link.url);
+      }
+    });
+
     test('deactivated: no session, a clear page (410), in the customer’s language; activated again', async () => {
       const link = await created();
       const off = await post(`/v1/payment_links/${link.id}/deactivate`);

@@ -136,7 +136,7 @@ describe('CLI commands named in the guides', () => {
 describe('event types in webhooks.md', () => {
   const text = read(join(guidesDir, 'webhooks.md'));
   const named = new Set(
-    [...text.matchAll(/`((?:payment|refund|checkout\.session|webhook_endpoint)\.[a-z_]+)`/g)].map(
+    [...text.matchAll(/`((?:payment|payment_link|refund|checkout\.session|webhook_endpoint)\.[a-z_]+)`/g)].map(
       (m) => m[1] as string,
     ),
   );

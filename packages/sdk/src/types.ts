@@ -185,7 +185,9 @@ export type EventType =
   /** A checkout session's payment was captured; `data.object` is the session. */
   | 'checkout.session.completed'
   /** A checkout session closed unpaid. */
-  | 'checkout.session.expired';
+  | 'checkout.session.expired'
+  | 'payment_link.created'
+  | 'payment_link.updated';
 
 /** What a webhook endpoint subscribes to: an event type, or `*` for all. */
 export type EnabledEvent = EventType | '*';

@@ -61,14 +61,24 @@ export type PaymentLinkListQuery = AccountPageQuery;
 
 /** Payment links, and the sessions they opened. */
 export interface PaymentLinkRepo {
-  /** Stores a new link and its idempotency link in one transaction. */
-  insert(link: PaymentLink, reservation?: IdempotencyReservation): Promise<void>;
+  /** Stores a new link, its idempotency link and its outbox (its event) in one transaction. */
+  insert(link: PaymentLink, reservation?: IdempotencyReservation, outbox?: Outbox): Promise<void>;
   get(accountId: string, mode: Mode, id: string): Promise<PaymentLink | undefined>;
   /** The link whose address is `/l/{token}`. */
   getByToken(token: string): Promise<PaymentLink | undefined>;
   list(query: PaymentLinkListQuery): Promise<Page<PaymentLink>>;
-  /** Turns a link on or off; undefined when the account has no such link. */
-  setActive(accountId: string, mode: Mode, id: string, active: boolean, now: number): Promise<PaymentLink | undefined>;
+  /**
+   * Turns a link on or off; undefined when the account has no such link. When that changed it,
+   * `outboxOf` the changed link is written in the same transaction; asking again changes nothing.
+   */
+  setActive(
+    accountId: string,
+    mode: Mode,
+    id: string,
+    active: boolean,
+    now: number,
+    outboxOf?: (changed: PaymentLink) => Outbox,
+  ): Promise<PaymentLink | undefined>;
   /**
    * Holding the link (a row lock on PostgreSQL; SQLite has one writer at a time): when it is
    * active and under its maximum of completed sessions, stores `session` with its outbox and

@@ -18,6 +18,7 @@ import {
 import type { CheckoutSessionRepo } from '../checkout/ports.ts';
 import type { CheckoutSession } from '../checkout/session.ts';
 import { BawabaError, isBawabaError } from '../errors.ts';
+import type { DomainEvent, Outbox } from '../event-ports.ts';
 import { isKnownCurrency } from '../money.ts';
 import { PAYMENT_METHODS, type PaymentMethod } from '../payment/payment.ts';
 import type { IdempotencyReservation, Principal } from '../repositories.ts';
@@ -59,6 +60,20 @@ export function linkUrl(deps: CheckoutDeps, link: Pick<PaymentLink, 'token'>): s
 export function linkView(deps: CheckoutDeps, link: PaymentLink) {
   const url = linkUrl(deps, link);
   return paymentLinkView(link, url, `${url}/qr.svg`);
+}
+
+/** `payment_link.created` or `.updated`, with the link as the API shows it. */
+function linkEvent(deps: CheckoutDeps, link: PaymentLink, change: 'created' | 'updated'): Outbox {
+  const event: DomainEvent = {
+    id: deps.payment.ids.next('evt'),
+    accountId: link.accountId,
+    mode: link.mode,
+    type: `payment_link.${change}`,
+    objectId: link.id,
+    data: linkView(deps, link),
+    createdAt: deps.payment.clock.now(),
+  };
+  return { events: [event] };
 }
 
 function checkAmounts(input: CreateLinkInput): void {
@@ -141,7 +156,7 @@ export async function createPaymentLink(
     updatedAt: now,
     completedSessions: 0,
   };
-  await deps.links.insert(link, reservation);
+  await deps.links.insert(link, reservation, linkEvent(deps.checkout, link, 'created'));
   return link;
 }
 
@@ -153,7 +168,9 @@ export async function setPaymentLinkActive(
   active: boolean,
 ): Promise<PaymentLink> {
   const now = deps.checkout.payment.clock.now();
-  const link = await deps.links.setActive(principal.accountId, principal.mode, id, active, now);
+  const link = await deps.links.setActive(principal.accountId, principal.mode, id, active, now, (changed) =>
+    linkEvent(deps.checkout, changed, 'updated'),
+  );
   if (!link) throw new BawabaError('resource_not_found', `No such payment link: ${id}.`, 'id');
   return link;
 }

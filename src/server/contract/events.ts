@@ -21,6 +21,9 @@ export const EVENT_TYPES = [
   'refund.failed',
   'checkout.session.completed',
   'checkout.session.expired',
+  'payment_link.created',
+  /** Turned on or off. */
+  'payment_link.updated',
 ] as const;
 
 export const EventObject = Type.Object({

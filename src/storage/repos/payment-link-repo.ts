@@ -3,7 +3,7 @@ import type { PaymentLink, PaymentLinkRepo } from '../../core/checkout/payment-l
 import type { IdGenerator } from '../../core/ids.ts';
 import type { PaymentMethod } from '../../core/payment/payment.ts';
 import type { Database } from '../db.ts';
-import { durableTransaction, lockForUpdate } from '../dialect.ts';
+import { lockForUpdate } from '../dialect.ts';
 import { toSafeInteger, toSafeIntegerOrNull } from '../safe-integer.ts';
 import type { DB, PaymentLinksTable } from '../schema.ts';
 import { toRow as sessionRow } from './checkout-session-repo.ts';
@@ -111,10 +111,12 @@ export function createPaymentLinkRepo(database: Database, ids: IdGenerator, sign
         .where('payment_links.mode', '=', mode),
     );
   return {
-    async insert(link, reservation) {
-      await durableTransaction(db, async (trx) => {
+    async insert(link, reservation, outbox) {
+      await transactionWithJobs(db, signal, async (trx, jobs) => {
         if (reservation !== undefined) await linkIdempotentResource(trx, reservation, link.id);
         await trx.insertInto('payment_links').values(toRow(link)).execute();
+        if (outbox !== undefined && !isEmptyOutbox(outbox))
+          jobs.note(await writeOutbox(trx, ids, outbox, link.createdAt));
       });
     },
     get,
@@ -129,15 +131,21 @@ export function createPaymentLinkRepo(database: Database, ids: IdGenerator, sign
       );
       return { data: page.rows.map(toLink), hasMore: page.hasMore };
     },
-    async setActive(accountId, mode, id, active, now) {
-      await db
-        .updateTable('payment_links')
-        .set({ active: active ? 1 : 0, updated_at: now })
-        .where('id', '=', id)
-        .where('account_id', '=', accountId)
-        .where('mode', '=', mode)
-        .where('active', '=', active ? 0 : 1)
-        .execute();
+    async setActive(accountId, mode, id, active, now, outboxOf) {
+      await transactionWithJobs(db, signal, async (trx, jobs) => {
+        const changed = await trx
+          .updateTable('payment_links')
+          .set({ active: active ? 1 : 0, updated_at: now })
+          .where('id', '=', id)
+          .where('account_id', '=', accountId)
+          .where('mode', '=', mode)
+          .where('active', '=', active ? 0 : 1)
+          .executeTakeFirst();
+        if (outboxOf === undefined || changed.numUpdatedRows !== 1n) return;
+        const link = await one(select(trx).where('payment_links.id', '=', id));
+        const outbox = link === undefined ? undefined : outboxOf(link);
+        if (outbox !== undefined && !isEmptyOutbox(outbox)) jobs.note(await writeOutbox(trx, ids, outbox, now));
+      });
       return get(accountId, mode, id);
     },
     async insertSession(linkId, session, outbox) {
