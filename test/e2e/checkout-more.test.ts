@@ -16,11 +16,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { type Gateway, startGateway } from '../../src/main.ts';
-import { type BrowserSandbox, browserSkip, startBrowserSandbox } from '../support/browser.ts';
+import {
+  assertFits,
+  type BrowserSandbox,
+  browserSkip,
+  phoneContext,
+  screenshot,
+  startBrowserSandbox,
+} from '../support/browser.ts';
 import { freeEmulatorPorts } from '../support/emulator-ports.ts';
 import { waitForValue } from '../support/wait.ts';
 
@@ -95,22 +102,9 @@ async function paymentStatus(target: Target, id: string): Promise<string> {
   return (res.json as { status: string }).status;
 }
 
-async function phone(browser: Browser, locale: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale });
-  context.setDefaultTimeout(TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(TIMEOUT_MS);
-  return { context, page: await context.newPage() };
-}
+const phone = (browser: Browser, locale: string) => phoneContext(browser, locale, TIMEOUT_MS);
 
-function shot(page: Page, name: string): Promise<Buffer> {
-  return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** The page never scrolls sideways on the phone. */
-async function assertFits(page: Page): Promise<void> {
-  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
-  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
-}
+const shot = (page: Page, name: string) => screenshot(page, SHOTS, name);
 
 /** A merchant "thank you" page on loopback. */
 async function startMerchant(): Promise<{ url: string; close(): Promise<void> }> {

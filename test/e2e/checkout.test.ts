@@ -11,10 +11,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { type BrowserSandbox, browserSkip, startBrowserSandbox } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import {
+  assertFits,
+  type BrowserSandbox,
+  browserSkip,
+  phoneContext,
+  screenshot,
+  startBrowserSandbox,
+} from '../support/browser.ts';
 
 const SHOTS = process.env.BAWABA_CHECKOUT_SCREENSHOTS ?? '/tmp/bawaba-checkout';
 const TIMEOUT_MS = 15_000;
@@ -57,20 +63,9 @@ async function session(id: string): Promise<Session> {
   return (await api('GET', `/v1/checkout_sessions/${id}`)).json as Session;
 }
 
-async function phone(locale: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await sandbox.browser.newContext({
-    viewport: { width: 360, height: 740 },
-    deviceScaleFactor: 2,
-    locale,
-  });
-  context.setDefaultTimeout(TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(TIMEOUT_MS);
-  return { context, page: await context.newPage() };
-}
+const phone = (locale: string) => phoneContext(sandbox.browser, locale, TIMEOUT_MS);
 
-function shot(page: Page, name: string): Promise<Buffer> {
-  return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string) => screenshot(page, SHOTS, name);
 
 /** On the Checkout.com QPay emulator's page: card, expiry, PIN, OTP, pay. */
 async function payOnQpay(page: Page, pin: string, name: string): Promise<void> {
@@ -81,12 +76,6 @@ async function payOnQpay(page: Page, pin: string, name: string): Promise<void> {
   await page.locator('input[name="otp"]').fill('123456');
   await shot(page, name);
   await page.locator('#pay').click();
-}
-
-/** The page never scrolls sideways on the phone. */
-async function assertFits(page: Page): Promise<void> {
-  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
-  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
 }
 
 describe('Bawaba Checkout: a shopper on a phone', { skip: browserSkip() }, () => {

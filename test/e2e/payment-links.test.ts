@@ -11,10 +11,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { type BrowserSandbox, browserSkip, startBrowserSandbox } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import {
+  assertFits,
+  type BrowserSandbox,
+  browserSkip,
+  phoneContext,
+  screenshot,
+  startBrowserSandbox,
+} from '../support/browser.ts';
 
 const SHOTS = process.env.BAWABA_LINK_SCREENSHOTS ?? '/tmp/bawaba-links';
 const TIMEOUT_MS = 15_000;
@@ -53,25 +59,9 @@ async function sessionsOf(link: Link): Promise<Session[]> {
   return (res.json as { data: Session[] }).data.filter((s) => s.metadata.payment_link === link.id);
 }
 
-async function phone(locale: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await sandbox.browser.newContext({
-    viewport: { width: 360, height: 740 },
-    deviceScaleFactor: 2,
-    locale,
-  });
-  context.setDefaultTimeout(TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(TIMEOUT_MS);
-  return { context, page: await context.newPage() };
-}
+const phone = (locale: string) => phoneContext(sandbox.browser, locale, TIMEOUT_MS);
 
-function shot(page: Page, name: string): Promise<Buffer> {
-  return page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function assertFits(page: Page): Promise<void> {
-  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
-  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
-}
+const shot = (page: Page, name: string) => screenshot(page, SHOTS, name);
 
 /** A small PNG logo, drawn by the browser itself. */
 async function drawLogo(): Promise<Buffer> {

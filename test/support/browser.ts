@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { type Gateway, startGateway } from '../../src/main.ts';
 import { freeEmulatorPorts } from './emulator-ports.ts';
@@ -23,6 +23,29 @@ const ARGS = [
 ];
 /** Where browser tests save their screenshots (gitignored). */
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results');
+
+/** A phone-sized context (360 px wide, 2× pixels) in `locale`, waiting at most `timeoutMs` for anything. */
+export async function phoneContext(
+  browser: Browser,
+  locale: string,
+  timeoutMs: number,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, locale });
+  context.setDefaultTimeout(timeoutMs);
+  context.setDefaultNavigationTimeout(timeoutMs);
+  return { context, page: await context.newPage() };
+}
+
+/** The whole page as `<dir>/<name>.png`. */
+export function screenshot(page: Page, dir: string, name: string): Promise<Buffer> {
+  return page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** The page never scrolls sideways on the phone. */
+export async function assertFits(page: Page): Promise<void> {
+  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+}
 
 const missing = existsSync(CHROMIUM_PATH) ? undefined : `Chromium not found at ${CHROMIUM_PATH}`;
 
