@@ -366,8 +366,6 @@ async function recordOutcome(
     };
   }
   const s = outcome.snapshot;
-  // A pending answer is the last write: the request's answer goes with it. Otherwise the
-  // provider's status is applied next, and the answer is stored after.
   // A pending answer is the last write: the request's answer is stored with it. Otherwise the
   // provider's status is applied next, and the answer is stored after, on its own.
   let answered: { readonly for: Payment; readonly answer: IdempotentAnswer } | undefined;
