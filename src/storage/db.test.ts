@@ -29,6 +29,8 @@ describe('openDatabase', () => {
       assert.equal(await pragma(database, 'busy_timeout'), 5000);
       assert.equal(await pragma(database, 'synchronous'), 1); // NORMAL
       assert.equal(await pragma(database, 'foreign_keys'), 1);
+      // A group's savepoint journals stay in memory.
+      assert.equal(await pragma(database, 'temp_store'), 2); // MEMORY
       // The checkpoint worker checkpoints the WAL: commits do not.
       assert.equal(await pragma(database, 'wal_autocheckpoint'), 0);
     } finally {

@@ -75,6 +75,12 @@ function openSqlite(path: string, checkpoints?: CheckpointOptions): Database {
     // about 10 % less gateway CPU per payment lifecycle.
     sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     sqlite.pragma('foreign_keys = ON');
+    // Group commit runs each transaction in a savepoint of one write transaction, and SQLite
+    // copies every page a savepoint changes into a statement journal, kept in a temporary file
+    // past 64 KiB by default. In memory it is a copy, not a write system call per page: the
+    // journal spills to a file in nearly every group otherwise (measured with perf under the
+    // bench's creates: 6 % of the gateway's CPU in the journal, 1 % after).
+    sqlite.pragma('temp_store = MEMORY');
   } catch (error) {
     sqlite.close();
     throw error;
