@@ -55,6 +55,8 @@ test('bench smoke: every party in its own process, every request 2xx, every coun
     assert.match(line, /\| +\d+\.\d\d \/ \d+\.\d\d ms/, line);
   }
   assert.match(output, /per share \d+\.\d\d \/ \d+\.\d\d ms/);
+  // The floor beside the gateway: its CPU per create, its rate against straight creates.
+  assert.match(output, /\| the floor \(test\/load\/floor-server\.ts[^|]*\| \d+\.\d\d ms; \d+ = \d+ % of straight; \+/);
   assert.match(output, /bench passed/);
   assert.doesNotMatch(output, /FAIL /);
 });

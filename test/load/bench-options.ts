@@ -41,12 +41,14 @@ if (NODES > 1 && DATABASE_KIND !== 'postgres')
   throw new Error('--nodes above 1 needs PostgreSQL (--database postgres)');
 
 /**
+ * `floor` loads test/load/floor-server.ts, the least a durable gateway does per create;
  * `lifecycles` goes through Checkout.com; `tap`, `qattah` and `akurateco` through those providers;
  * `checkout` opens checkout sessions and chooses QPay on their pages (test/load/bench-checkout.ts).
  */
 export const PHASE_NAMES = [
   'hello',
   'direct',
+  'floor',
   'lifecycles',
   'tap',
   'qattah',

@@ -145,6 +145,8 @@ export type Phases = Partial<
     | 'gateway16'
     | 'lifecycles'
     | 'hello'
+    | 'floor1'
+    | 'floor16'
     | 'checkout'
     | Exclude<ConnectorId, 'checkout_com'>,
     Phase
@@ -309,6 +311,20 @@ export function report({
       const h = hello as Phase;
       return { text: `${rate(h).toFixed(0)} (its CPU ${f2(per(h, h.gatewayCpuMs))} ms per request)` };
     }),
+    row(
+      `the floor (test/load/floor-server.ts, the least a durable gateway does per create): CPU per create with its notification at c=${c}; creates/s at c=${c}; added latency at c=1, p50 / p99`,
+      '(reference)',
+      [p.floor1, p.floor16],
+      () => {
+        const f1 = p.floor1 as Phase;
+        const f16 = p.floor16 as Phase;
+        const share = direct16 ? ` = ${((rate(f16) / rate(direct16)) * 100).toFixed(0)} % of straight` : '';
+        const added = direct1
+          ? `+${f2(lat(f1, 50) - lat(direct1, 50))} / +${f2(lat(f1, 99) - lat(direct1, 99))} ms`
+          : `${f2(lat(f1, 50))} / ${f2(lat(f1, 99))} ms (not added: no straight creates run)`;
+        return { text: `${f2(per(f16, f16.gatewayCpuSettledMs))} ms; ${rate(f16).toFixed(0)}${share}; ${added}` };
+      },
+    ),
   ];
 
   const detail: string[][] = [
@@ -342,7 +358,9 @@ export function report({
       f2(percentile(r.latencies, 90)),
       f2(percentile(r.latencies, 99)),
       f2(r.latencies.at(-1) ?? Number.NaN),
-      ph.label.startsWith('Fastify') ? `(hello) ${f2(ph.gatewayCpuMs / n)}` : f2(ph.gatewayCpuMs / n),
+      ph.label.startsWith('Fastify')
+        ? `(hello) ${f2(ph.gatewayCpuMs / n)}`
+        : `${ph.label.startsWith('floor') ? '(floor) ' : ''}${f2(ph.gatewayCpuMs / n)}`,
       ph.label.startsWith('Fastify') ? '-' : f2(ph.emulatorCpuMs / n),
       f2(ph.benchCpuMs / n),
       ph.databaseCpuMs === undefined ? '-' : f2(ph.databaseCpuMs / n),

@@ -5,11 +5,13 @@
  *              and Akurateco for their phases (payments, control API, hosted pages, notifications)
  *   gateway    `bawaba serve` in production mode with its worker (`--nodes N`: N of them, one PostgreSQL)
  *   hello      a bare Fastify hello world (the platform's reference)
+ *   floor      test/load/floor-server.ts, the least a durable gateway does per create (the
+ *              payment path's reference), against a Checkout.com emulator of its own
  *   this       the load generator (undici, closed loop) and the merchant's webhook receiver
  *
  * Phases, each after a warm-up and with every notification and delivery of the one before
  * settled: the hello world; creates straight to an emulator of their own at concurrency 1 and
- * 16; full lifecycles through the gateway at concurrency 16 (create → the provider captures →
+ * 16; the same creates through the floor at concurrency 1 and 16, each notified; full lifecycles through the gateway at concurrency 16 (create → the provider captures →
  * its signed notification → `payment.captured` at the merchant); creates through the gateway at
  * concurrency 1 (added latency) and 16 (throughput, CPU per create). Between the lifecycles and
  * the creates, lifecycles through each other provider at concurrency 16, a few seconds each
@@ -18,7 +20,7 @@
  * beside the gateway's. CPU time and memory come from /proc (a local PostgreSQL's too).
  *
  * Usage: node --import tsx test/load/bench.ts [--smoke] [--database sqlite|postgres] [--nodes N]
- *          [--phases hello,direct,lifecycles,tap,qattah,akurateco,creates,checkout]   (a subset, in order)
+ *          [--phases hello,direct,floor,lifecycles,tap,qattah,akurateco,creates,checkout]   (a subset, in order)
  *
  * Environment:
  *   BENCH_SECONDS               length of each measured phase (default 10; smoke 1.5)
@@ -45,7 +47,8 @@
  * exactly one `webhook-id`; every subscribed event has one succeeded delivery; no webhook-id is
  * sent again after an attempt the gateway recorded as a success (a redelivery after a failed
  * attempt is reported, not a failure); every provider notification was answered 2xx the first
- * time, and each emulator sent as many as its lifecycles call for (test/load/bench-checks.ts).
+ * time, and each emulator sent as many as its lifecycles call for (test/load/bench-checks.ts);
+ * the floor stored each of its creates and each of their notifications once.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -63,6 +66,7 @@ import {
   type ProviderEmulator,
   startProviderEmulator,
 } from './bench-connectors.ts';
+import { startFloor } from './bench-floor.ts';
 import {
   ASSERT_GOALS,
   CAPTURE_TIMEOUT_MS,
@@ -452,9 +456,18 @@ async function phase(
   concurrency: number,
   warmupOperations: number,
   operation: (measured: boolean) => Promise<void>,
-  options: { tableStats?: boolean; emulator?: Child; seconds?: number; warmupSeconds?: number } = {},
+  options: {
+    tableStats?: boolean;
+    emulator?: Child;
+    seconds?: number;
+    warmupSeconds?: number;
+    /** Another server loaded in the gateway's place (the floor): its CPU, and the wait for its aftermath. */
+    server?: { readonly child: Child; settled(ms: number): Promise<void> };
+  } = {},
 ): Promise<Phase> {
   const emulator = options.emulator ?? emulatorOf(bench, 'checkout_com').child;
+  const server = options.server;
+  const serverCpu = () => (server ? server.child.cpuMs() : gatewayCpu(bench));
   const seconds = options.seconds ?? SECONDS;
   if (warmupOperations > 0 || options.warmupSeconds !== undefined) {
     const warm = await closedLoop({
@@ -465,8 +478,9 @@ async function phase(
     });
     problems.push(...warm.problems.lines(`${label} (warm-up)`));
     await settle(bench, `${label} (warm-up)`);
+    await server?.settled(10_000);
   }
-  const gateway0 = gatewayCpu(bench);
+  const gateway0 = serverCpu();
   const emulator0 = emulator.cpuMs();
   const bench0 = process.cpuUsage();
   const database0 = databaseCpu();
@@ -481,19 +495,22 @@ async function phase(
     maxOperations: MAX_REQUESTS,
     operation: () => operation(true),
   });
-  assertRunning(bench, label, [emulator]);
-  const gateway1 = gatewayCpu(bench);
+  assertRunning(bench, label, [emulator, ...(server ? [server.child] : [])]);
+  const gateway1 = serverCpu();
   const emulator1 = emulator.cpuMs();
   const benchCpu = process.cpuUsage(bench0);
   const database1 = databaseCpu();
   const tables1 = tables0 ? await settledStats(bench) : undefined;
-  const settleMs = await settle(bench, label);
+  const settleStart = performance.now();
+  await settle(bench, label);
+  await server?.settled(10_000);
+  const settleMs = performance.now() - settleStart;
   const done: Phase = {
     label,
     concurrency,
     result,
     gatewayCpuMs: gateway1 - gateway0,
-    gatewayCpuSettledMs: gatewayCpu(bench) - gateway0,
+    gatewayCpuSettledMs: serverCpu() - gateway0,
     emulatorCpuMs: emulator1 - emulator0,
     emulatorCpuSettledMs: emulator.cpuMs() - emulator0,
     benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
@@ -673,6 +690,19 @@ async function main(): Promise<number> {
         await direct.pool.close();
         await direct.child.stop();
         profiled.set(direct.child.pid, 'emulator for straight creates');
+      } else if (name === 'floor') {
+        const floor = await startFloor(dir, database.url, profileArgs());
+        try {
+          const create = () => floor.create();
+          const options = { emulator: floor.emulator.child, server: { child: floor.server, settled: floor.settled } };
+          p.floor1 = await phase(b, 'floor POST /v1/payments, c=1', 1, WARMUP, create, options);
+          p.floor16 = await phase(b, `floor POST /v1/payments, c=${CONCURRENCY}`, CONCURRENCY, WARMUP, create, options);
+          problems.push(...(await floor.check()));
+        } finally {
+          await floor.close();
+        }
+        profiled.set(floor.server.pid, 'floor server');
+        profiled.set(floor.emulator.child.pid, 'emulator for the floor');
       } else if (name === 'lifecycles') {
         p.lifecycles = await phase(
           b,
