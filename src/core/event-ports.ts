@@ -82,6 +82,12 @@ export interface JobQueue {
   kill(id: string, workerId: string, error: string): Promise<void>;
   /** Unlocks jobs this worker claimed but did not finish (graceful stop). */
   release(ids: readonly string[], workerId: string): Promise<void>;
+  /**
+   * Moves the leases of jobs this worker still holds to `lockedUntil` (a long run keeps its
+   * job); returns the ids it still held. A job missing from the answer was taken by another
+   * worker after its lease lapsed, or is no longer live.
+   */
+  extend(ids: readonly string[], workerId: string, lockedUntil: number): Promise<string[]>;
   /** Jobs not dead, due or not. */
   pendingCount(): Promise<number>;
   /** The earliest `runAt` of a pending job, if any. */

@@ -94,12 +94,40 @@ export function createWorker(o: WorkerOptions): Worker {
     alarm = { at, timer };
   };
 
+  /** Running jobs whose handler has returned: their end is being recorded (or was, by the handler). */
+  const finishing = new Set<string>();
+  /** Running jobs whose lease another worker took after it lapsed: told once. */
+  const lost = new Set<string>();
+  let renewer: NodeJS.Timeout | undefined;
+
+  /**
+   * Moves the lease of every running job on: a run longer than a lease (a slow provider, a
+   * webhook endpoint that takes its time) keeps its job, instead of another worker taking it
+   * at the lease's end and running it a second time at once. A worker that stops renewing (a
+   * dead process, a stalled event loop) leaves its jobs to the others after one lease.
+   */
+  async function renewLeases(): Promise<void> {
+    const ids = [...inflight.keys()].filter((id) => !finishing.has(id) && !lost.has(id));
+    if (ids.length === 0) return;
+    try {
+      const kept = new Set(await o.queue.extend(ids, o.workerId, o.clock.now() + leaseMs));
+      for (const id of ids) {
+        if (kept.has(id) || finishing.has(id) || !inflight.has(id)) continue;
+        lost.add(id);
+        const job = inflight.get(id)?.job;
+        o.log.warn({ jobId: id, queue: job?.queue }, 'job lease lost while it ran: another worker may be running it');
+      }
+    } catch (err) {
+      o.log.error({ err: String(err) }, 'renewing job leases failed');
+    }
+  }
+
   async function run(job: Job): Promise<void> {
     const log = { jobId: job.id, queue: job.queue, attempt: job.attempts };
     try {
       const handler = o.handlers[job.queue];
       if (!handler) throw new Error(`no handler for queue ${job.queue}`);
-      const result = await handler(job);
+      const result = await handler(job).finally(() => finishing.add(job.id));
       if (result === undefined) await o.queue.complete(job.id, o.workerId);
       else if ('retryAt' in result) await o.queue.retry(job.id, o.workerId, result.retryAt, null);
     } catch (err) {
@@ -124,6 +152,8 @@ export function createWorker(o: WorkerOptions): Worker {
     if (group) groups.set(group, (groups.get(group) ?? 0) + 1);
     const done = run(job).finally(() => {
       inflight.delete(job.id);
+      finishing.delete(job.id);
+      lost.delete(job.id);
       if (group) {
         const left = (groups.get(group) ?? 1) - 1;
         if (left > 0) groups.set(group, left);
@@ -180,6 +210,8 @@ export function createWorker(o: WorkerOptions): Worker {
       if (running) return;
       running = true;
       loop = poll();
+      renewer = setInterval(() => void renewLeases(), Math.max(1, Math.floor(leaseMs / 3)));
+      renewer.unref();
     },
     async stop(graceMs = 10_000) {
       running = false;
@@ -192,6 +224,7 @@ export function createWorker(o: WorkerOptions): Worker {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
+      clearInterval(renewer);
       const left = [...inflight.keys()];
       if (left.length > 0) {
         o.log.warn({ jobs: left }, 'stopping: releasing unfinished jobs');

@@ -86,6 +86,18 @@ export function createJobQueue(database: Database, signal?: JobSignal): JobQueue
         .where('dead_at', 'is', null)
         .execute();
     },
+    async extend(ids, workerId, lockedUntil) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .updateTable('jobs')
+        .set({ locked_until: lockedUntil })
+        .where('id', 'in', ids)
+        .where('locked_by', '=', workerId)
+        .where('dead_at', 'is', null)
+        .returning('id')
+        .execute();
+      return rows.map((row) => row.id);
+    },
     async pendingCount() {
       const row = await db
         .selectFrom('jobs')
