@@ -212,7 +212,8 @@ describe('card payments through Akurateco', () => {
     const r = await post(`/v1/payments/${id}/refunds`, { amount: 10000 });
     assert.equal(r.statusCode, 201, r.body);
     const second = await post(`/v1/payments/${id}/refunds`, { amount: 100 });
-    assert.equal(second.statusCode, 400);
+    assert.equal(second.statusCode, 409);
+    assert.equal(second.json().error.code, 'refund_in_progress');
     assert.match(second.json().error.message, /one refund at a time/);
     const waiting = (
       gw.akurateco.control.listRefunds() as unknown as { id: string; payment_id: string; status: string }[]

@@ -116,7 +116,7 @@ export async function createRefund(
     }
     if (caps.oneAtATime && payment.amountRefundPending > 0) {
       throw new BawabaError(
-        'refund_not_supported',
+        'refund_in_progress',
         `${connector.id} takes one refund at a time; one is still pending.`,
         'amount',
       );
