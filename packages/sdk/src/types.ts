@@ -613,6 +613,7 @@ export type BawabaErrorCode =
   | 'payment_not_refundable'
   | 'refund_amount_too_large'
   | 'refund_not_supported'
+  | 'refund_in_progress'
   | 'checkout_session_not_open'
   | 'checkout_session_payment_in_progress'
   | 'payment_not_cancelable'
