@@ -574,9 +574,13 @@ const MAPPED: Readonly<Record<string, Mapped>> = {
   'npm run bench -- --phases lifecycles': { test: 'test/bench/bench-smoke.test.ts', mentions: ["'bench.ts'"] },
   // Downloads Bun and Deno (about 200 MB): an opt-in script, run by hand.
   'npm run test:runtimes': { test: 'scripts/sdk-runtimes.mjs', mentions: ['npm run test:runtimes', 'smoke.mjs'] },
-  'npm run bench -- --phases hello,direct,lifecycles,creates': {
+  'npm run bench -- --phases hello,direct,floor,lifecycles,creates': {
     test: 'test/bench/bench-smoke.test.ts',
-    mentions: ["'bench.ts'"],
+    mentions: ["'bench.ts'", 'the floor'],
+  },
+  'BENCH_SECONDS=60 npm run bench -- --phases lifecycles,creates': {
+    test: 'test/bench/bench-smoke.test.ts',
+    mentions: ["'bench.ts'", 'BENCH_SECONDS'],
   },
   'BENCH_SECONDS=300 npm run bench -- --phases lifecycles': {
     test: 'test/bench/bench-smoke.test.ts',
