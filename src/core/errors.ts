@@ -201,7 +201,8 @@ export const ERROR_CODES = {
   refund_in_progress: {
     type: 'invalid_request_error',
     status: 409,
-    message: 'A refund of this payment is still pending, and the connector takes one at a time; try again once it is final.',
+    message:
+      'A refund of this payment is still pending, and the connector takes one at a time; try again once it is final.',
   },
   checkout_session_not_open: {
     type: 'invalid_request_error',
