@@ -40,7 +40,8 @@ const signingKey = setting('PROVIDER_SIGNING_KEY');
 interface FloorStore {
   insertPayment(id: string, key: string, amount: number, currency: string, now: number): Promise<void>;
   recordAnswer(id: string, providerId: string, redirect: string | null, answer: string): Promise<void>;
-  paymentOf(providerId: string): Promise<string | undefined>;
+  /** The payment a notification is about, by the reference the create gave the provider (its id). */
+  paymentOf(reference: string, providerId: string): Promise<string | undefined>;
   insertNotification(id: string, paymentId: string, type: string, body: string, now: number): Promise<void>;
   counts(): Promise<{ payments: number; notifications: number }>;
   close(): Promise<void>;
@@ -60,7 +61,10 @@ const SQL = {
     'insert into floor_payments (id, idempotency_key, status, amount, currency, created_at) values ($1, $2, $3, $4, $5, $6)',
   recordAnswer:
     'update floor_payments set status = $1, provider_payment_id = $2, redirect_url = $3, answer = $4 where id = $5',
-  paymentOf: 'select id from floor_payments where provider_payment_id = $1',
+  // The notification can come before the provider's answer is stored: the reference finds the
+  // payment then, and the provider id must match once it is known.
+  paymentOf:
+    'select id from floor_payments where id = $1 and (provider_payment_id is null or provider_payment_id = $2)',
   insertNotification:
     'insert into floor_notifications (id, payment_id, type, body, received_at) values ($1, $2, $3, $4, $5) on conflict (id) do nothing',
   counts:
@@ -81,7 +85,8 @@ function sqliteStore(path: string): FloorStore {
       void s.insertPayment.run(values[0], values[1], 'processing', ...values.slice(2)),
     recordAnswer: async (id, providerId, redirect, answer) =>
       void s.recordAnswer.run('requires_action', providerId, redirect, answer, id),
-    paymentOf: async (providerId) => (s.paymentOf.get(providerId) as { id: string } | undefined)?.id,
+    paymentOf: async (reference, providerId) =>
+      (s.paymentOf.get(reference, providerId) as { id: string } | undefined)?.id,
     insertNotification: async (...values) => void s.insertNotification.run(...values),
     counts: async () => s.counts.get() as { payments: number; notifications: number },
     close: async () => {
@@ -108,7 +113,8 @@ async function postgresStore(url: string): Promise<FloorStore> {
       void (await run('insertPayment', [id, key, 'processing', amount, currency, now])),
     recordAnswer: async (id, providerId, redirect, answer) =>
       void (await run('recordAnswer', ['requires_action', providerId, redirect, answer, id])),
-    paymentOf: async (providerId) => (await run('paymentOf', [providerId]))[0]?.id as string | undefined,
+    paymentOf: async (reference, providerId) =>
+      (await run('paymentOf', [reference, providerId]))[0]?.id as string | undefined,
     insertNotification: async (...values) => void (await run('insertNotification', values)),
     counts: async () => {
       const row = (await run('counts', []))[0] as { payments: string; notifications: string };
@@ -196,8 +202,8 @@ app.post('/hooks', async (req, reply) => {
   if (!timingSafeEqual(Buffer.from(signature.trim().toLowerCase(), 'hex'), expected)) {
     return reply.code(401).send({ error: 'bad signature' });
   }
-  const event = JSON.parse(raw) as { id?: string; type?: string; data?: { id?: string } };
-  const paymentId = await store.paymentOf(event.data?.id ?? '');
+  const event = JSON.parse(raw) as { id?: string; type?: string; data?: { id?: string; reference?: string } };
+  const paymentId = await store.paymentOf(event.data?.reference ?? '', event.data?.id ?? '');
   if (paymentId === undefined || typeof event.id !== 'string')
     return reply.code(404).send({ error: 'unknown payment' });
   await store.insertNotification(event.id, paymentId, String(event.type), raw, Date.now());
