@@ -155,7 +155,8 @@ export const SETTINGS = {
   },
   jobLeaseMs: {
     name: 'BAWABA_JOB_LEASE_MS',
-    description: 'How long a worker holds a claimed job; a job of a worker that died is taken again after it.',
+    description:
+      'How long a claim on a job holds; the worker running it renews it, and a job of a worker that died is taken again once it runs out.',
     fallback: '60000',
     parse: int(500, 3_600_000),
   },
